@@ -1,0 +1,78 @@
+"""Time lstm_core.run() (full trace) against torch.nn.LSTM in the same process.
+
+CPU, float64, one thread on both sides, batch 1. Prints medians and the
+ratio ours / torch (below 1 means lstm_core is faster). Not a test: the
+machines are shared and noisy, so read ratios, not absolute times.
+
+    make bench        # or: python benchmarks/bench_core.py
+"""
+
+from __future__ import annotations
+
+import os
+
+# One BLAS thread for NumPy, as torch.set_num_threads(1) does for torch.
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from lstm_core import LSTMParams, run  # noqa: E402
+from lstm_core.torch_layout import to_torch_state  # noqa: E402
+
+SIZES = [(1000, 3, 3), (1000, 32, 64), (200, 128, 256)]
+GOAL = 0.8
+
+
+def median_time(fn, repeats: int) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times))
+
+
+def main() -> int:
+    torch.set_num_threads(1)
+    print(f"numpy {np.__version__}, torch {torch.__version__}, float64, 1 thread, batch 1")
+    print(f"{'T':>5} {'m':>4} {'n':>4} {'lstm_core ms':>13} {'torch ms':>9} {'ratio':>6}")
+    worst = 0.0
+    for T, m, n in SIZES:
+        params = LSTMParams.random(m, n, seed=0)
+        xs = np.random.default_rng(1).normal(size=(T, m))
+        lstm = torch.nn.LSTM(m, n).double()
+        lstm.load_state_dict({k: torch.from_numpy(v) for k, v in to_torch_state(params).items()})
+        x_t = torch.from_numpy(xs).unsqueeze(1)  # (T, 1, m)
+        repeats = 15 if T * n < 100_000 else 7
+
+        def ours() -> None:
+            run(params, xs)
+
+        def theirs() -> None:
+            with torch.no_grad():
+                lstm(x_t)
+
+        # interleave to spread machine noise over both
+        a, b = [], []
+        for _ in range(3):
+            a.append(median_time(ours, repeats))
+            b.append(median_time(theirs, repeats))
+        t_ours, t_torch = min(a), min(b)
+        ratio = t_ours / t_torch
+        worst = max(worst, ratio)
+        print(f"{T:>5} {m:>4} {n:>4} {t_ours * 1e3:>13.2f} {t_torch * 1e3:>9.2f} {ratio:>6.2f}")
+    verdict = "meets" if worst <= GOAL else "misses"
+    print(f"worst ratio {worst:.2f}: {verdict} the goal of at most {GOAL}x torch's time")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

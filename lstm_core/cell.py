@@ -1,0 +1,282 @@
+"""One LSTM step, and a whole sequence, with every intermediate kept.
+
+Notation
+--------
+x_t        input at step t                          (m,)
+h_{t-1}    previous hidden state                    (n,)
+C_{t-1}    previous cell state                      (n,)
+v          concatenation [h_{t-1}, x_t] or [x_t, h_{t-1}] (see ``concat_order``)   (n+m,)
+z_k        pre-activation of gate k: W_k·v + b_k    (n,)
+∘          elementwise (Hadamard) product
+
+Equations
+---------
+f_t   = σ(W_f·v + b_f)
+i_t   = σ(W_i·v + b_i)
+C̃_t   = tanh(W_c·v + b_c)
+o_t   = σ(W_o·v + b_o)
+C_t   = f_t∘C_{t-1} + i_t∘C̃_t        (forget_term + input_term)
+h_t   = o_t∘tanh(C_t)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .gates import GATES
+from .params import Array, LSTMParams, as_matrix, as_vector
+
+DType = type[np.floating]
+
+
+def _dtype(dtype: Any) -> np.dtype:
+    d = np.dtype(dtype)
+    if d not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"dtype must be float64 or float32, got {d}")
+    return d
+
+
+def check_inputs(
+    params: LSTMParams, x: ArrayLike, h_prev: ArrayLike, c_prev: ArrayLike
+) -> tuple[Array, Array, Array]:
+    """x_t, h_{t-1} and C_{t-1} as float vectors, or a ValueError naming the culprit."""
+    n, m = params.n_hidden, params.n_input
+    return (
+        as_vector("x_t", x, m, f"one entry per input feature (m={m})"),
+        as_vector("h_{t-1}", h_prev, n, f"one entry per cell unit (n={n})"),
+        as_vector("C_{t-1}", c_prev, n, f"one entry per cell unit (n={n})"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """Everything one LSTM step computes, in the order it computes it."""
+
+    x: Array  # (m,)
+    h_prev: Array  # (n,)
+    c_prev: Array  # (n,)
+    concat: Array  # (n+m,) v
+    z_f: Array  # (n,) pre-activations
+    z_i: Array
+    z_c: Array
+    z_o: Array
+    f: Array  # (n,) gate values
+    i: Array
+    c_tilde: Array
+    o: Array
+    forget_term: Array  # (n,) f∘C_{t-1}
+    input_term: Array  # (n,) i∘C̃_t
+    c: Array  # (n,) C_t
+    tanh_c: Array  # (n,) tanh(C_t)
+    h: Array  # (n,) h_t
+
+    def z(self, key: str) -> Array:
+        """Pre-activation of gate ``key`` ("f", "i", "c", "o")."""
+        return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
+
+    def gate(self, key: str) -> Array:
+        """Value of gate ``key`` after its activation."""
+        return getattr(self, next(g.value for g in GATES if g.key == key))  # type: ignore[no-any-return]
+
+    def as_dict(self) -> dict[str, Array]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def step(
+    params: LSTMParams,
+    x: ArrayLike,
+    h_prev: ArrayLike,
+    c_prev: ArrayLike,
+    dtype: DType | np.dtype = np.float64,
+) -> Step:
+    """One LSTM step that reads like the equations in the module docstring.
+
+    ``dtype=np.float32`` computes everything in float32, where σ(z) already
+    rounds to exactly 1.0 for z ≥ 16.64 (float64: z ≥ 36.74).
+    """
+    d = _dtype(dtype)
+    x, h_prev, c_prev = (a.astype(d) for a in check_inputs(params, x, h_prev, c_prev))
+    v = params.concat(x, h_prev)  # (n+m,)
+    z: dict[str, Array] = {}
+    value: dict[str, Array] = {}
+    with np.errstate(over="ignore"):
+        for g in GATES:
+            z[g.z] = params.W(g.key).astype(d) @ v + params.b(g.key).astype(d)  # (n,)
+            value[g.value] = g.activation.fn(z[g.z])  # (n,)
+        forget_term = value["f"] * c_prev
+        input_term = value["i"] * value["c_tilde"]
+        c = forget_term + input_term
+        tanh_c = np.tanh(c)
+        h = value["o"] * tanh_c
+    return Step(x, h_prev, c_prev, v, **z, **value, forget_term=forget_term,
+                input_term=input_term, c=c, tanh_c=tanh_c, h=h)  # fmt: skip
+
+
+def matvec_terms(params: LSTMParams, key: str, v: ArrayLike) -> Array:
+    """The products W_key[r, j]·v[j], shape (n, n+m): row r summed, plus b_key[r], is z_key[r]."""
+    return params.W(key) * np.asarray(v, dtype=params.W(key).dtype)[None, :]
+
+
+# Gates with the same activation sit next to each other in run()'s stacked
+# matrices, so one call squashes them all; Step views are cut back out by key.
+_RUN_ORDER = tuple(sorted(GATES, key=lambda g: g.activation_name != "sigmoid"))
+
+
+def _blocks(n: int) -> dict[str, slice]:
+    return {g.key: slice(k * n, (k + 1) * n) for k, g in enumerate(_RUN_ORDER)}
+
+
+def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
+    """W^h and W^x of all gates stacked in _RUN_ORDER and transposed, and b.
+
+    The loop keeps -z in the sigmoid rows, so that σ(z) = 1/(1 + e^{-z}) needs no
+    negation per step: those rows are negated here once. Cached on the (frozen,
+    read-only) params, as torch keeps its own stacked layout in the module.
+    """
+    cache = params.__dict__.setdefault("_run_weights", {})
+    if d not in cache:
+        n = params.n_hidden
+        sign = np.ones(4 * n)
+        sign[: 3 * n] = -1.0
+        W_h = np.vstack([params.split(g.key)[0] for g in _RUN_ORDER]) * sign[:, None]
+        W_x = np.vstack([params.split(g.key)[1] for g in _RUN_ORDER]) * sign[:, None]
+        b = np.concatenate([params.b(g.key) for g in _RUN_ORDER]) * sign
+        cache[d] = tuple(np.ascontiguousarray(a.T if a.ndim == 2 else a, dtype=d) for a in (W_h, W_x, b))
+    return cache[d]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """A whole sequence: each field of :class:`Step` stacked over time, shape (T, ·).
+
+    ``trace[t]`` is step t as a :class:`Step`; ``trace[0].h_prev`` is h0.
+    """
+
+    x: Array  # (T, m)
+    h_prev: Array  # (T, n)
+    c_prev: Array  # (T, n)
+    concat: Array  # (T, n+m)
+    z_f: Array  # (T, n)
+    z_i: Array
+    z_c: Array
+    z_o: Array
+    f: Array  # (T, n)
+    i: Array
+    c_tilde: Array
+    o: Array
+    forget_term: Array  # (T, n)
+    input_term: Array
+    c: Array  # (T, n)
+    tanh_c: Array
+    h: Array  # (T, n)
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+    def __getitem__(self, t: int) -> Step:
+        T = len(self)
+        if not -T <= t < T:
+            raise IndexError(f"step {t} is outside this trace of {T} steps")
+        return Step(**{f.name: getattr(self, f.name)[t] for f in fields(self)})
+
+    def z(self, key: str) -> Array:
+        return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
+
+    def gate(self, key: str) -> Array:
+        return getattr(self, next(g.value for g in GATES if g.key == key))  # type: ignore[no-any-return]
+
+    @property
+    def h_last(self) -> Array:
+        return self.h[-1]
+
+    @property
+    def c_last(self) -> Array:
+        return self.c[-1]
+
+
+def check_sequence(params: LSTMParams, xs: ArrayLike) -> Array:
+    m = params.n_input
+    a = np.array(xs, dtype=np.float64) if not isinstance(xs, np.ndarray) else xs
+    a = np.asarray(a, dtype=np.float64)
+    T = a.shape[0] if a.ndim >= 1 else 0
+    if a.ndim != 2 or T < 1:
+        raise ValueError(f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step")
+    return as_matrix("xs", a, (T, m), f"one row per time step, each with m={m} inputs")
+
+
+def run(
+    params: LSTMParams,
+    xs: ArrayLike,
+    h0: ArrayLike | None = None,
+    c0: ArrayLike | None = None,
+    dtype: DType | np.dtype = np.float64,
+) -> Trace:
+    """Unroll the cell over ``xs`` (T, m) from h0, C0 (zeros by default).
+
+    Same equations as :func:`step`, arranged for speed: the input projections
+    W^x·x_t + b of all steps are one matrix product before the loop, the four
+    gates are one stacked matrix, and every intermediate is written into a
+    preallocated array.
+    """
+    d = _dtype(dtype)
+    n, m = params.n_hidden, params.n_input
+    xs = check_sequence(params, xs).astype(d)
+    zeros = np.zeros(n)
+    x0 = np.zeros(m)
+    _, h0v, c0v = check_inputs(
+        params, x0, zeros if h0 is None else h0, zeros if c0 is None else c0
+    )
+    T = xs.shape[0]
+
+    W_hT, W_xT, b = _run_weights(params, d)  # (n, 4n), (m, 4n), (4n,)
+    blk = _blocks(n)
+    n_sig = 3 * n  # f, i, o come first in _RUN_ORDER
+
+    Z = xs @ W_xT + b  # (T, 4n): every input projection at once (sigmoid rows negated)
+    G = np.empty_like(Z)  # (T, 4n) gate values
+    H = np.empty((T + 1, n), d)  # H[0] = h0, H[t+1] = h_t
+    C = np.empty((T + 1, n), d)
+    H[0], C[0] = h0v, c0v
+    FT = np.empty((T, n), d)
+    IT = np.empty((T, n), d)
+    TC = np.empty((T, n), d)
+    rec = np.empty(4 * n, d)
+    fs, is_, cs, os_ = (blk[k] for k in ("f", "i", "c", "o"))
+    exp, tanh, mul, add, dot, recip = np.exp, np.tanh, np.multiply, np.add, np.dot, np.reciprocal
+
+    with np.errstate(over="ignore"):
+        for z, g, h_prev, h, c_prev, c, ft, it, tc in zip(
+            Z, G, H[:-1], H[1:], C[:-1], C[1:], FT, IT, TC
+        ):
+            dot(h_prev, W_hT, rec)
+            add(z, rec, z)
+            g_sig = g[:n_sig]
+            exp(z[:n_sig], g_sig)
+            g_sig += 1.0
+            recip(g_sig, g_sig)
+            tanh(z[n_sig:], g[n_sig:])
+            mul(g[fs], c_prev, ft)
+            mul(g[is_], g[cs], it)
+            add(ft, it, c)
+            tanh(c, tc)
+            mul(g[os_], tc, h)
+    Z[:, :n_sig] *= -1.0
+
+    h_prev, c_prev = H[:-1], C[:-1]
+    return Trace(
+        x=xs,
+        h_prev=h_prev,
+        c_prev=c_prev,
+        concat=params.concat(xs, h_prev),
+        **{f"z_{k}": Z[:, s] for k, s in blk.items()},
+        **{next(g.value for g in GATES if g.key == k): G[:, s] for k, s in blk.items()},
+        forget_term=FT,
+        input_term=IT,
+        c=C[1:],
+        tanh_c=TC,
+        h=H[1:],
+    )
