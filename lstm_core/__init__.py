@@ -22,6 +22,18 @@ from .activations import (
     tanh_grad,
 )
 from .cell import Step, Trace, matvec_terms, run, step
+from .backward import (
+    CellJacobian,
+    GradientFlow,
+    Grads,
+    JacobianProducts,
+    LastStepLoss,
+    backward,
+    cell_jacobian,
+    gradient_flow,
+    jacobian_products,
+    last_step_loss,
+)
 from .gates import GATE_BY_KEY, GATES, Gate
 from .params import CONCAT_LATEX, CONCAT_ORDERS, ConcatOrder, LSTMParams
 

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .gates import GATES
-from .params import Array, LSTMParams, as_matrix, as_vector
+from .params import Array, LSTMParams, _numbers, as_matrix, as_vector
 
 DType = type[np.floating]
 
@@ -200,8 +200,7 @@ class Trace:
 
 def check_sequence(params: LSTMParams, xs: ArrayLike) -> Array:
     m = params.n_input
-    a = np.array(xs, dtype=np.float64) if not isinstance(xs, np.ndarray) else xs
-    a = np.asarray(a, dtype=np.float64)
+    a = _numbers("xs", xs)  # a ValueError naming xs if ragged or not numbers
     T = a.shape[0] if a.ndim >= 1 else 0
     if a.ndim != 2 or T < 1:
         raise ValueError(f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step")
@@ -236,7 +235,8 @@ def run(
     blk = _blocks(n)
     n_sig = 3 * n  # f, i, o come first in _RUN_ORDER
 
-    Z = xs @ W_xT + b  # (T, 4n): every input projection at once (sigmoid rows negated)
+    with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
+        Z = xs @ W_xT + b  # (T, 4n): every input projection at once (sigmoid rows negated)
     G = np.empty_like(Z)  # (T, 4n) gate values
     H = np.empty((T + 1, n), d)  # H[0] = h0, H[t+1] = h_t
     C = np.empty((T + 1, n), d)

@@ -32,9 +32,10 @@ Array = NDArray[np.float64]
 def _numbers(name: str, value: ArrayLike) -> np.ndarray:
     try:
         a = np.array(value, dtype=np.float64)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError):
         raise ValueError(
-            f"{name} must contain only numbers in a rectangular layout ({err})"
+            f"{name} must be numbers in a rectangular layout: every row the same length, "
+            "every entry a number"
         ) from None
     return a
 

@@ -1,0 +1,364 @@
+"""Backpropagation through time for the LSTM of :mod:`lstm_core.cell`.
+
+Notation
+--------
+L           a scalar loss of the whole sequence
+dh[t]       ∂L/∂h_t, the TOTAL gradient reaching h_t: the loss's own gradient on h_t
+            (row t of the ``dh`` passed in) plus what flows back from step t+1   (n,)
+dc[t]       ∂L/∂C_t, total: through h_t = o_t∘tanh(C_t) and through C_{t+1}     (n,)
+dz_k        ∂L/∂z_k at step t, the gradient at gate k's pre-activation           (n,)
+W^h, W^x    the columns of W_k that multiply h_{t-1} and x_t (``params.split``)
+σ'(z)       = σ(z)·σ(-z);   tanh'(z) = 1/cosh²(z)
+
+Equations (step t, from t = T-1 down to 0; dc[T]∘f_T is ``dc_last``, zero by default)
+---------
+dh[t]  = dh_ext[t] + Σ_k (W_k^h)ᵀ·dz_k[t+1]             (the last term is 0 for t = T-1)
+dc[t]  = dc[t+1]∘f_{t+1} + dh[t]∘o_t∘tanh'(C_t)
+dz_f   = dc[t]∘C_{t-1}∘σ'(z_f)       because C_t = f_t∘C_{t-1} + i_t∘C̃_t
+dz_i   = dc[t]∘C̃_t∘σ'(z_i)
+dz_c   = dc[t]∘i_t∘tanh'(z_c)
+dz_o   = dh[t]∘tanh(C_t)∘σ'(z_o)     because h_t = o_t∘tanh(C_t)
+dW_k   = Σ_t dz_k[t]·v_tᵀ,   db_k = Σ_t dz_k[t]
+dx_t   = Σ_k (W_k^x)ᵀ·dz_k[t],   dh0 = Σ_k (W_k^h)ᵀ·dz_k[0],   dc0 = dc[0]∘f_0
+
+Accuracy: every activation derivative is evaluated at the stored pre-activation z
+(``sigmoid_grad``, ``tanh_grad``), never as g(1-g) or 1-g² from the stored value g:
+once σ(z) is within a few ulps of 1, 1-σ(z) keeps almost no correct digits, while
+σ(z)·σ(-z) stays accurate to the last bit. (torch uses g(1-g); for unsaturated gates
+the two agree to ~1e-16.)
+
+Speed: only the recurrence itself is a loop. Every factor that does not depend on the
+gradient (C_{t-1}∘σ'(z_f), o_t∘tanh'(C_t), …) is computed for all steps at once before
+it; the loop writes dz of every step into one (T, 4n) array, and dW, db and dx are each
+one matrix product after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .activations import tanh_grad
+from .cell import Trace
+from .gates import GATES, Gate
+from .params import Array, LSTMParams, as_matrix, as_vector
+
+# Which Trace field each gate's value multiplies, and which total gradient drives it:
+#   C_t = f_t∘C_{t-1} + i_t∘C̃_t        so f is paired with C_{t-1}, i with C̃_t, C̃ with i_t;
+#   h_t = o_t∘tanh(C_t)                 so o is paired with tanh(C_t) and driven by dh.
+_PARTNER = {"f": "c_prev", "i": "c_tilde", "c": "i", "o": "tanh_c"}
+_DRIVEN_BY_H = frozenset({"o"})
+# Gates driven by dc first, so one multiply per step covers all of them.
+_BWD_ORDER: tuple[Gate, ...] = tuple(sorted(GATES, key=lambda g: g.key in _DRIVEN_BY_H))
+_N_DRIVEN_BY_C = sum(g.key not in _DRIVEN_BY_H for g in GATES)
+
+
+@dataclass(frozen=True, eq=False)
+class Grads:
+    """∂L/∂(everything) for one sequence; see the module docstring for the equations.
+
+    The dW_k have the shape and column order of ``params.W_k``, so they follow the
+    params' ``concat_order``.
+    """
+
+    dW_f: Array  # (n, n+m)
+    dW_i: Array
+    dW_c: Array
+    dW_o: Array
+    db_f: Array  # (n,)
+    db_i: Array
+    db_c: Array
+    db_o: Array
+    dx: Array  # (T, m)
+    dh0: Array  # (n,)
+    dc0: Array  # (n,)
+    dc: Array  # (T, n) total ∂L/∂C_t
+    dh: Array  # (T, n) total ∂L/∂h_t
+
+    def dW(self, key: str) -> Array:
+        """∂L/∂W_key for gate ``key`` ("f", "i", "c", "o")."""
+        return getattr(self, f"dW_{key}")  # type: ignore[no-any-return]
+
+    def db(self, key: str) -> Array:
+        return getattr(self, f"db_{key}")  # type: ignore[no-any-return]
+
+    def as_dict(self) -> dict[str, Array]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _check_trace(params: LSTMParams, trace: Trace) -> None:
+    n, m = params.n_hidden, params.n_input
+    if trace.h.shape[1:] != (n,) or trace.x.shape[1:] != (m,):
+        raise ValueError(
+            f"the trace has n={trace.h.shape[1]} units and m={trace.x.shape[1]} inputs, "
+            f"but the params have n={n} and m={m}: run the same params forward first"
+        )
+
+
+def local_factors(trace: Trace) -> dict[str, Array]:
+    """Per gate k, the factor in dz_k = (dc or dh)∘factor, for all steps at once: (T, n) each.
+
+    f: C_{t-1}∘σ'(z_f)   i: C̃_t∘σ'(z_i)   c: i_t∘tanh'(z_c)   o: tanh(C_t)∘σ'(z_o)
+    """
+    with np.errstate(over="ignore"):
+        return {
+            g.key: np.asarray(getattr(trace, _PARTNER[g.key]), dtype=np.float64)
+            * g.activation.grad(np.asarray(trace.z(g.key), dtype=np.float64))
+            for g in GATES
+        }
+
+
+def backward(
+    params: LSTMParams,
+    trace: Trace,
+    dh: ArrayLike,
+    dc_last: ArrayLike | None = None,
+) -> Grads:
+    """Backpropagate ∂L/∂h_t (``dh``, (T, n)) and ∂L/∂C_{T-1} (``dc_last``) through ``trace``.
+
+    ``dh`` is the loss's own gradient on each h_t; for a loss on the last step only it is
+    zero except its last row. ``dc_last`` adds a gradient directly on the last cell state
+    (e.g. ones for L = ΣC_{T-1}). Everything is computed in float64.
+    """
+    _check_trace(params, trace)
+    T, n, m = len(trace), params.n_hidden, params.n_input
+    dh_ext = as_matrix("dh", dh, (T, n), f"one row ∂L/∂h_t per time step, n={n} entries each")
+    dc_end = as_vector("dc_last", np.zeros(n) if dc_last is None else dc_last, n, "∂L/∂C_{T-1}")
+
+    blocks = {g.key: slice(k * n, (k + 1) * n) for k, g in enumerate(_BWD_ORDER)}
+    n_c = _N_DRIVEN_BY_C * n
+    W_h = np.vstack([params.split(g.key)[0] for g in _BWD_ORDER])  # (4n, n)
+    W_x = np.vstack([params.split(g.key)[1] for g in _BWD_ORDER])  # (4n, m)
+
+    factor = local_factors(trace)
+    K = np.empty((T, 4 * n))  # (T, 4n) local factors in _BWD_ORDER
+    for g in _BWD_ORDER:
+        K[:, blocks[g.key]] = factor[g.key]
+    K_c = K[:, :n_c].reshape(T, _N_DRIVEN_BY_C, n)  # (T, 3, n) view
+    K_h = K[:, n_c:]  # (T, n) the o gate's factor
+    with np.errstate(over="ignore"):
+        A = np.asarray(trace.o, dtype=np.float64) * tanh_grad(np.asarray(trace.c, np.float64))
+    F = np.asarray(trace.f, dtype=np.float64)  # (T, n) ∂C_t/∂C_{t-1} along the direct path
+
+    dZ = np.empty((T, 4 * n))  # (T, 4n) dz of every step, _BWD_ORDER
+    dZ_c = dZ[:, :n_c].reshape(T, _N_DRIVEN_BY_C, n)  # views into dZ
+    dZ_h = dZ[:, n_c:]
+    DH = np.empty((T, n))  # total ∂L/∂h_t
+    DC = np.empty((T, n))  # total ∂L/∂C_t
+    dh_next = np.zeros(n)  # (W^h)ᵀ·dz[t+1], becomes dh0
+    dc_next = dc_end.copy()  # dc[t+1]∘f_{t+1}, becomes dc0
+    add, mul, dot = np.add, np.multiply, np.dot
+
+    rows = (dh_ext, DH, DC, A, K_c, K_h, F, dZ, dZ_c, dZ_h)
+    for de, dh_t, dc_t, a, k_c, k_h, f, dz, dz_c, dz_h in zip(*(r[::-1] for r in rows)):
+        add(de, dh_next, dh_t)  # dh[t]
+        mul(dh_t, a, dc_t)
+        add(dc_t, dc_next, dc_t)  # dc[t]
+        mul(k_c, dc_t, dz_c)  # dz_f, dz_i, dz_c
+        mul(k_h, dh_t, dz_h)  # dz_o
+        mul(dc_t, f, dc_next)
+        dot(dz, W_h, dh_next)
+
+    concat = np.asarray(trace.concat, dtype=np.float64)  # (T, n+m) v_t in params' order
+    dW = dZ.T @ concat  # (4n, n+m)
+    db = dZ.sum(axis=0)  # (4n,)
+    dx = dZ @ W_x  # (T, m)
+    return Grads(
+        **{g.W.replace("W", "dW"): dW[blocks[g.key]] for g in GATES},
+        **{g.b.replace("b", "db"): db[blocks[g.key]] for g in GATES},
+        dx=dx,
+        dh0=dh_next,
+        dc0=dc_next,
+        dc=DC,
+        dh=DH,
+    )
+
+
+# -- losses on the last step -------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class LastStepLoss:
+    """L = w_h·h_{T-1} + w_c·C_{T-1}, and the upstream gradients that feed :func:`backward`."""
+
+    value: float
+    dh: Array  # (T, n) zero except the last row, w_h
+    dc_last: Array  # (n,) w_c
+
+
+def last_step_loss(
+    trace: Trace, w_h: ArrayLike | None = None, w_c: ArrayLike | None = None
+) -> LastStepLoss:
+    """A loss at the last step only: L = w_h·h_{T-1} + w_c·C_{T-1}.
+
+    Defaults: w_h = ones (L = Σh_{T-1}) and w_c = zeros. Use
+    ``backward(params, trace, loss.dh, loss.dc_last)``.
+    """
+    T, n = trace.h.shape
+    wh = as_vector("w_h", np.ones(n) if w_h is None else w_h, n, "one weight per unit of h")
+    wc = as_vector("w_c", np.zeros(n) if w_c is None else w_c, n, "one weight per unit of C")
+    dh = np.zeros((T, n))
+    dh[-1] = wh
+    value = float(wh @ trace.h[-1] + wc @ trace.c[-1])
+    return LastStepLoss(value, dh, wc.copy())
+
+
+# -- how the gradient travels along the cell state ----------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class CellJacobian:
+    """∂C_t/∂C_{t-1} of one step, split into its two paths.
+
+    direct     diag(f_t): C_t = f_t∘C_{t-1} + …, no activation derivative in the way
+    through_h  the path C_{t-1} → h_{t-1} = o_{t-1}∘tanh(C_{t-1}) → f_t, i_t, C̃_t → C_t,
+               zero at t = 0 where h_{-1} = h0 is an input
+    total      direct + through_h
+    """
+
+    t: int
+    direct: Array  # (n, n)
+    through_h: Array  # (n, n)
+
+    @property
+    def total(self) -> Array:
+        return self.direct + self.through_h
+
+
+def _through_h(params: LSTMParams, trace: Trace, factor: dict[str, Array], t: int) -> Array:
+    """Σ_{k∈f,i,c} diag(factor_k[t])·W_k^h·diag(o_{t-1}∘tanh'(C_{t-1})), (n, n); 0 at t=0."""
+    n = params.n_hidden
+    if t == 0:
+        return np.zeros((n, n))
+    M = sum(  # ∂C_t/∂h_{t-1}, (n, n)
+        (factor[g.key][t][:, None] * params.split(g.key)[0] for g in GATES if g.key not in _DRIVEN_BY_H),
+        start=np.zeros((n, n)),
+    )
+    with np.errstate(over="ignore"):
+        dh_dc = trace.o[t - 1] * tanh_grad(trace.c[t - 1])  # ∂h_{t-1}/∂C_{t-1}, diagonal
+    return M * dh_dc[None, :]  # type: ignore[no-any-return]
+
+
+def cell_jacobian(params: LSTMParams, trace: Trace, t: int) -> CellJacobian:
+    """The one-step Jacobian ∂C_t/∂C_{t-1} at step ``t`` (0 ≤ t < T), both paths.
+
+    J_t = diag(f_t) + [Σ_{k∈f,i,c} diag(g_k ∘ act_k'(z_k))·W_k^h]·diag(o_{t-1}∘tanh'(C_{t-1}))
+    with g_f = C_{t-1}, g_i = C̃_t, g_c = i_t. o_{t-1} is held fixed: it depends on h_{t-2}
+    and x_{t-1}, not on C_{t-1}.
+    """
+    _check_trace(params, trace)
+    T = len(trace)
+    if not 0 <= t < T:
+        raise IndexError(f"step {t} is outside this trace of {T} steps")
+    factor = local_factors(trace)
+    return CellJacobian(t, np.diag(trace.f[t]).astype(np.float64), _through_h(params, trace, factor, t))
+
+
+@dataclass(frozen=True, eq=False)
+class JacobianProducts:
+    """Products of one-step Jacobians from C_t to the last cell state C_{T-1}.
+
+    total[t]   J_{T-1}·…·J_{t+1}  ≈ ∂C_{T-1}/∂C_t, (T, n, n); total[T-1] = I
+    direct[t]  ∏_{s=t+1}^{T-1} f_s, the diagonal of the direct-path product, (T, n)
+    total_c0, direct_c0: the same products continued to the initial state C_{-1} = c0.
+
+    The product of the total one-step Jacobians is not the exact ∂C_{T-1}/∂C_t either:
+    it holds each o_{t} fixed, so it leaves out the path C_t → h_t → o_{t+1} → h_{t+1} → ….
+    The exact gradient is :func:`backward`'s ``dc``.
+    """
+
+    total: Array  # (T, n, n)
+    direct: Array  # (T, n)
+    total_c0: Array  # (n, n)
+    direct_c0: Array  # (n,)
+
+
+def jacobian_products(params: LSTMParams, trace: Trace) -> JacobianProducts:
+    """Both products for every t; memory T·n², meant for the app's sizes (n ≤ 8, T ≤ 64)."""
+    _check_trace(params, trace)
+    T, n = len(trace), params.n_hidden
+    factor = local_factors(trace)
+    F = np.asarray(trace.f, dtype=np.float64)
+    total = np.empty((T, n, n))
+    direct = np.empty((T, n))
+    total[-1], direct[-1] = np.eye(n), 1.0
+    for t in range(T - 1, 0, -1):
+        J = np.diag(F[t]) + _through_h(params, trace, factor, t)
+        total[t - 1] = total[t] @ J
+        direct[t - 1] = direct[t] * F[t]
+    return JacobianProducts(total, direct, total[0] * F[0][None, :], direct[0] * F[0])
+
+
+@dataclass(frozen=True, eq=False)
+class GradientFlow:
+    """∂L/∂C_t for a loss at the last step, three ways, and the exact ∂L/∂h_t.
+
+    dc        exact total ∂L/∂C_t (:func:`backward`)                              (T, n)
+    dc_direct ∂L/∂C_{T-1} carried back along the direct path only: dc[T-1]∘∏f     (T, n)
+    dc_jacobian  dc[T-1]·J_{T-1}·…·J_{t+1}, the product of one-step Jacobians     (T, n)
+    dh        exact total ∂L/∂h_t                                                 (T, n)
+    The *_c0 fields continue each to the initial state c0 (dh0: to h0).
+    """
+
+    dc: Array
+    dc_direct: Array
+    dc_jacobian: Array
+    dh: Array
+    dc0: Array
+    dc0_direct: Array
+    dc0_jacobian: Array
+    dh0: Array
+
+    @staticmethod
+    def _norm(a: Array) -> Array:
+        return np.linalg.norm(a, axis=-1)  # type: ignore[no-any-return]
+
+    @property
+    def norm_dc(self) -> Array:
+        """‖∂L/∂C_t‖ per step, (T,)."""
+        return self._norm(self.dc)
+
+    @property
+    def norm_dc_direct(self) -> Array:
+        return self._norm(self.dc_direct)
+
+    @property
+    def norm_dc_jacobian(self) -> Array:
+        return self._norm(self.dc_jacobian)
+
+    @property
+    def norm_dh(self) -> Array:
+        return self._norm(self.dh)
+
+
+def gradient_flow(
+    params: LSTMParams,
+    trace: Trace,
+    w_h: ArrayLike | None = None,
+    w_c: ArrayLike | None = None,
+) -> GradientFlow:
+    """Gradients of L = w_h·h_{T-1} + w_c·C_{T-1} (default L = Σh_{T-1}) along the sequence."""
+    _check_trace(params, trace)
+    T, n = len(trace), params.n_hidden
+    loss = last_step_loss(trace, w_h, w_c)
+    grads = backward(params, trace, loss.dh, loss.dc_last)
+    factor = local_factors(trace)
+    F = np.asarray(trace.f, dtype=np.float64)
+    direct = np.empty((T, n))
+    jac = np.empty((T, n))
+    direct[-1] = jac[-1] = grads.dc[-1]
+    for t in range(T - 1, 0, -1):
+        direct[t - 1] = direct[t] * F[t]
+        jac[t - 1] = jac[t] * F[t] + jac[t] @ _through_h(params, trace, factor, t)
+    return GradientFlow(
+        dc=grads.dc,
+        dc_direct=direct,
+        dc_jacobian=jac,
+        dh=grads.dh,
+        dc0=grads.dc0,
+        dc0_direct=direct[0] * F[0],
+        dc0_jacobian=jac[0] * F[0],
+        dh0=grads.dh0,
+    )

@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: shared state, editors, plots. No math lives here."""

@@ -1,0 +1,156 @@
+"""The model <-> URL query parameters, exactly and defensively (no Streamlit here).
+
+Each array is written with the shortest text that reads back as the same
+float (``repr``), rows separated by ``;`` and entries by ``,``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
+from lstm_core.numbers import format_number, parse_number
+from lstm_core.presets import PRESETS, Example, load_preset
+
+MIN_SIZE, MAX_SIZE = 1, 8
+DTYPES = ("float64", "float32")
+MAX_VALUE_CHARS = 8000  # 8 × 16 numbers at 17 digits is about 2,500
+DEFAULT_PRESET = "seed-question"
+VECTOR_KEYS = {"x": "x_t", "h": "h_{t-1}", "c": "C_{t-1}"}
+
+
+@dataclass(frozen=True)
+class View:
+    """How the model is looked at; part of the URL so a shared link looks the same."""
+
+    dtype: str = "float64"
+    focus: str = "f"
+    stage: int = 0
+
+
+def encode_array(a: np.ndarray) -> str:
+    if a.ndim == 1:
+        return ",".join(format_number(v) for v in a)
+    return ";".join(encode_array(row) for row in a)
+
+
+def decode_array(name: str, text: str) -> list[Any]:
+    if len(text) > MAX_VALUE_CHARS:
+        raise ValueError(f"{name} in the link is {len(text)} characters long, far too long")
+    if ";" not in text:
+        return [parse_number(v, f"{name} entry {c}") for c, v in enumerate(text.split(","))]
+    return [
+        [parse_number(v, f"{name} row {r}, column {c}") for c, v in enumerate(row.split(","))]
+        for r, row in enumerate(text.split(";"))
+    ]
+
+
+def encode(model: Example, view: View) -> dict[str, str]:
+    p = model.params
+    q = {
+        "m": str(p.n_input),
+        "n": str(p.n_hidden),
+        "order": p.concat_order,
+        "dtype": view.dtype,
+        "focus": view.focus,
+        "stage": str(view.stage),
+    }
+    for g in GATES:
+        q[g.W] = encode_array(p.W(g.key))
+        q[g.b] = encode_array(p.b(g.key))
+    q["x"] = encode_array(model.x)
+    q["h"] = encode_array(model.h_prev)
+    q["c"] = encode_array(model.c_prev)
+    return q
+
+
+def _size(q: dict[str, str], key: str) -> int:
+    raw = q[key]
+    try:
+        v = int(raw)
+    except ValueError:
+        raise ValueError(f"size {key}='{raw[:20]}' is not a whole number") from None
+    if not MIN_SIZE <= v <= MAX_SIZE:
+        raise ValueError(f"size {key}={v} is outside {MIN_SIZE}..{MAX_SIZE}")
+    return v
+
+
+def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
+    dtype, focus, stage = default.dtype, default.focus, default.stage
+    if "dtype" in q:
+        if q["dtype"] in DTYPES:
+            dtype = q["dtype"]
+        else:
+            warnings.append(f"dtype '{q['dtype'][:20]}' is unknown; using float64.")
+    if "focus" in q:
+        if q["focus"] in {g.key for g in GATES}:
+            focus = q["focus"]
+        else:
+            warnings.append(f"focus gate '{q['focus'][:20]}' is unknown; using f.")
+    if "stage" in q:
+        try:
+            stage = int(q["stage"])
+            if not 0 <= stage <= 5:
+                raise ValueError
+        except ValueError:
+            warnings.append(f"stage '{q['stage'][:20]}' must be 0 to 5; using 0.")
+            stage = 0
+    return View(dtype, focus, stage)
+
+
+def decode(q: dict[str, str]) -> tuple[Example, View, list[str]]:
+    """A model and view from query parameters, and the warnings to show.
+
+    Never raises: anything unreadable falls back to a sensible model, and each
+    fallback is explained in a warning.
+    """
+    warnings: list[str] = []
+    q = {k: str(v) for k, v in q.items()}
+    preset = q.get("preset")
+    model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
+    if preset is not None:
+        if preset in PRESETS:
+            model = load_preset(preset)
+            view = View(focus=PRESETS[preset].focus)
+            return model, _view(q, warnings, view), warnings
+        warnings.append(
+            f"There is no preset called '{preset[:40]}'. Loaded '{DEFAULT_PRESET}' instead."
+        )
+    elif model_keys & set(q):
+        try:
+            return _decode_model(q), _view(q, warnings, View()), warnings
+        except ValueError as err:
+            warnings.append(
+                f"The model in this link could not be read ({err}). "
+                f"Loaded the '{DEFAULT_PRESET}' example instead."
+            )
+    return load_preset(DEFAULT_PRESET), _view(q, warnings, View()), warnings
+
+
+def _decode_model(q: dict[str, str]) -> Example:
+    missing = [k for k in ("m", "n") if k not in q]
+    if missing:
+        raise ValueError(f"the sizes {' and '.join(missing)} are missing")
+    m, n = _size(q, "m"), _size(q, "n")
+    order = q.get("order", "h_first")
+    if order not in CONCAT_ORDERS:
+        raise ValueError(f"concat order '{order[:20]}' must be h_first or x_first")
+    arrays: dict[str, Any] = {}
+    for g in GATES:
+        for name in (g.W, g.b):
+            if name not in q:
+                raise ValueError(f"{name} is missing")
+            arrays[name] = decode_array(name, q[name])
+    vectors = {}
+    for key, name in VECTOR_KEYS.items():
+        vectors[key] = decode_array(name, q[key]) if key in q else [0.0] * (m if key == "x" else n)
+    params = LSTMParams(**arrays, concat_order=order)  # type: ignore[arg-type]
+    if (params.n_input, params.n_hidden) != (m, n):
+        raise ValueError(
+            f"the arrays are for m={params.n_input}, n={params.n_hidden} but the link says "
+            f"m={m}, n={n}"
+        )
+    return Example(params, vectors["x"], vectors["h"], vectors["c"])

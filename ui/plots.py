@@ -1,0 +1,282 @@
+"""All figures, built from lstm_core results; the only module that imports Plotly.
+
+Colour scales are fixed so that the same colour always means the same value:
+- gates f, i, o: sequential Cividis over [0, 1];
+- C̃_t, h_t, tanh(C_t): diverging RdBu over [-1, 1];
+- C_t (unbounded): diverging PuOr over [-C_RANGE, C_RANGE], centred on 0;
+  values beyond are drawn at the end colour and labelled with their value.
+Categorical colours are the Okabe-Ito palette, which colour-blind readers can
+tell apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lstm_core import ACTIVATIONS, GATES, Gate, LSTMParams, Step
+from lstm_core.activations import rounds_to_one_z
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+    "black": "#000000",
+}
+PART_COLOR = {"h": OKABE_ITO["orange"], "x": OKABE_ITO["sky"]}
+GATE_COLOR = {"f": OKABE_ITO["blue"], "i": OKABE_ITO["green"], "c": OKABE_ITO["purple"],
+              "o": OKABE_ITO["vermillion"]}  # fmt: skip
+GATE_SCALE = "Cividis"
+UNIT_SCALE = "RdBu"
+CELL_SCALE = "PuOr"
+C_RANGE = 3.0
+FONT = dict(size=15)
+
+
+def scale_for(quantity: str) -> tuple[str, float, float]:
+    """(colourscale, zmin, zmax) for a Step field name."""
+    if quantity in ("f", "i", "o"):
+        return GATE_SCALE, 0.0, 1.0
+    if quantity in ("c_tilde", "h", "tanh_c", "input_term"):
+        return UNIT_SCALE, -1.0, 1.0
+    return CELL_SCALE, -C_RANGE, C_RANGE
+
+
+def fmt(v: float, digits: int = 4) -> str:
+    """Short text for a value; integers exactly, others to ``digits`` significant digits."""
+    v = float(v)
+    if v.is_integer() and abs(v) < 1e12:
+        return str(int(v))
+    return f"{v:.{digits}g}"
+
+
+def fmt_gate(v: float) -> str:
+    """A gate value with the precision that matters near 1: '1 − 2.79e-10', or '1 (exactly)'."""
+    v = float(v)
+    if v == 1.0:
+        return "1 (exactly)"
+    if v > 0.999:
+        return f"1 − {1.0 - v:.3g}"
+    return fmt(v, 5)
+
+
+def short_vec(a: np.ndarray, digits: int = 3, most: int = 4) -> str:
+    vals = [fmt(v, digits) for v in np.asarray(a)[:most]]
+    tail = ", …" if len(a) > most else ""
+    return "[" + ", ".join(vals) + tail + "]"
+
+
+def _base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        font=FONT,
+        title=dict(text=title, font=dict(size=17)) if title else None,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+# -- vectors and matrices -------------------------------------------------------
+def concat_bar(params: LSTMParams, v: np.ndarray) -> go.Figure:
+    """v with its h part and x part in two colours, indexed in order."""
+    labels = params.concat_labels()
+    fig = go.Figure()
+    for part, name in (("h", "from h_{t-1}"), ("x", "from x_t")):
+        idx = [k for k, lab in enumerate(labels) if lab.startswith(part)]
+        fig.add_bar(
+            x=[f"v[{k}] = {labels[k]}" for k in idx],
+            y=[v[k] for k in idx],
+            name=name,
+            marker_color=PART_COLOR[part],
+            text=[fmt(v[k]) for k in idx],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    fig.update_xaxes(categoryorder="array", categoryarray=[f"v[{k}] = {lab}" for k, lab in enumerate(labels)])
+    fig.update_layout(legend=dict(orientation="h", y=1.15), bargap=0.15)
+    return _base(fig, 260, f"v: {len(v)} entries")
+
+
+def heat_row(values: np.ndarray, quantity: str, labels: Sequence[str], title: str) -> go.Figure:
+    colorscale, lo, hi = scale_for(quantity)
+    a = np.asarray(values, dtype=float)
+    fig = go.Figure(
+        go.Heatmap(
+            z=[a], x=list(labels), y=[""], zmin=lo, zmax=hi, colorscale=colorscale,
+            text=[[fmt(v) for v in a]], texttemplate="%{text}", textfont=dict(size=15),
+            colorbar=dict(thickness=12, len=1.0),
+        )
+    )  # fmt: skip
+    return _base(fig, 130, title)
+
+
+def block_matrix(params: LSTMParams, key: str) -> go.Figure:
+    """W_key drawn with its columns split into the W^h and W^x blocks, in v's order."""
+    W = params.W(key)
+    n, labels = params.n_hidden, params.concat_labels()
+    lim = max(1.0, float(np.max(np.abs(W))))
+    fig = go.Figure(
+        go.Heatmap(
+            z=W[::-1], x=labels, y=[f"unit {r}" for r in range(n)][::-1],
+            zmin=-lim, zmax=lim, colorscale=UNIT_SCALE,
+            text=[[fmt(v) for v in row] for row in W[::-1]], texttemplate="%{text}",
+            textfont=dict(size=14), colorbar=dict(thickness=12, title=dict(text="weight")),
+            xgap=2, ygap=2,
+        )
+    )  # fmt: skip
+    h_cols = [k for k, lab in enumerate(labels) if lab.startswith("h")]
+    x_cols = [k for k, lab in enumerate(labels) if lab.startswith("x")]
+    for cols, part, name in ((h_cols, "h", "W^h"), (x_cols, "x", "W^x")):
+        fig.add_shape(type="rect", x0=min(cols) - 0.5, x1=max(cols) + 0.5, y0=-0.5,
+                      y1=n - 0.5, line=dict(color=PART_COLOR[part], width=4))  # fmt: skip
+        fig.add_annotation(x=(min(cols) + max(cols)) / 2, y=n - 0.4, yanchor="bottom",
+                           text=f"<b>{name}_{key}</b> ({n}×{len(cols)})", showarrow=False,
+                           font=dict(color=PART_COLOR[part], size=15))  # fmt: skip
+    fig.update_xaxes(side="bottom")
+    height = 110 + 42 * n
+    return _base(fig, height, f"W_{key}: {n} × {W.shape[1]}")
+
+
+# -- saturation ----------------------------------------------------------------------
+def saturation_figure(
+    gate: Gate, z: np.ndarray, threshold: float, dtype: str = "float64"
+) -> go.Figure:
+    """The activation and its derivative, saturated tails shaded, each unit marked.
+
+    Units beyond the axis are pinned at the edge with an arrow and their true z.
+    """
+    act = gate.activation
+    span = 10.0 if act.name == "sigmoid" else 5.0
+    zz = np.linspace(-span, span, 401)
+    z_sat = act.saturation_z(threshold)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.6, 0.4])  # fmt: skip
+    color = GATE_COLOR[gate.key]
+    fig.add_scatter(x=zz, y=act.fn(zz), mode="lines", line=dict(color="#444", width=2),
+                    name=f"{act.symbol}(z)", row=1, col=1)  # fmt: skip
+    fig.add_scatter(x=zz, y=act.grad(zz), mode="lines", line=dict(color="#444", dash="dot"),
+                    name=f"{act.symbol}′(z)", row=2, col=1)  # fmt: skip
+    for side in (-1, 1):
+        x0, x1 = sorted((side * z_sat, side * span))
+        for row in (1, 2):
+            fig.add_vrect(x0=x0, x1=x1, fillcolor=OKABE_ITO["grey"], opacity=0.22, line_width=0,
+                          row=row, col=1)  # fmt: skip
+    if act.name == "sigmoid":
+        z1 = rounds_to_one_z(np.float32 if dtype == "float32" else np.float64)
+        if z1 < span:
+            fig.add_vline(x=z1, line=dict(color=OKABE_ITO["vermillion"], dash="dash"), row=1,
+                          col=1)  # fmt: skip
+    zc = np.clip(z, -span, span)
+    outside = np.abs(z) > span
+    fig.add_scatter(
+        x=zc, y=act.fn(zc), mode="markers+text", name="units",
+        marker=dict(size=13, color=color, symbol=["triangle-right" if v > span else
+                    "triangle-left" if v < -span else "circle" for v in z],
+                    line=dict(color="black", width=1)),
+        text=[f"u{k}: z={fmt(v)}" + (" (off axis)" if o else "") for k, (v, o) in
+              enumerate(zip(z, outside, strict=True))],
+        textposition=["middle left" if v > 0 else "middle right" for v in z],
+        textfont=dict(size=13), row=1, col=1,
+    )  # fmt: skip
+    fig.add_scatter(
+        x=zc, y=act.grad(z), mode="markers", name="derivative at unit",
+        marker=dict(size=11, color=color, line=dict(color="black", width=1)),
+        showlegend=False, row=2, col=1,
+        hovertext=[f"{act.symbol}′({fmt(v)}) = {g:.3g}" for v, g in zip(z, act.grad(z), strict=True)],
+    )  # fmt: skip
+    n_sat = int(np.sum(act.grad(z) < threshold * act.grad_max))
+    fig.update_yaxes(title_text=f"{gate.plain}", row=1, col=1)
+    fig.update_yaxes(title_text="slope", range=[0, act.grad_max * 1.1], row=2, col=1)
+    fig.update_xaxes(title_text="pre-activation z", range=[-span * 1.02, span * 1.02], row=2, col=1)
+    fig.update_layout(showlegend=False)
+    title = f"{gate.name} {gate.plain}: {n_sat} of {len(z)} units saturated (|z| > {z_sat:.3g})"
+    return _base(fig, 360, title)
+
+
+# -- the Hadamard table as a picture --------------------------------------------------
+HADAMARD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("f", "f_t"),
+    ("c_prev", "C_{t-1}"),
+    ("forget_term", "f∘C_{t-1}"),
+    ("i", "i_t"),
+    ("c_tilde", "C̃_t"),
+    ("input_term", "i∘C̃_t"),
+    ("c", "C_t"),
+    ("tanh_c", "tanh(C_t)"),
+    ("o", "o_t"),
+    ("h", "h_t"),
+)
+
+
+def hadamard_figure(s: Step) -> go.Figure:
+    """One row per unit, one column per quantity, each coloured on its fixed scale."""
+    n = len(s.h)
+    fig = go.Figure()
+    groups: dict[str, list[int]] = {}
+    for col, (field, _) in enumerate(HADAMARD_COLUMNS):
+        groups.setdefault(scale_for(field)[0], []).append(col)
+    bar_x = {GATE_SCALE: 1.01, UNIT_SCALE: 1.09, CELL_SCALE: 1.17}
+    bar_title = {GATE_SCALE: "gates", UNIT_SCALE: "[-1,1]", CELL_SCALE: "C"}
+    for colorscale, cols in groups.items():
+        _, lo, hi = scale_for(HADAMARD_COLUMNS[cols[0]][0])
+        z = np.full((n, len(HADAMARD_COLUMNS)), np.nan)
+        text = [["" for _ in HADAMARD_COLUMNS] for _ in range(n)]
+        for col in cols:
+            vals = np.asarray(getattr(s, HADAMARD_COLUMNS[col][0]), dtype=float)
+            z[:, col] = vals
+            for r in range(n):
+                text[r][col] = fmt(vals[r], 4)
+        fig.add_heatmap(
+            z=z[::-1], text=text[::-1], texttemplate="%{text}", textfont=dict(size=14),
+            x=[lab for _, lab in HADAMARD_COLUMNS], y=[f"unit {r}" for r in range(n)][::-1],
+            zmin=lo, zmax=hi, colorscale=colorscale, xgap=2, ygap=2, hoverongaps=False,
+            colorbar=dict(x=bar_x[colorscale], thickness=10, title=dict(text=bar_title[colorscale])),
+        )  # fmt: skip
+    fig.update_xaxes(side="top")
+    return _base(fig, 80 + 40 * n)
+
+
+# -- sequences -------------------------------------------------------------------------
+def time_heatmap(values: np.ndarray, quantity: str, title: str, t_mark: int | None = None) -> go.Figure:
+    """units × time for one Step field of a Trace, on the field's fixed scale."""
+    colorscale, lo, hi = scale_for(quantity)
+    a = np.asarray(values, dtype=float).T  # (n, T)
+    fig = go.Figure(go.Heatmap(z=a, zmin=lo, zmax=hi, colorscale=colorscale,
+                               y=[f"u{r}" for r in range(a.shape[0])],
+                               colorbar=dict(thickness=10)))  # fmt: skip
+    if t_mark is not None:
+        fig.add_vline(x=t_mark, line=dict(color="black", width=2))
+    fig.update_xaxes(title_text="t")
+    return _base(fig, 120 + 18 * a.shape[0], title)
+
+
+def gate_colors() -> dict[str, str]:
+    return {g.key: GATE_COLOR[g.key] for g in GATES}
+
+
+__all__ = [
+    "ACTIVATIONS",
+    "C_RANGE",
+    "GATE_COLOR",
+    "OKABE_ITO",
+    "PART_COLOR",
+    "block_matrix",
+    "concat_bar",
+    "fmt",
+    "fmt_gate",
+    "hadamard_figure",
+    "heat_row",
+    "saturation_figure",
+    "short_vec",
+    "time_heatmap",
+]

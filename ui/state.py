@@ -1,0 +1,118 @@
+"""The one place that touches st.session_state for the shared model.
+
+Keys: ``model`` (the current Example), ``prev_model`` (the one before the last
+edit, for before/after), ``view`` (dtype, focus gate, stage), ``rev`` (bumped on
+every model change so grid editors redraw), ``errors`` (inline messages by
+field) and ``notices`` (warnings from reading the URL). Widgets write through
+:func:`set_model`; the URL is rewritten from the state at the end of each run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from lstm_core import Step, step
+from lstm_core.presets import Example, get_array
+
+from .codec import DTYPES, View, decode, encode
+
+SLIDER_PREFIX = "sl:"
+
+
+def init() -> None:
+    """Load the model from the URL once per session (later runs keep the session's)."""
+    ss = st.session_state
+    if "model" in ss:
+        return
+    model, view, warnings = decode(st.query_params.to_dict())
+    ss.model, ss.prev_model, ss.view = model, model, view
+    ss.rev, ss.errors, ss.notices = 0, {}, warnings
+
+
+def model() -> Example:
+    return st.session_state.model  # type: ignore[no-any-return]
+
+
+def prev_model() -> Example:
+    return st.session_state.prev_model  # type: ignore[no-any-return]
+
+
+def view() -> View:
+    return st.session_state.view  # type: ignore[no-any-return]
+
+
+def rev() -> int:
+    return int(st.session_state.rev)
+
+
+def dtype() -> type[np.floating]:
+    return np.float32 if view().dtype == "float32" else np.float64
+
+
+def current_step() -> Step:
+    m = model()
+    return step(m.params, m.x, m.h_prev, m.c_prev, dtype=dtype())
+
+
+def previous_step() -> Step:
+    m = prev_model()
+    return step(m.params, m.x, m.h_prev, m.c_prev, dtype=dtype())
+
+
+def set_model(new: Example) -> None:
+    ss = st.session_state
+    ss.prev_model, ss.model = ss.model, new
+    ss.rev += 1
+    _sync_sliders(new)
+
+
+def set_view(**changes: Any) -> None:
+    v = replace(view(), **changes)
+    if v.dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {DTYPES}")
+    st.session_state.view = v
+
+
+def errors() -> dict[str, str]:
+    return st.session_state.errors  # type: ignore[no-any-return]
+
+
+def set_error(field: str, message: str | None) -> None:
+    if message is None:
+        st.session_state.errors.pop(field, None)
+    else:
+        st.session_state.errors[field] = message
+
+
+def take_notices() -> list[str]:
+    """URL warnings, shown once and then forgotten."""
+    notes: list[str] = st.session_state.notices
+    st.session_state.notices = []
+    return notes
+
+
+def slider_key(field: str, index: tuple[int, ...]) -> str:
+    return SLIDER_PREFIX + field + ":" + ",".join(str(i) for i in index)
+
+
+def _sync_sliders(new: Example) -> None:
+    """Move every slider to the model's value, so slider and grid always agree."""
+    ss = st.session_state
+    for key in [k for k in ss.keys() if str(k).startswith(SLIDER_PREFIX)]:
+        field, _, idx = str(key)[len(SLIDER_PREFIX) :].partition(":")
+        index = tuple(int(i) for i in idx.split(","))
+        try:
+            ss[key] = float(get_array(new, field)[index])
+        except (IndexError, AttributeError):
+            del ss[key]
+
+
+def write_url() -> None:
+    """Rewrite the query string to the full current model (only when it changed)."""
+    wanted = encode(model(), view())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)

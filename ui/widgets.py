@@ -1,0 +1,201 @@
+"""Editors for the shared model: sidebar controls, sliders and exact-entry grids.
+
+Every widget writes through ``state.set_model`` in its on_change callback, so
+the model is current before the page renders, and a bad entry never replaces
+the last valid model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lstm_core import CONCAT_LATEX, GATES
+from lstm_core.numbers import format_number, parse_number
+from lstm_core.presets import PRESETS, Example, get_array, load_preset, resized, with_array
+from lstm_core.presets import with_entry
+
+from . import state
+from .codec import DEFAULT_PRESET, MAX_SIZE, MIN_SIZE
+
+FIELD_LABEL = {"x": "x_t", "h_prev": "h_{t-1}", "c_prev": "C_{t-1}"}
+SLIDER_SPAN = 10.0
+
+
+def label(field: str) -> str:
+    return FIELD_LABEL.get(field, field)
+
+
+# -- sidebar -------------------------------------------------------------------
+def _on_size() -> None:
+    ss = st.session_state
+    m = int(np.clip(ss["ctl:m"], MIN_SIZE, MAX_SIZE))
+    n = int(np.clip(ss["ctl:n"], MIN_SIZE, MAX_SIZE))
+    state.set_model(resized(state.model(), m, n))
+
+
+def _on_order() -> None:
+    cur = state.model()
+    p = cur.params.replace(concat_order=st.session_state["ctl:order"])
+    state.set_model(Example(p, cur.x, cur.h_prev, cur.c_prev))
+
+
+def _on_dtype() -> None:
+    state.set_view(dtype=st.session_state["ctl:dtype"])
+
+
+def _on_focus() -> None:
+    state.set_view(focus=st.session_state["ctl:focus"])
+
+
+def load(preset: str) -> None:
+    state.set_model(load_preset(preset))
+    state.set_view(focus=PRESETS[preset].focus, stage=0)
+    state.errors().clear()
+    _sync_controls()
+
+
+def _on_load() -> None:
+    load(st.session_state["ctl:preset"])
+
+
+def _on_randomize() -> None:
+    from lstm_core import LSTMParams
+
+    cur = state.model()
+    p, m, n = cur.params, cur.params.n_input, cur.params.n_hidden
+    seed = int(st.session_state["ctl:seed"])
+    rng = np.random.default_rng(seed)
+    new = LSTMParams.random(m, n, seed=seed, concat_order=p.concat_order)
+    state.set_model(
+        Example(new, rng.uniform(-1, 1, m), rng.uniform(-1, 1, n), rng.uniform(-1, 1, n))
+    )
+
+
+def _on_reset() -> None:
+    load(DEFAULT_PRESET)
+
+
+def _sync_controls() -> None:
+    """Put the sidebar widgets on the model's values (after a preset or reset)."""
+    ss, p, v = st.session_state, state.model().params, state.view()
+    ss["ctl:m"], ss["ctl:n"], ss["ctl:order"] = p.n_input, p.n_hidden, p.concat_order
+    ss["ctl:dtype"], ss["ctl:focus"] = v.dtype, v.focus
+
+
+def sidebar() -> None:
+    """Sizes, order, precision, presets, randomize and reset: the whole model's controls."""
+    ss, p, v = st.session_state, state.model().params, state.view()
+    for key, value in (("ctl:m", p.n_input), ("ctl:n", p.n_hidden), ("ctl:order", p.concat_order),
+                       ("ctl:dtype", v.dtype), ("ctl:focus", v.focus)):  # fmt: skip
+        if ss.get(key) != value:
+            ss[key] = value
+    with st.sidebar:
+        st.markdown("### Model")
+        c1, c2 = st.columns(2)
+        c1.number_input("m (inputs)", MIN_SIZE, MAX_SIZE, step=1, key="ctl:m", on_change=_on_size)
+        c2.number_input("n (units)", MIN_SIZE, MAX_SIZE, step=1, key="ctl:n", on_change=_on_size)
+        st.radio(
+            "Concatenation v",
+            ["h_first", "x_first"],
+            key="ctl:order",
+            on_change=_on_order,
+            format_func=lambda o: CONCAT_LATEX[o],
+            horizontal=True,
+            help="Changing the order keeps W's numbers where they are, so they now multiply "
+            "other entries of v and the results change.",
+        )
+        st.radio("Precision", ["float64", "float32"], key="ctl:dtype", on_change=_on_dtype,
+                 horizontal=True)  # fmt: skip
+        st.selectbox(
+            "Gate in focus",
+            [g.key for g in GATES],
+            key="ctl:focus",
+            on_change=_on_focus,
+            format_func=lambda k: f"{next(g.name for g in GATES if g.key == k)} ({k})",
+        )
+        st.markdown("### Examples")
+        st.selectbox(
+            "Preset",
+            list(PRESETS),
+            key="ctl:preset",
+            help="\n".join(f"- **{k}**: {pr.summary}" for k, pr in PRESETS.items()),
+        )
+        st.button("Load preset", on_click=_on_load, width="stretch")
+        c1, c2 = st.columns([1, 1])
+        c1.number_input("Seed", 0, 10**6, value=0, step=1, key="ctl:seed")
+        c2.button("Randomize", on_click=_on_randomize, width="stretch")
+        st.button("Reset to seed-question", on_click=_on_reset, width="stretch")
+
+
+# -- sliders --------------------------------------------------------------------
+def _on_slider(field: str, index: tuple[int, ...]) -> None:
+    value = float(st.session_state[state.slider_key(field, index)])
+    state.set_model(with_entry(state.model(), field, index, value))
+    state.set_error(field, None)
+
+
+def slider(field: str, index: tuple[int, ...], text: str, span: float = SLIDER_SPAN) -> None:
+    key = state.slider_key(field, index)
+    value = float(get_array(state.model(), field)[index])
+    if key not in st.session_state:
+        st.session_state[key] = value
+    lo = float(min(-span, np.floor(value)))
+    hi = float(max(span, np.ceil(value)))
+    st.slider(text, lo, hi, step=0.1, key=key, on_change=_on_slider, args=(field, index),
+              format="%.2f")  # fmt: skip
+
+
+def vector_sliders(field: str, names: Sequence[str], columns: int = 1) -> None:
+    cols = st.columns(columns)
+    for k, name in enumerate(names):
+        with cols[k % columns]:
+            slider(field, (k,), name)
+
+
+# -- exact entry grids ------------------------------------------------------------
+def _grid_key(field: str) -> str:
+    return f"grid:{field}:{state.rev()}"
+
+
+def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> None:
+    edits = st.session_state[key].get("edited_rows", {})
+    a = np.array(get_array(state.model(), field), dtype=np.float64).reshape(shape)
+    a2 = a.reshape(1, -1) if a.ndim == 1 else a
+    try:
+        for r, row in edits.items():
+            for col, text in row.items():
+                c = cols.index(col) if col in cols else int(col)
+                where = f"{label(field)}[{c}]" if a.ndim == 1 else f"{label(field)}[{r}, {c}]"
+                a2[int(r), c] = parse_number("" if text is None else str(text), where)
+        new = with_array(state.model(), field, a2.reshape(shape))
+    except ValueError as err:
+        state.set_error(field, str(err))
+        return
+    state.set_error(field, None)
+    state.set_model(new)
+
+
+def grid(field: str, row_labels: Sequence[str], col_labels: Sequence[str]) -> None:
+    """An exact-entry grid; typed text is read like a student writes numbers."""
+    a = np.asarray(get_array(state.model(), field))
+    a2 = a.reshape(1, -1) if a.ndim == 1 else a
+    df = pd.DataFrame(
+        [[format_number(v) for v in row] for row in a2],
+        index=list(row_labels),
+        columns=[f"{c_}" for c_ in col_labels],
+    )
+    key = _grid_key(field)
+    st.data_editor(
+        df,
+        key=key,
+        on_change=_on_grid,
+        args=(field, key, a.shape, list(df.columns)),
+        width="stretch",
+        column_config={c_: st.column_config.TextColumn(c_, width="small") for c_ in df.columns},
+    )
+    if field in state.errors():
+        st.error(f"{state.errors()[field]}. The previous value is still in use.", icon="⚠️")
