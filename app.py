@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import state, style, widgets
 
 st.set_page_config(page_title="LSTM, step by step", page_icon="🧮", layout="wide")
 
@@ -39,6 +39,7 @@ PAGES = {
 
 
 def main() -> None:
+    style.apply()
     state.init()
     for note in state.take_notices():
         st.warning(note, icon="⚠️")

@@ -10,6 +10,9 @@ No UI library is imported here; the Streamlit app only renders what this
 package computes.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from .activations import (
     ACTIVATIONS,
     DEFAULT_SATURATION_FRACTION,
@@ -21,7 +24,6 @@ from .activations import (
     tanh,
     tanh_grad,
 )
-from .cell import Step, Trace, matvec_terms, run, step
 from .backward import (
     CellJacobian,
     GradientFlow,
@@ -34,8 +36,42 @@ from .backward import (
     jacobian_products,
     last_step_loss,
 )
+from .cell import Step, Trace, matvec_terms, run, step
 from .gates import GATE_BY_KEY, GATES, Gate
 from .params import CONCAT_LATEX, CONCAT_ORDERS, ConcatOrder, LSTMParams
+from .rnn import (
+    RNNGrads,
+    RNNParams,
+    RNNTrace,
+    rnn_backward,
+    rnn_jacobian,
+    rnn_last_step_grads,
+    rnn_run,
+)
+
+# lstm_core.train is imported on first use, not here, so that `python -m lstm_core.train`
+# runs it fresh (runpy warns about a module that its package has already imported).
+if TYPE_CHECKING:
+    from .train import (
+        MemoryTask,
+        Progress,
+        Readout,
+        TrainConfig,
+        TrainedModel,
+        accuracy,
+        forget_during_hold,
+        load_trained,
+        memory_unit,
+        predict,
+        train_memory,
+    )
+
+
+def __getattr__(name: str) -> object:
+    if name in __all__:  # every exported name not defined above comes from .train
+        return getattr(import_module(".train", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ACTIVATIONS",
@@ -59,4 +95,32 @@ __all__ = [
     "step",
     "tanh",
     "tanh_grad",
+    "CellJacobian",
+    "GradientFlow",
+    "Grads",
+    "JacobianProducts",
+    "LastStepLoss",
+    "backward",
+    "cell_jacobian",
+    "gradient_flow",
+    "jacobian_products",
+    "last_step_loss",
+    "RNNGrads",
+    "RNNParams",
+    "RNNTrace",
+    "rnn_backward",
+    "rnn_jacobian",
+    "rnn_last_step_grads",
+    "rnn_run",
+    "MemoryTask",
+    "Progress",
+    "Readout",
+    "TrainConfig",
+    "TrainedModel",
+    "accuracy",
+    "forget_during_hold",
+    "load_trained",
+    "memory_unit",
+    "predict",
+    "train_memory",
 ]

@@ -11,8 +11,9 @@ even |z| = 1e308: no overflow warning, no NaN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -34,10 +35,10 @@ def _as_float(z: ArrayLike) -> FloatArray:
 def sigmoid_into(z: FloatArray, out: FloatArray) -> FloatArray:
     """σ(z) written into ``out``; call inside ``np.errstate(over="ignore")``.
 
-    1/(1+e^{-z}) is accurate to the last bit on both sides: for z ≪ 0, e^{-z}
-    is huge and its reciprocal keeps full relative precision; for z ≫ 0 the sum
-    rounds to 1, which is the correctly rounded answer. Only e^{-z} may
-    overflow, to inf, and 1/inf = 0 is again correct.
+    1/(1+e^{-z}) keeps full relative precision on both sides (within a couple
+    of roundings): for z ≪ 0, e^{-z} is huge and its reciprocal is accurate;
+    for z ≫ 0 the sum rounds to 1. Only e^{-z} may overflow (z < -709.8), to
+    inf, and 1/inf = 0 where the true value is a subnormal below 1e-307.
     """
     np.negative(z, out=out)
     np.exp(out, out=out)
@@ -117,6 +118,8 @@ def saturation(
     threshold 0.01 a sigmoid unit counts as saturated for |z| > 5.9864 and a
     tanh unit for |z| > 2.9932. A saturated unit passes almost no gradient.
     """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be 'sigmoid' or 'tanh', got {activation!r}")
     act = ACTIVATIONS[activation]
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must lie strictly between 0 and 1, got {threshold}")

@@ -233,7 +233,11 @@ def _through_h(params: LSTMParams, trace: Trace, factor: dict[str, Array], t: in
     if t == 0:
         return np.zeros((n, n))
     M = sum(  # ∂C_t/∂h_{t-1}, (n, n)
-        (factor[g.key][t][:, None] * params.split(g.key)[0] for g in GATES if g.key not in _DRIVEN_BY_H),
+        (
+            factor[g.key][t][:, None] * params.split(g.key)[0]
+            for g in GATES
+            if g.key not in _DRIVEN_BY_H
+        ),
         start=np.zeros((n, n)),
     )
     with np.errstate(over="ignore"):
@@ -253,7 +257,9 @@ def cell_jacobian(params: LSTMParams, trace: Trace, t: int) -> CellJacobian:
     if not 0 <= t < T:
         raise IndexError(f"step {t} is outside this trace of {T} steps")
     factor = local_factors(trace)
-    return CellJacobian(t, np.diag(trace.f[t]).astype(np.float64), _through_h(params, trace, factor, t))
+    return CellJacobian(
+        t, np.diag(trace.f[t]).astype(np.float64), _through_h(params, trace, factor, t)
+    )
 
 
 @dataclass(frozen=True, eq=False)

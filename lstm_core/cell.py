@@ -112,8 +112,19 @@ def step(
         c = forget_term + input_term
         tanh_c = np.tanh(c)
         h = value["o"] * tanh_c
-    return Step(x, h_prev, c_prev, v, **z, **value, forget_term=forget_term,
-                input_term=input_term, c=c, tanh_c=tanh_c, h=h)  # fmt: skip
+    return Step(
+        x,
+        h_prev,
+        c_prev,
+        v,
+        **z,
+        **value,
+        forget_term=forget_term,
+        input_term=input_term,
+        c=c,
+        tanh_c=tanh_c,
+        h=h,
+    )
 
 
 def matvec_terms(params: LSTMParams, key: str, v: ArrayLike) -> Array:
@@ -145,7 +156,9 @@ def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
         W_h = np.vstack([params.split(g.key)[0] for g in _RUN_ORDER]) * sign[:, None]
         W_x = np.vstack([params.split(g.key)[1] for g in _RUN_ORDER]) * sign[:, None]
         b = np.concatenate([params.b(g.key) for g in _RUN_ORDER]) * sign
-        cache[d] = tuple(np.ascontiguousarray(a.T if a.ndim == 2 else a, dtype=d) for a in (W_h, W_x, b))
+        cache[d] = tuple(
+            np.ascontiguousarray(a.T if a.ndim == 2 else a, dtype=d) for a in (W_h, W_x, b)
+        )
     return cache[d]  # type: ignore[no-any-return]
 
 
@@ -203,7 +216,9 @@ def check_sequence(params: LSTMParams, xs: ArrayLike) -> Array:
     a = _numbers("xs", xs)  # a ValueError naming xs if ragged or not numbers
     T = a.shape[0] if a.ndim >= 1 else 0
     if a.ndim != 2 or T < 1:
-        raise ValueError(f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step")
+        raise ValueError(
+            f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step"
+        )
     return as_matrix("xs", a, (T, m), f"one row per time step, each with m={m} inputs")
 
 
@@ -225,10 +240,8 @@ def run(
     n, m = params.n_hidden, params.n_input
     xs = check_sequence(params, xs).astype(d)
     zeros = np.zeros(n)
-    x0 = np.zeros(m)
-    _, h0v, c0v = check_inputs(
-        params, x0, zeros if h0 is None else h0, zeros if c0 is None else c0
-    )
+    h0v = as_vector("h0", zeros if h0 is None else h0, n, f"one entry per cell unit (n={n})")
+    c0v = as_vector("c0", zeros if c0 is None else c0, n, f"one entry per cell unit (n={n})")
     T = xs.shape[0]
 
     W_hT, W_xT, b = _run_weights(params, d)  # (n, 4n), (m, 4n), (4n,)
@@ -250,7 +263,7 @@ def run(
 
     with np.errstate(over="ignore"):
         for z, g, h_prev, h, c_prev, c, ft, it, tc in zip(
-            Z, G, H[:-1], H[1:], C[:-1], C[1:], FT, IT, TC
+            Z, G, H[:-1], H[1:], C[:-1], C[1:], FT, IT, TC, strict=True
         ):
             dot(h_prev, W_hT, rec)
             add(z, rec, z)

@@ -24,9 +24,10 @@ from .gates import GATES
 ConcatOrder = Literal["h_first", "x_first"]
 CONCAT_ORDERS: tuple[ConcatOrder, ...] = ("h_first", "x_first")
 CONCAT_LATEX = {"h_first": "[h_{t-1}, x_t]", "x_first": "[x_t, h_{t-1}]"}
+MAX_ABS = 1e150  # |W|·|v| ≤ 1e300 and a sum of ≤ 8192 such terms stays below float64's 1.8e308
 MAX_SIZE = 4096  # a guard against absurd sizes; the app itself uses 1..8
 
-Array = NDArray[np.float64]
+Array = NDArray[Any]
 
 
 def _numbers(name: str, value: ArrayLike) -> np.ndarray:
@@ -40,14 +41,25 @@ def _numbers(name: str, value: ArrayLike) -> np.ndarray:
     return a
 
 
+def _first(mask: np.ndarray) -> tuple[int, ...] | None:
+    where = np.argwhere(mask)
+    return tuple(int(k) for k in where[0]) if where.size else None
+
+
+def _position(a: np.ndarray, where: tuple[int, ...]) -> str:
+    return f"entry {where[0]}" if a.ndim == 1 else f"row {where[0]}, column {where[1]}"
+
+
 def _check_finite(name: str, a: np.ndarray) -> None:
-    bad = np.argwhere(~np.isfinite(a))
-    if bad.size:
-        where = tuple(int(k) for k in bad[0])
-        pos = f"entry {where[0]}" if a.ndim == 1 else f"row {where[0]}, column {where[1]}"
+    if (where := _first(~np.isfinite(a))) is not None:
         raise ValueError(
-            f"{name} has a non-finite value ({a[where]}) at {pos} (counting from 0); "
-            "every entry must be a finite number"
+            f"{name} has a non-finite value ({a[where]}) at {_position(a, where)} "
+            "(counting from 0); every entry must be a finite number"
+        )
+    if (where := _first(np.abs(a) > MAX_ABS)) is not None:
+        raise ValueError(
+            f"{name} has the value {a[where]:g} at {_position(a, where)} (counting from 0); "
+            f"entries must lie within ±{MAX_ABS:g} so that W·v cannot overflow"
         )
 
 

@@ -43,6 +43,7 @@ SEED_B_F = [1, 2, 3]
 SEED_W_I = [[1] * 6, [2] * 6, [3] * 6]
 SEED_B_I = [1, 1, 1]
 SEED_X = [1, 2, 3]
+_a = np.asarray  # plain lists -> arrays for Example
 SEED_H = [4, 5, 6]
 
 
@@ -50,7 +51,7 @@ def _seed(with_input_gate: bool) -> Example:
     p = LSTMParams.zeros(3, 3, concat_order="x_first").replace(W_f=SEED_W_F, b_f=SEED_B_F)
     if with_input_gate:
         p = p.replace(W_i=SEED_W_I, b_i=SEED_B_I)
-    return Example(p, SEED_X, SEED_H, [0.5, -1.0, 2.0])
+    return Example(p, _a(SEED_X), _a(SEED_H), _a([0.5, -1.0, 2.0]))
 
 
 def _hadamard() -> Example:
@@ -59,19 +60,21 @@ def _hadamard() -> Example:
     p = LSTMParams.zeros(3, 3, concat_order="x_first").replace(
         b_f=[40, 40, 40], b_i=[40, 40, 40], b_c=[0.2, 0.1, -0.3]
     )
-    return Example(p, SEED_X, SEED_H, [1.0, 2.0, 3.0])
+    return Example(p, _a(SEED_X), _a(SEED_H), _a([1.0, 2.0, 3.0]))
 
 
 def _behaviour(bias: dict[str, float], seed: int = 7, scale: float = 0.3) -> Example:
     p = LSTMParams.random(3, 3, seed=seed, scale=scale)
     p = p.replace(**{f"b_{k}": np.full(3, v) for k, v in bias.items()})
-    return Example(p, [0.5, -1.0, 0.8], [0.2, -0.1, 0.4], [0.9, -0.6, 0.3])
+    return Example(p, _a([0.5, -1.0, 0.8]), _a([0.2, -0.1, 0.4]), _a([0.9, -0.6, 0.3]))
 
 
 def _saturated() -> Example:
     base = LSTMParams.random(3, 3, seed=3, scale=1.0)
     big = {g.W: 12.0 * base.W(g.key) for g in GATES}
-    return Example(base.replace(**big), [1.0, -2.0, 1.5], [0.5, -0.5, 0.9], [0.4, -0.8, 1.2])
+    return Example(
+        base.replace(**big), _a([1.0, -2.0, 1.5]), _a([0.5, -0.5, 0.9]), _a([0.4, -0.8, 1.2])
+    )
 
 
 PRESETS: dict[str, Preset] = {
@@ -129,14 +132,17 @@ PRESETS: dict[str, Preset] = {
             "zeros",
             "All weights and biases 0: every sigmoid gate is 0.5 and C̃ = 0.",
             "f",
-            lambda: Example(LSTMParams.zeros(3, 3), [1.0, 2.0, 3.0], [0, 0, 0], [1.0, -1.0, 0.5]),
+            lambda: Example(LSTMParams.zeros(3, 3), _a([1, 2, 3]), _a([0, 0, 0]), _a([1, -1, 0.5])),
         ),
         Preset(
             "random",
             "Random weights in ±1/√n (torch's initialisation), seed 0.",
             "f",
             lambda: Example(
-                LSTMParams.random(3, 3, seed=0), [0.5, -0.3, 0.9], [0.1, 0.2, -0.3], [0.4, 0, -0.2]
+                LSTMParams.random(3, 3, seed=0),
+                _a([0.5, -0.3, 0.9]),
+                _a([0.1, 0.2, -0.3]),
+                _a([0.4, 0, -0.2]),
             ),
         ),
     )
@@ -187,8 +193,9 @@ def with_array(example: Example, field: str, array: Any) -> Example:
         parts = {"x": example.x, "h_prev": example.h_prev, "c_prev": example.c_prev}
         parts[field] = array
         return Example(example.params, **parts)
-    return Example(example.params.replace(**{field: array}), example.x, example.h_prev,
-                   example.c_prev)  # fmt: skip
+    return Example(
+        example.params.replace(**{field: array}), example.x, example.h_prev, example.c_prev
+    )
 
 
 def _get(example: Example, field: str) -> np.ndarray:

@@ -132,7 +132,9 @@ class RNNTrace:
 def _check_sequence(m: int, xs: ArrayLike) -> Array:
     a = np.asarray(_numbers("xs", xs))
     if a.ndim != 2 or a.shape[0] < 1:
-        raise ValueError(f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step")
+        raise ValueError(
+            f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step"
+        )
     return as_matrix("xs", a, (a.shape[0], m), f"one row per time step, each with m={m} inputs")
 
 
@@ -180,9 +182,7 @@ def rnn_backward(params: RNNParams, trace: RNNTrace, dh: ArrayLike) -> RNNGrads:
         np.add(dh_ext[t], dh_next, out=DH[t])
         np.multiply(DH[t], D[t], out=dZ[t])
         np.dot(dZ[t], W_h, out=dh_next)
-    return RNNGrads(
-        dW=dZ.T @ trace.concat, db=dZ.sum(axis=0), dx=dZ @ W_x, dh0=dh_next, dh=DH
-    )
+    return RNNGrads(dW=dZ.T @ trace.concat, db=dZ.sum(axis=0), dx=dZ @ W_x, dh0=dh_next, dh=DH)
 
 
 def rnn_jacobian(params: RNNParams, trace: RNNTrace, t: int) -> Array:
@@ -194,7 +194,9 @@ def rnn_jacobian(params: RNNParams, trace: RNNTrace, t: int) -> Array:
         return tanh_grad(trace.z[t])[:, None] * params.split()[0]  # type: ignore[no-any-return]
 
 
-def rnn_last_step_grads(params: RNNParams, trace: RNNTrace, w_h: ArrayLike | None = None) -> RNNGrads:
+def rnn_last_step_grads(
+    params: RNNParams, trace: RNNTrace, w_h: ArrayLike | None = None
+) -> RNNGrads:
     """Gradients of L = w_h·h_{T-1} (default Σh_{T-1}), to set beside the LSTM's."""
     T, n = len(trace), params.n_hidden
     dh = np.zeros((T, n))

@@ -39,7 +39,7 @@ def _stage_text(k: int, s, p) -> tuple[str, str]:  # type: ignore[no-untyped-def
             g = GATE_BY_KEY[key]
             sym = r"\sigma" if g.activation_name == "sigmoid" else r"\tanh"
             eqs.append(
-                rf"{g.symbol} = {sym}(W_{key}\,v + b_{key}) = {sym}\left({vec(s.z(key))}\right)"
+                rf"{g.symbol} &= {sym}(W_{key}\,v + b_{key}) = {sym}\left({vec(s.z(key))}\right)"
                 rf" = {vec(s.gate(key))}"
             )
         texts = {
@@ -51,17 +51,19 @@ def _stage_text(k: int, s, p) -> tuple[str, str]:  # type: ignore[no-untyped-def
             4: "The output gate decides how much of each unit's memory is passed on as h_t, "
             "both to the next step and to whatever reads the LSTM.",
         }
-        return r"\\".join(eqs), texts[k]
+        return r"\begin{aligned}" + r"\\".join(eqs) + r"\end{aligned}", texts[k]
     if k == 3:
         return (
-            rf"C_t = f_t\circ C_{{t-1}} + i_t\circ\tilde C_t = {vec(s.forget_term)} + "
-            rf"{vec(s.input_term)} = {vec(s.c)}",
+            rf"\begin{{aligned}}C_t &= f_t\circ C_{{t-1}} + i_t\circ\tilde C_t \\"
+            rf"&= {vec(s.f)}\circ{vec(s.c_prev)} + {vec(s.i)}\circ{vec(s.c_tilde)} \\"
+            rf"&= {vec(s.forget_term)} + {vec(s.input_term)} = {vec(s.c)}\end{{aligned}}",
             "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k. "
             "On its way from C_{t-1} to C_t the old memory is only multiplied by f_t, with no "
             "squashing function in between, which is why it can last many steps.",
         )
     return (
-        rf"h_t = o_t\circ\tanh(C_t) = {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}",
+        rf"\begin{{aligned}}h_t &= o_t\circ\tanh(C_t) = {vec(s.o)}\circ\tanh{vec(s.c)} \\"
+        rf"&= {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}\end{{aligned}}",
         f"tanh squeezes C_t into (−1, 1) and o_t scales it. Because the product is elementwise, "
         f"h_t has exactly as many entries as C_t: n={n}.",
     )
@@ -81,17 +83,35 @@ def stage_panel(s, p) -> None:  # type: ignore[no-untyped-def]
     v = state.view()
     if st.session_state.get("ctl:stage") != v.stage:
         st.session_state["ctl:stage"] = v.stage
-    c1, c2, c3 = st.columns([1, 6, 1])
-    c1.button("◀ Prev", on_click=_set_stage, args=(v.stage - 1,), disabled=v.stage == 0,
-              width="stretch")  # fmt: skip
-    c2.radio("Stage", range(len(STAGES)), key="ctl:stage", horizontal=True,
-             format_func=lambda k: f"{k + 1}. {STAGES[k][0]}", on_change=_on_stage_pick,
-             label_visibility="collapsed")  # fmt: skip
-    c3.button("Next ▶", on_click=_set_stage, args=(v.stage + 1,),
-              disabled=v.stage == len(STAGES) - 1, width="stretch")  # fmt: skip
-    st.plotly_chart(cell_diagram(s, v.stage), width="stretch", key="diagram",
-                    config={"displayModeBar": False})  # fmt: skip
-    eq, text = _stage_text(v.stage, s, p)
+    c1, c2, c3 = st.columns([2, 11, 2], vertical_alignment="center")
+    c1.button(
+        "◀ Prev", on_click=_set_stage, args=(v.stage - 1,), disabled=v.stage == 0, width="stretch"
+    )
+    c2.radio(
+        "Stage",
+        range(len(STAGES)),
+        key="ctl:stage",
+        horizontal=True,
+        format_func=lambda k: f"{k + 1}. {STAGES[k][0]}",
+        on_change=_on_stage_pick,
+        label_visibility="collapsed",
+    )
+    c3.button(
+        "Next ▶",
+        on_click=_set_stage,
+        args=(v.stage + 1,),
+        disabled=v.stage == len(STAGES) - 1,
+        width="stretch",
+    )
+    st.plotly_chart(
+        cell_diagram(s, v.stage), width="stretch", key="diagram", config={"displayModeBar": False}
+    )
+
+
+def stage_explanation(s, p) -> None:  # type: ignore[no-untyped-def]
+    k = state.view().stage
+    eq, text = _stage_text(k, s, p)
+    st.markdown(f"#### {k + 1}. {STAGES[k][0]}")
     st.latex(eq)
     st.markdown(text)
 
@@ -150,8 +170,10 @@ def precision_note(s, gate) -> None:  # type: ignore[no-untyped-def]
     for r in near:
         gap = float(sigmoid(-np.float64(z[r])))
         shown = "exactly 1.0" if g[r] == 1.0 else repr(float(g[r]))
-        lines.append(f"unit {r}: z = {plots.fmt(z[r])}, 1 − {gate.plain} = {gap:.3g}; "
-                     f"{d} stores {gate.plain} as {shown}")  # fmt: skip
+        lines.append(
+            f"unit {r}: z = {plots.fmt(z[r])}, 1 − {gate.plain} = {gap:.3g}; "
+            f"{d} stores {gate.plain} as {shown}"
+        )
     st.info("  \n".join(lines), icon="🔎")
 
 
@@ -163,15 +185,27 @@ def changes(s, before) -> None:  # type: ignore[no-untyped-def]
             st.caption("The sizes changed, so there is nothing to compare with.")
             return
         for k in np.flatnonzero(old != value):
-            rows.append({"value": f"{field}[{k}]", "before": float(old[k]),
-                         "after": float(value[k]), "change": float(value[k] - old[k])})  # fmt: skip
+            rows.append(
+                {
+                    "value": f"{field}[{k}]",
+                    "before": float(old[k]),
+                    "after": float(value[k]),
+                    "change": float(value[k] - old[k]),
+                }
+            )
     if not rows:
         st.caption("Nothing has changed since the last edit.")
         return
     df = pd.DataFrame(rows)
-    st.dataframe(df, hide_index=True, width="stretch", height=min(38 * len(rows) + 40, 300),
-                 column_config={c: st.column_config.NumberColumn(format="%.6g")
-                                for c in ("before", "after", "change")})  # fmt: skip
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        height=min(38 * len(rows) + 40, 300),
+        column_config={
+            c: st.column_config.NumberColumn(format="%.6g") for c in ("before", "after", "change")
+        },
+    )
 
 
 def render() -> None:
@@ -183,11 +217,12 @@ def render() -> None:
         f"m = {m} inputs, n = {n} units, v = {CONCAT_LATEX[p.concat_order]}, "
         f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
     )
+    stage_panel(s, p)
     left, right = st.columns([4, 7], gap="medium")
     with left:
         editors(p)
     with right:
-        stage_panel(s, p)
+        stage_explanation(s, p)
         with st.expander("What changed with the last edit", expanded=True):
             changes(s, state.previous_step())
     views = st.segmented_control(
@@ -202,19 +237,29 @@ def render() -> None:
             st.plotly_chart(plots.concat_bar(p, s.concat), width="stretch", key="concat")
         with c2:
             st.plotly_chart(plots.block_matrix(p, focus.key), width="stretch", key="W")
-        st.markdown(f"**{focus.name.capitalize()}, row by row** — W_{focus.key}·v, then + b, "
-                    f"then {focus.activation.symbol}")  # fmt: skip
+        st.markdown(
+            f"**{focus.name.capitalize()}, row by row** — W_{focus.key}·v, then + b, "
+            f"then {focus.activation.symbol}"
+        )
         for r in range(n):
             st.latex(row_expansion(p, s, focus, r))
         precision_note(s, focus)
     elif views == "Hadamard table":
-        st.markdown("One row per unit. Colours: gates on [0, 1]; C̃, tanh(C) and h on [−1, 1]; "
-                    f"C on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (beyond: end colour).")  # fmt: skip
+        st.markdown(
+            "One row per unit. Colours: gates on [0, 1]; C̃, tanh(C) and h on [−1, 1]; "
+            f"C on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (beyond: end colour)."
+        )
         st.plotly_chart(plots.hadamard_figure(s), width="stretch", key="hadamard")
     elif views == "Saturation":
-        thr = st.slider("Saturated when the slope is below this fraction of its maximum",
-                        0.001, 0.5, DEFAULT_SATURATION_FRACTION, step=0.001, format="%.3f",
-                        key="ctl:threshold")  # fmt: skip
+        thr = st.slider(
+            "Saturated when the slope is below this fraction of its maximum",
+            0.001,
+            0.5,
+            DEFAULT_SATURATION_FRACTION,
+            step=0.001,
+            format="%.3f",
+            key="ctl:threshold",
+        )
         cols = st.columns(2)
         for k, g in enumerate(GATES):
             with cols[k % 2]:

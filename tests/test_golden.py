@@ -46,7 +46,6 @@ def test_fixture_covers_the_required_ground() -> None:
     assert FIXTURE.stat().st_size < 1_000_000
 
 
-
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_run_matches_torch_lstm(case: dict[str, Any]) -> None:
     p = LSTMParams.from_dict(case["params"])

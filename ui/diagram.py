@@ -10,28 +10,29 @@ from .plots import GATE_COLOR, OKABE_ITO, PART_COLOR, _base, short_vec
 
 DIM = "#B8B8B8"
 CELL = OKABE_ITO["black"]
-GATE_X = {"f": 3.5, "i": 5.6, "c": 7.0, "o": 9.2}
+GATE_X = {"f": 4.0, "i": 7.0, "c": 9.5, "o": 13.0}
+TANH_X, RIGHT = 15.5, 19.9
 GATE_Y = 1.7
 LINE_Y, MID_Y, H_Y, BUS_Y = 6.0, 4.3, 2.9, 0.45
 
 # (stage numbers that light it, colour when lit, path as (x, y) points)
 WIRES: tuple[tuple[set[int], str, list[tuple[float, float]]], ...] = (
-    ({3}, CELL, [(0.2, LINE_Y), (13.8, LINE_Y)]),  # the cell-state line
-    ({0}, PART_COLOR["h"], [(0.2, BUS_Y), (1.8, BUS_Y)]),  # h_{t-1} in
-    ({0}, PART_COLOR["x"], [(1.8, -0.5), (1.8, BUS_Y)]),  # x_t in
-    ({0, 1, 2, 4}, "#555", [(1.8, BUS_Y), (GATE_X["o"], BUS_Y)]),  # v to every gate
+    ({3}, CELL, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # the cell-state line
+    ({0}, PART_COLOR["h"], [(0.2, BUS_Y), (2.5, BUS_Y)]),  # h_{t-1} in
+    ({0}, PART_COLOR["x"], [(2.5, -0.5), (2.5, BUS_Y)]),  # x_t in
+    ({0, 1, 2, 4}, "#555", [(2.5, BUS_Y), (GATE_X["o"], BUS_Y)]),  # v to every gate
     ({1}, GATE_COLOR["f"], [(GATE_X["f"], BUS_Y), (GATE_X["f"], LINE_Y)]),
     ({2}, GATE_COLOR["i"], [(GATE_X["i"], BUS_Y), (GATE_X["i"], MID_Y), (GATE_X["c"], MID_Y)]),
     ({2}, GATE_COLOR["c"], [(GATE_X["c"], BUS_Y), (GATE_X["c"], LINE_Y)]),
-    ({4}, GATE_COLOR["o"], [(GATE_X["o"], BUS_Y), (GATE_X["o"], H_Y), (10.6, H_Y)]),
-    ({5}, CELL, [(10.6, LINE_Y), (10.6, H_Y)]),  # C_t down through tanh
-    ({5}, PART_COLOR["h"], [(10.6, H_Y), (13.8, H_Y)]),  # h_t out
+    ({4}, GATE_COLOR["o"], [(GATE_X["o"], BUS_Y), (GATE_X["o"], H_Y), (TANH_X, H_Y)]),
+    ({5}, CELL, [(TANH_X, LINE_Y), (TANH_X, H_Y)]),  # C_t down through tanh
+    ({5}, PART_COLOR["h"], [(TANH_X, H_Y), (RIGHT, H_Y)]),  # h_t out
 )
 NODES: tuple[tuple[set[int], str, float, float], ...] = (
     ({1, 3}, "⊙", GATE_X["f"], LINE_Y),
     ({2, 3}, "⊙", GATE_X["c"], MID_Y),
     ({3}, "+", GATE_X["c"], LINE_Y),
-    ({5}, "⊙", 10.6, H_Y),
+    ({5}, "⊙", TANH_X, H_Y),
 )
 STAGE_OF_GATE = {"f": 1, "i": 2, "c": 2, "o": 4}
 
@@ -41,51 +42,94 @@ def cell_diagram(s: Step, stage: int) -> go.Figure:
     for stages, color, pts in WIRES:
         lit = stage in stages
         fig.add_scatter(
-            x=[p[0] for p in pts], y=[p[1] for p in pts], mode="lines", hoverinfo="skip",
+            x=[p[0] for p in pts],
+            y=[p[1] for p in pts],
+            mode="lines",
+            hoverinfo="skip",
             line=dict(color=color if lit else DIM, width=5 if lit else 2.5),
-        )  # fmt: skip
+        )
     for g in GATES:
         lit = stage == STAGE_OF_GATE[g.key]
         x = GATE_X[g.key]
-        fig.add_shape(type="rect", x0=x - 0.55, x1=x + 0.55, y0=GATE_Y - 0.45, y1=GATE_Y + 0.45,
-                      fillcolor=GATE_COLOR[g.key] if lit else "white",
-                      line=dict(color=GATE_COLOR[g.key], width=3))  # fmt: skip
-        fig.add_annotation(x=x, y=GATE_Y, text=f"<b>{g.activation.symbol}</b>", showarrow=False,
-                           font=dict(size=16, color="white" if lit else GATE_COLOR[g.key]))  # fmt: skip
-        fig.add_annotation(x=x, y=GATE_Y - 0.75, text=g.plain, showarrow=False,
-                           font=dict(size=14, color=GATE_COLOR[g.key]))  # fmt: skip
+        fig.add_shape(
+            type="rect",
+            x0=x - 0.55,
+            x1=x + 0.55,
+            y0=GATE_Y - 0.45,
+            y1=GATE_Y + 0.45,
+            fillcolor=GATE_COLOR[g.key] if lit else "white",
+            line=dict(color=GATE_COLOR[g.key], width=3),
+        )
+        fig.add_annotation(
+            x=x,
+            y=GATE_Y,
+            text=f"<b>{g.activation.symbol}</b>",
+            showarrow=False,
+            font=dict(size=16, color="white" if lit else GATE_COLOR[g.key]),
+        )
+        fig.add_annotation(
+            x=x,
+            y=GATE_Y - 0.75,
+            text=g.plain,
+            showarrow=False,
+            font=dict(size=14, color=GATE_COLOR[g.key]),
+        )
     # tanh(C_t) box on the way down to h_t
     lit5 = stage == 5
-    fig.add_shape(type="rect", x0=10.0, x1=11.2, y0=MID_Y - 0.4, y1=MID_Y + 0.4,
-                  fillcolor=OKABE_ITO["black"] if lit5 else "white", line=dict(color="black", width=2))  # fmt: skip
-    fig.add_annotation(x=10.6, y=MID_Y, text="<b>tanh</b>", showarrow=False,
-                       font=dict(size=14, color="white" if lit5 else "black"))  # fmt: skip
+    fig.add_shape(
+        type="rect",
+        x0=TANH_X - 0.6,
+        x1=TANH_X + 0.6,
+        y0=MID_Y - 0.4,
+        y1=MID_Y + 0.4,
+        fillcolor=OKABE_ITO["black"] if lit5 else "white",
+        line=dict(color="black", width=2),
+    )
+    fig.add_annotation(
+        x=TANH_X,
+        y=MID_Y,
+        text="<b>tanh</b>",
+        showarrow=False,
+        font=dict(size=14, color="white" if lit5 else "black"),
+    )
     for stages, sym, x, y in NODES:
         lit = stage in stages
-        fig.add_shape(type="circle", x0=x - 0.32, x1=x + 0.32, y0=y - 0.32, y1=y + 0.32,
-                      fillcolor=OKABE_ITO["yellow"] if lit else "white", line=dict(color="black", width=2))  # fmt: skip
+        fig.add_shape(
+            type="circle",
+            x0=x - 0.32,
+            x1=x + 0.32,
+            y0=y - 0.32,
+            y1=y + 0.32,
+            fillcolor=OKABE_ITO["yellow"] if lit else "white",
+            line=dict(color="black", width=2),
+        )
         fig.add_annotation(x=x, y=y, text=f"<b>{sym}</b>", showarrow=False, font=dict(size=18))
+    fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     labels = (
         (0.2, LINE_Y + 0.45, f"C_t-1 = {short_vec(s.c_prev)}", "left", 3),
-        (5.25, LINE_Y + 0.45, f"f∘C_t-1 = {short_vec(s.forget_term)}", "center", 3),
-        (13.8, LINE_Y + 0.45, f"C_t = {short_vec(s.c)}", "right", 3),
-        (GATE_X["f"] - 0.1, 3.4, f"f = {short_vec(s.f)}", "right", 1),
-        (GATE_X["c"] + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", 2),
-        (GATE_X["i"] - 0.1, 3.2, f"i = {short_vec(s.i)}", "right", 2),
-        (GATE_X["c"] + 0.15, 3.2, f"C̃ = {short_vec(s.c_tilde)}", "left", 2),
-        (GATE_X["o"] - 0.1, 3.55, f"o = {short_vec(s.o)}", "right", 4),
-        (11.3, MID_Y, f"tanh(C_t) = {short_vec(s.tanh_c)}", "left", 5),
-        (13.8, H_Y - 0.45, f"h_t = {short_vec(s.h)}", "right", 5),
+        ((fx + cx) / 2, LINE_Y + 0.45, f"f∘C_t-1 = {short_vec(s.forget_term)}", "center", 3),
+        (RIGHT, LINE_Y + 0.45, f"C_t = {short_vec(s.c)}", "right", 3),
+        (fx + 0.15, 3.9, f"f = {short_vec(s.f)}", "left", 1),
+        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", 2),
+        (ix - 0.15, 3.0, f"i = {short_vec(s.i)}", "right", 2),
+        (cx + 0.15, 3.0, f"C̃ = {short_vec(s.c_tilde)}", "left", 2),
+        (ox - 0.15, 2.45, f"o = {short_vec(s.o)}", "right", 4),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_t) =<br>{short_vec(s.tanh_c)}", "left", 5),
+        (RIGHT, H_Y - 0.45, f"h_t = {short_vec(s.h)}", "right", 5),
         (0.2, BUS_Y + 0.4, f"h_t-1 = {short_vec(s.h_prev)}", "left", 0),
-        (1.95, -0.45, f"x_t = {short_vec(s.x)}", "left", 0),
+        (2.65, -0.45, f"x_t = {short_vec(s.x)}", "left", 0),
     )
     for x, y, text, anchor, st_ in labels:
         fig.add_annotation(
-            x=x, y=y, text=text, xanchor=anchor, showarrow=False,
+            x=x,
+            y=y,
+            text=text,
+            xanchor=anchor,
+            showarrow=False,
             font=dict(size=14, color="black" if st_ == stage else "#555"),
             bgcolor="rgba(255,255,255,0.85)" if st_ == stage else None,
-        )  # fmt: skip
-    fig.update_xaxes(visible=False, range=[0, 14])
+        )
+    fig.update_xaxes(visible=False, range=[0, RIGHT + 0.1])
     fig.update_yaxes(visible=False, range=[-0.8, 6.9], scaleanchor=None)
     fig.update_layout(showlegend=False)
     return _base(fig, 380)

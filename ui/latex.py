@@ -13,6 +13,24 @@ def vec(a: np.ndarray, digits: int = 4) -> str:
     return r"\begin{bmatrix}" + " & ".join(fmt(v, digits) for v in np.asarray(a)) + r"\end{bmatrix}"
 
 
+def sci(x: float, digits: int = 3) -> str:
+    """x in LaTeX, as a × 10^{k} when written in e-notation."""
+    text = f"{x:.{digits}g}"
+    if "e" not in text:
+        return text
+    mant, exp = text.split("e")
+    return rf"{mant}\times10^{{{int(exp)}}}"
+
+
+def gate_value(g: float) -> str:
+    """A gate value in LaTeX, with the digits that matter next to 1."""
+    if g == 1.0:
+        return r"1\ \text{(exactly)}"
+    if g > 0.999:
+        return rf"1 - {sci(1.0 - g)}"
+    return fmt(g, 6)
+
+
 def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
     """z_{k,r} = W[r,0]·v[0] + … = W·v,  + b = z,  act(z) = value, for unit r."""
     terms = matvec_terms(params, gate.key, s.concat)[r]
@@ -26,5 +44,5 @@ def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
     return (
         rf"\text{{unit {r}:}}\quad {parts} = {fmt(wv)}"
         rf"\;\xrightarrow{{+\,b={fmt(b)}}}\; z = {fmt(z)}"
-        rf"\;\xrightarrow{{{sym}}}\; {fmt(g, 6)}"
+        rf"\;\xrightarrow{{{sym}}}\; {gate_value(g)}"
     )

@@ -32,8 +32,12 @@ OKABE_ITO = {
     "black": "#000000",
 }
 PART_COLOR = {"h": OKABE_ITO["orange"], "x": OKABE_ITO["sky"]}
-GATE_COLOR = {"f": OKABE_ITO["blue"], "i": OKABE_ITO["green"], "c": OKABE_ITO["purple"],
-              "o": OKABE_ITO["vermillion"]}  # fmt: skip
+GATE_COLOR = {
+    "f": OKABE_ITO["blue"],
+    "i": OKABE_ITO["green"],
+    "c": OKABE_ITO["purple"],
+    "o": OKABE_ITO["vermillion"],
+}
 GATE_SCALE = "Cividis"
 UNIT_SCALE = "RdBu"
 CELL_SCALE = "PuOr"
@@ -102,7 +106,9 @@ def concat_bar(params: LSTMParams, v: np.ndarray) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
         )
-    fig.update_xaxes(categoryorder="array", categoryarray=[f"v[{k}] = {lab}" for k, lab in enumerate(labels)])
+    fig.update_xaxes(
+        categoryorder="array", categoryarray=[f"v[{k}] = {lab}" for k, lab in enumerate(labels)]
+    )
     fig.update_layout(legend=dict(orientation="h", y=1.15), bargap=0.15)
     return _base(fig, 260, f"v: {len(v)} entries")
 
@@ -112,11 +118,18 @@ def heat_row(values: np.ndarray, quantity: str, labels: Sequence[str], title: st
     a = np.asarray(values, dtype=float)
     fig = go.Figure(
         go.Heatmap(
-            z=[a], x=list(labels), y=[""], zmin=lo, zmax=hi, colorscale=colorscale,
-            text=[[fmt(v) for v in a]], texttemplate="%{text}", textfont=dict(size=15),
+            z=[a],
+            x=list(labels),
+            y=[""],
+            zmin=lo,
+            zmax=hi,
+            colorscale=colorscale,
+            text=[[fmt(v) for v in a]],
+            texttemplate="%{text}",
+            textfont=dict(size=15),
             colorbar=dict(thickness=12, len=1.0),
         )
-    )  # fmt: skip
+    )
     return _base(fig, 130, title)
 
 
@@ -127,21 +140,39 @@ def block_matrix(params: LSTMParams, key: str) -> go.Figure:
     lim = max(1.0, float(np.max(np.abs(W))))
     fig = go.Figure(
         go.Heatmap(
-            z=W[::-1], x=labels, y=[f"unit {r}" for r in range(n)][::-1],
-            zmin=-lim, zmax=lim, colorscale=UNIT_SCALE,
-            text=[[fmt(v) for v in row] for row in W[::-1]], texttemplate="%{text}",
-            textfont=dict(size=14), colorbar=dict(thickness=12, title=dict(text="weight")),
-            xgap=2, ygap=2,
+            z=W[::-1],
+            x=labels,
+            y=[f"unit {r}" for r in range(n)][::-1],
+            zmin=-lim,
+            zmax=lim,
+            colorscale=UNIT_SCALE,
+            text=[[fmt(v) for v in row] for row in W[::-1]],
+            texttemplate="%{text}",
+            textfont=dict(size=14),
+            colorbar=dict(thickness=12, title=dict(text="weight")),
+            xgap=2,
+            ygap=2,
         )
-    )  # fmt: skip
+    )
     h_cols = [k for k, lab in enumerate(labels) if lab.startswith("h")]
     x_cols = [k for k, lab in enumerate(labels) if lab.startswith("x")]
     for cols, part, name in ((h_cols, "h", "W^h"), (x_cols, "x", "W^x")):
-        fig.add_shape(type="rect", x0=min(cols) - 0.5, x1=max(cols) + 0.5, y0=-0.5,
-                      y1=n - 0.5, line=dict(color=PART_COLOR[part], width=4))  # fmt: skip
-        fig.add_annotation(x=(min(cols) + max(cols)) / 2, y=n - 0.4, yanchor="bottom",
-                           text=f"<b>{name}_{key}</b> ({n}×{len(cols)})", showarrow=False,
-                           font=dict(color=PART_COLOR[part], size=15))  # fmt: skip
+        fig.add_shape(
+            type="rect",
+            x0=min(cols) - 0.5,
+            x1=max(cols) + 0.5,
+            y0=-0.5,
+            y1=n - 0.5,
+            line=dict(color=PART_COLOR[part], width=4),
+        )
+        fig.add_annotation(
+            x=(min(cols) + max(cols)) / 2,
+            y=n - 0.4,
+            yanchor="bottom",
+            text=f"<b>{name}_{key}</b> ({n}×{len(cols)})",
+            showarrow=False,
+            font=dict(color=PART_COLOR[part], size=15),
+        )
     fig.update_xaxes(side="bottom")
     height = 110 + 42 * n
     return _base(fig, height, f"W_{key}: {n} × {W.shape[1]}")
@@ -159,41 +190,91 @@ def saturation_figure(
     span = 10.0 if act.name == "sigmoid" else 5.0
     zz = np.linspace(-span, span, 401)
     z_sat = act.saturation_z(threshold)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        row_heights=[0.6, 0.4])  # fmt: skip
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4]
+    )
     color = GATE_COLOR[gate.key]
-    fig.add_scatter(x=zz, y=act.fn(zz), mode="lines", line=dict(color="#444", width=2),
-                    name=f"{act.symbol}(z)", row=1, col=1)  # fmt: skip
-    fig.add_scatter(x=zz, y=act.grad(zz), mode="lines", line=dict(color="#444", dash="dot"),
-                    name=f"{act.symbol}′(z)", row=2, col=1)  # fmt: skip
+    fig.add_scatter(
+        x=zz,
+        y=act.fn(zz),
+        mode="lines",
+        line=dict(color="#444", width=2),
+        name=f"{act.symbol}(z)",
+        row=1,
+        col=1,
+    )
+    fig.add_scatter(
+        x=zz,
+        y=act.grad(zz),
+        mode="lines",
+        line=dict(color="#444", dash="dot"),
+        name=f"{act.symbol}′(z)",
+        row=2,
+        col=1,
+    )
     for side in (-1, 1):
         x0, x1 = sorted((side * z_sat, side * span))
         for row in (1, 2):
-            fig.add_vrect(x0=x0, x1=x1, fillcolor=OKABE_ITO["grey"], opacity=0.22, line_width=0,
-                          row=row, col=1)  # fmt: skip
+            fig.add_vrect(
+                x0=x0,
+                x1=x1,
+                fillcolor=OKABE_ITO["grey"],
+                opacity=0.22,
+                line_width=0,
+                row=row,
+                col=1,
+            )
     if act.name == "sigmoid":
         z1 = rounds_to_one_z(np.float32 if dtype == "float32" else np.float64)
         if z1 < span:
-            fig.add_vline(x=z1, line=dict(color=OKABE_ITO["vermillion"], dash="dash"), row=1,
-                          col=1)  # fmt: skip
+            fig.add_vline(x=z1, line=dict(color=OKABE_ITO["vermillion"], dash="dash"), row=1, col=1)
     zc = np.clip(z, -span, span)
-    outside = np.abs(z) > span
+    inside = np.abs(z) <= span
+    symbols = [
+        "triangle-right" if v > span else "triangle-left" if v < -span else "circle" for v in z
+    ]
     fig.add_scatter(
-        x=zc, y=act.fn(zc), mode="markers+text", name="units",
-        marker=dict(size=13, color=color, symbol=["triangle-right" if v > span else
-                    "triangle-left" if v < -span else "circle" for v in z],
-                    line=dict(color="black", width=1)),
-        text=[f"u{k}: z={fmt(v)}" + (" (off axis)" if o else "") for k, (v, o) in
-              enumerate(zip(z, outside, strict=True))],
-        textposition=["middle left" if v > 0 else "middle right" for v in z],
-        textfont=dict(size=13), row=1, col=1,
-    )  # fmt: skip
+        x=zc,
+        y=act.fn(zc),
+        mode="markers+text",
+        name="units",
+        marker=dict(size=13, color=color, symbol=symbols, line=dict(color="black", width=1)),
+        text=[f"u{k}" if inside[k] else "" for k in range(len(z))],
+        textposition="top center",
+        textfont=dict(size=13),
+        row=1,
+        col=1,
+        hovertext=[f"unit {k}: z = {fmt(v)}" for k, v in enumerate(z)],
+    )
+    for side, anchor in ((1, "right"), (-1, "left")):
+        off = [k for k in range(len(z)) if side * z[k] > span]
+        if off:
+            fig.add_annotation(
+                x=side * span,
+                y=0.5 if act.name == "sigmoid" else 0.0,
+                xanchor=anchor,
+                text="<br>".join(f"u{k}: z = {fmt(z[k])} {'→' if side > 0 else '←'}" for k in off),
+                showarrow=False,
+                align=anchor,
+                bgcolor="rgba(255,255,255,0.9)",
+                bordercolor=color,
+                font=dict(size=13),
+                row=1,
+                col=1,
+            )
     fig.add_scatter(
-        x=zc, y=act.grad(z), mode="markers", name="derivative at unit",
-        marker=dict(size=11, color=color, line=dict(color="black", width=1)),
-        showlegend=False, row=2, col=1,
-        hovertext=[f"{act.symbol}′({fmt(v)}) = {g:.3g}" for v, g in zip(z, act.grad(z), strict=True)],
-    )  # fmt: skip
+        x=zc,
+        y=act.grad(z),
+        mode="markers",
+        name="derivative at unit",
+        marker=dict(size=11, color=color, symbol=symbols, line=dict(color="black", width=1)),
+        showlegend=False,
+        row=2,
+        col=1,
+        hovertext=[
+            f"{act.symbol}′({fmt(v)}) = {g:.3g}" for v, g in zip(z, act.grad(z), strict=True)
+        ],
+    )
     n_sat = int(np.sum(act.grad(z) < threshold * act.grad_max))
     fig.update_yaxes(title_text=f"{gate.plain}", row=1, col=1)
     fig.update_yaxes(title_text="slope", range=[0, act.grad_max * 1.1], row=2, col=1)
@@ -237,23 +318,43 @@ def hadamard_figure(s: Step) -> go.Figure:
             for r in range(n):
                 text[r][col] = fmt(vals[r], 4)
         fig.add_heatmap(
-            z=z[::-1], text=text[::-1], texttemplate="%{text}", textfont=dict(size=14),
-            x=[lab for _, lab in HADAMARD_COLUMNS], y=[f"unit {r}" for r in range(n)][::-1],
-            zmin=lo, zmax=hi, colorscale=colorscale, xgap=2, ygap=2, hoverongaps=False,
-            colorbar=dict(x=bar_x[colorscale], thickness=10, title=dict(text=bar_title[colorscale])),
-        )  # fmt: skip
+            z=z[::-1],
+            text=text[::-1],
+            texttemplate="%{text}",
+            textfont=dict(size=14),
+            x=[lab for _, lab in HADAMARD_COLUMNS],
+            y=[f"unit {r}" for r in range(n)][::-1],
+            zmin=lo,
+            zmax=hi,
+            colorscale=colorscale,
+            xgap=2,
+            ygap=2,
+            hoverongaps=False,
+            colorbar=dict(
+                x=bar_x[colorscale], thickness=10, title=dict(text=bar_title[colorscale])
+            ),
+        )
     fig.update_xaxes(side="top")
     return _base(fig, 80 + 40 * n)
 
 
 # -- sequences -------------------------------------------------------------------------
-def time_heatmap(values: np.ndarray, quantity: str, title: str, t_mark: int | None = None) -> go.Figure:
+def time_heatmap(
+    values: np.ndarray, quantity: str, title: str, t_mark: int | None = None
+) -> go.Figure:
     """units × time for one Step field of a Trace, on the field's fixed scale."""
     colorscale, lo, hi = scale_for(quantity)
     a = np.asarray(values, dtype=float).T  # (n, T)
-    fig = go.Figure(go.Heatmap(z=a, zmin=lo, zmax=hi, colorscale=colorscale,
-                               y=[f"u{r}" for r in range(a.shape[0])],
-                               colorbar=dict(thickness=10)))  # fmt: skip
+    fig = go.Figure(
+        go.Heatmap(
+            z=a,
+            zmin=lo,
+            zmax=hi,
+            colorscale=colorscale,
+            y=[f"u{r}" for r in range(a.shape[0])],
+            colorbar=dict(thickness=10),
+        )
+    )
     if t_mark is not None:
         fig.add_vline(x=t_mark, line=dict(color="black", width=2))
     fig.update_xaxes(title_text="t")

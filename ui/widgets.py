@@ -15,8 +15,15 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATES
 from lstm_core.numbers import format_number, parse_number
-from lstm_core.presets import PRESETS, Example, get_array, load_preset, resized, with_array
-from lstm_core.presets import with_entry
+from lstm_core.presets import (
+    PRESETS,
+    Example,
+    get_array,
+    load_preset,
+    resized,
+    with_array,
+    with_entry,
+)
 
 from . import state
 from .codec import DEFAULT_PRESET, MAX_SIZE, MIN_SIZE
@@ -89,10 +96,19 @@ def _sync_controls() -> None:
 def sidebar() -> None:
     """Sizes, order, precision, presets, randomize and reset: the whole model's controls."""
     ss, p, v = st.session_state, state.model().params, state.view()
-    for key, value in (("ctl:m", p.n_input), ("ctl:n", p.n_hidden), ("ctl:order", p.concat_order),
-                       ("ctl:dtype", v.dtype), ("ctl:focus", v.focus)):  # fmt: skip
+    for key, value in (
+        ("ctl:m", p.n_input),
+        ("ctl:n", p.n_hidden),
+        ("ctl:order", p.concat_order),
+        ("ctl:dtype", v.dtype),
+        ("ctl:focus", v.focus),
+    ):
         if ss.get(key) != value:
             ss[key] = value
+    if "ctl:preset" not in ss:
+        ss["ctl:preset"] = st.query_params.get("preset", DEFAULT_PRESET)
+        if ss["ctl:preset"] not in PRESETS:
+            ss["ctl:preset"] = DEFAULT_PRESET
     with st.sidebar:
         st.markdown("### Model")
         c1, c2 = st.columns(2)
@@ -108,8 +124,13 @@ def sidebar() -> None:
             help="Changing the order keeps W's numbers where they are, so they now multiply "
             "other entries of v and the results change.",
         )
-        st.radio("Precision", ["float64", "float32"], key="ctl:dtype", on_change=_on_dtype,
-                 horizontal=True)  # fmt: skip
+        st.radio(
+            "Precision",
+            ["float64", "float32"],
+            key="ctl:dtype",
+            on_change=_on_dtype,
+            horizontal=True,
+        )
         st.selectbox(
             "Gate in focus",
             [g.key for g in GATES],
@@ -145,8 +166,9 @@ def slider(field: str, index: tuple[int, ...], text: str, span: float = SLIDER_S
         st.session_state[key] = value
     lo = float(min(-span, np.floor(value)))
     hi = float(max(span, np.ceil(value)))
-    st.slider(text, lo, hi, step=0.1, key=key, on_change=_on_slider, args=(field, index),
-              format="%.2f")  # fmt: skip
+    st.slider(
+        text, lo, hi, step=0.1, key=key, on_change=_on_slider, args=(field, index), format="%.2f"
+    )
 
 
 def vector_sliders(field: str, names: Sequence[str], columns: int = 1) -> None:
