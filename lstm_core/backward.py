@@ -123,7 +123,7 @@ def backward(
     (e.g. ones for L = ΣC_{T-1}). Everything is computed in float64.
     """
     _check_trace(params, trace)
-    T, n, m = len(trace), params.n_hidden, params.n_input
+    T, n = len(trace), params.n_hidden
     dh_ext = as_matrix("dh", dh, (T, n), f"one row ∂L/∂h_t per time step, n={n} entries each")
     dc_end = as_vector("dc_last", np.zeros(n) if dc_last is None else dc_last, n, "∂L/∂C_{T-1}")
 
@@ -151,9 +151,9 @@ def backward(
     dc_next = dc_end.copy()  # dc[t+1]∘f_{t+1}, becomes dc0
     add, mul, dot = np.add, np.multiply, np.dot
 
-    rows = (dh_ext, DH, DC, A, K_c, K_h, F, dZ, dZ_c, dZ_h)
-    for de, dh_t, dc_t, a, k_c, k_h, f, dz, dz_c, dz_h in zip(*(r[::-1] for r in rows)):
-        add(de, dh_next, dh_t)  # dh[t]
+    backwards = (a[::-1] for a in (dh_ext, DH, DC, A, K_c, K_h, F, dZ, dZ_c, dZ_h))
+    for dh_e, dh_t, dc_t, a, k_c, k_h, f, dz, dz_c, dz_h in zip(*backwards, strict=True):
+        add(dh_e, dh_next, dh_t)  # dh[t]
         mul(dh_t, a, dc_t)
         add(dc_t, dc_next, dc_t)  # dc[t]
         mul(k_c, dc_t, dz_c)  # dz_f, dz_i, dz_c
@@ -232,14 +232,10 @@ def _through_h(params: LSTMParams, trace: Trace, factor: dict[str, Array], t: in
     n = params.n_hidden
     if t == 0:
         return np.zeros((n, n))
-    M = sum(  # ∂C_t/∂h_{t-1}, (n, n)
-        (
-            factor[g.key][t][:, None] * params.split(g.key)[0]
-            for g in GATES
-            if g.key not in _DRIVEN_BY_H
-        ),
-        start=np.zeros((n, n)),
-    )
+    M = np.zeros((n, n))  # ∂C_t/∂h_{t-1}
+    for g in GATES:
+        if g.key not in _DRIVEN_BY_H:
+            M += factor[g.key][t][:, None] * params.split(g.key)[0]
     with np.errstate(over="ignore"):
         dh_dc = trace.o[t - 1] * tanh_grad(trace.c[t - 1])  # ∂h_{t-1}/∂C_{t-1}, diagonal
     return M * dh_dc[None, :]  # type: ignore[no-any-return]
@@ -257,9 +253,8 @@ def cell_jacobian(params: LSTMParams, trace: Trace, t: int) -> CellJacobian:
     if not 0 <= t < T:
         raise IndexError(f"step {t} is outside this trace of {T} steps")
     factor = local_factors(trace)
-    return CellJacobian(
-        t, np.diag(trace.f[t]).astype(np.float64), _through_h(params, trace, factor, t)
-    )
+    direct = np.diag(np.asarray(trace.f[t], dtype=np.float64))
+    return CellJacobian(t, direct, _through_h(params, trace, factor, t))
 
 
 @dataclass(frozen=True, eq=False)

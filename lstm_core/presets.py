@@ -55,10 +55,10 @@ def _seed(with_input_gate: bool) -> Example:
 
 
 def _hadamard() -> Example:
-    # f_t = σ(40) is exactly 1.0 in float64, so f_t∘C_{t-1} = [1,1,1]∘C_{t-1}, and
-    # i_t∘C̃_t is the product of two vectors the student can read off.
+    # σ(40) is exactly 1.0, σ(0) exactly 0.5 and σ(-800) exactly 0.0 in float64, so
+    # the gates are 1, 0.5 and 0 and every ∘ product can be checked by hand.
     p = LSTMParams.zeros(3, 3, concat_order="x_first").replace(
-        b_f=[40, 40, 40], b_i=[40, 40, 40], b_c=[0.2, 0.1, -0.3]
+        b_f=[40, 0, -800], b_i=[-800, 0, 40], b_c=[0.5, -0.5, 1.0], b_o=[40, 40, 40]
     )
     return Example(p, _a(SEED_X), _a(SEED_H), _a([1.0, 2.0, 3.0]))
 
@@ -94,7 +94,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "hadamard",
-            "Gates fixed at exactly 1, so the ∘ products are easy to check by hand.",
+            "Gates of exactly 1, 0.5 and 0: every ∘ product can be checked by hand.",
             "c",
             _hadamard,
         ),

@@ -324,13 +324,15 @@ def main(argv: list[str] | None = None) -> int:
     def report(p: Progress) -> None:
         if p.step % 50 == 0 or p.step == p.steps:
             print(
-                f"step {p.step:>4}/{p.steps}  loss {p.loss:.4f}  batch accuracy {p.batch_accuracy:.2f}"
+                f"step {p.step:>4}/{p.steps}  loss {p.loss:.4f}  "
+                f"batch accuracy {p.batch_accuracy:.2f}"
             )
 
     model = train_memory(config=config, progress=report)
     save(model, args.out)
     print(
-        f"training accuracy {model.train_accuracy:.4f}, held-out accuracy {model.test_accuracy:.4f}, "
+        f"training accuracy {model.train_accuracy:.4f}, "
+        f"held-out accuracy {model.test_accuracy:.4f}, "
         f"{time.perf_counter() - t0:.1f} s; wrote {args.out}"
     )
     return 0

@@ -57,7 +57,8 @@ def _stage_text(k: int, s, p) -> tuple[str, str]:  # type: ignore[no-untyped-def
             rf"\begin{{aligned}}C_t &= f_t\circ C_{{t-1}} + i_t\circ\tilde C_t \\"
             rf"&= {vec(s.f)}\circ{vec(s.c_prev)} + {vec(s.i)}\circ{vec(s.c_tilde)} \\"
             rf"&= {vec(s.forget_term)} + {vec(s.input_term)} = {vec(s.c)}\end{{aligned}}",
-            "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k. "
+            "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k, "
+            f"just as [1, 2, 3] ∘ [3, 2, 1] = {np.multiply([1, 2, 3], [3, 2, 1]).tolist()}. "
             "On its way from C_{t-1} to C_t the old memory is only multiplied by f_t, with no "
             "squashing function in between, which is why it can last many steps.",
         )
@@ -124,17 +125,17 @@ def editors(p) -> None:  # type: ignore[no-untyped-def]
         ["Inputs", "Biases", f"W_{focus.key} sliders", "Exact entry"],
         default="Inputs",
         key="ctl:editgroup",
-    )
+    ) or "Inputs"
     if group == "Inputs":
-        st.caption("x_t (input)")
+        st.caption(f"x_t: the input, {m} entries")
         widgets.vector_sliders("x", [f"x_t[{k}]" for k in range(m)], columns=min(m, 2))
-        st.caption("h_{t-1} (previous hidden state)")
+        st.caption(f"h_{{t-1}}: the previous hidden state, {n} entries")
         widgets.vector_sliders("h_prev", [f"h_t-1[{k}]" for k in range(n)], columns=min(n, 2))
-        st.caption("C_{t-1} (previous cell state)")
+        st.caption(f"C_{{t-1}}: the previous cell state, {n} entries (same size as h)")
         widgets.vector_sliders("c_prev", [f"C_t-1[{k}]" for k in range(n)], columns=min(n, 2))
     elif group == "Biases":
         for g in GATES:
-            st.caption(f"{g.b} ({g.name})")
+            st.caption(f"{g.b}: {g.name} bias, {n} entries")
             widgets.vector_sliders(g.b, [f"{g.b}[{k}]" for k in range(n)], columns=min(n, 2))
     elif group == "Exact entry":
         st.caption("Type numbers as you would write them: 0.5, -1/4, 1e-3.")
@@ -230,7 +231,7 @@ def render() -> None:
         ["Numbers", "Hadamard table", "Saturation"],
         default="Numbers",
         key="ctl:view",
-    )
+    ) or "Numbers"
     if views == "Numbers":
         c1, c2 = st.columns([5, 6])
         with c1:

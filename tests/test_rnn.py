@@ -1,4 +1,4 @@
-"""The vanilla tanh RNN used for contrast: forward, backward, Jacobian, and the vanishing gradient."""
+"""The vanilla tanh RNN used for contrast: forward, backward, Jacobian, vanishing gradient."""
 
 from __future__ import annotations
 
@@ -126,7 +126,8 @@ def test_rnn_gradient_vanishes_where_the_lstm_keeps_it() -> None:
     norms = np.linalg.norm(rnn.dh, axis=1)
     bound = np.linalg.norm(rp.split()[0], 2)
     assert np.all(norms[:-1] <= norms[1:] * bound * (1 + 1e-12))
-    assert bound < 1.0
+    # ‖W^h‖ alone is about 1 here: the shrinking comes from the tanh' factors
+    assert rnn_ratio ** (1 / 59) < 0.5 < bound
 
 
 def test_bad_input_is_named() -> None:
