@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -55,7 +55,7 @@ class MemoryTask:
     noise: float = 1.0  # later values ~ U(-noise, noise)
     u_min: float = 0.5  # the first value's magnitude ~ U(u_min, 1)
 
-    n_input = 2  # [value_t, marker_t]
+    n_input: ClassVar[int] = 2  # [value_t, marker_t]
 
     def generate(self, count: int, seed: int | np.random.Generator) -> tuple[Array, Array]:
         """``count`` sequences and labels: xs (count, T, 2) and ys (count,) in {0, 1}."""
@@ -104,7 +104,8 @@ def forget_during_hold(trace: Trace, start: int = 0) -> Array:
     T = len(trace)
     if not 0 <= start < T - 1:
         raise ValueError(f"start must leave at least one step to hold over: 0 ≤ start < {T - 1}")
-    return np.asarray(trace.f[start + 1 :], dtype=np.float64).mean(axis=0)  # type: ignore[no-any-return]
+    held: Array = np.asarray(trace.f[start + 1 :], dtype=np.float64).mean(axis=0)
+    return held
 
 
 def memory_unit(trace: Trace, start: int = 0) -> int:

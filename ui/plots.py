@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from lstm_core import ACTIVATIONS, GATES, Gate, LSTMParams, Step
 from lstm_core.activations import rounds_to_one_z
+from lstm_core.teaching import Block, FrameworkArray
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -381,3 +382,233 @@ __all__ = [
     "short_vec",
     "time_heatmap",
 ]
+
+
+# -- teaching pages: shapes, saturation, misconceptions ---------------------------------
+UNIT_COLORS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky",
+                                      "black", "yellow")]  # fmt: skip
+
+
+def unit_color(r: int) -> str:
+    return UNIT_COLORS[r % len(UNIT_COLORS)]
+
+
+def _cell_grid(fig: go.Figure, x0: float, rows: int, cols: int, fill: str, col: int = 1) -> None:
+    for r in range(rows):
+        for c in range(cols):
+            fig.add_shape(type="rect", x0=x0 + c, x1=x0 + c + 1, y0=-r, y1=-r - 1, row=1, col=col,
+                          line=dict(color="#555", width=1), fillcolor=fill)  # fmt: skip
+
+
+def shape_claim_figure(params: LSTMParams) -> go.Figure:
+    """The claimed n × n weight matrix next to the real n × (n+m) one, with v's entries
+    on top: the n × n matrix has no column for part of v."""
+    n, labels = params.n_hidden, params.concat_labels()
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08, subplot_titles=(
+        f"claimed: {n} × {n} (wrong)", f"needed: {n} × {len(labels)}"))  # fmt: skip
+    for col, width in ((1, n), (2, len(labels))):
+        for c, lab in enumerate(labels):
+            part = lab[0]
+            covered = c < width
+            fig.add_shape(type="rect", x0=c, x1=c + 1, y0=0.3, y1=1.1, row=1, col=col,
+                          line=dict(color="#555"), fillcolor=PART_COLOR[part])  # fmt: skip
+            fig.add_annotation(x=c + 0.5, y=0.7, text=lab, showarrow=False, row=1, col=col,
+                               font=dict(size=14))  # fmt: skip
+            fill = "#DDDDDD" if covered else "white"
+            for r in range(n):
+                line = dict(color="#555", width=1) if covered else dict(color="#D55E00", dash="dot")
+                fig.add_shape(type="rect", x0=c, x1=c + 1, y0=-r - 0.1, y1=-r - 1.1, row=1, col=col,
+                              line=line, fillcolor=fill)  # fmt: skip
+        if width < len(labels):
+            fig.add_annotation(x=(width + len(labels)) / 2, y=-n / 2 - 0.6, row=1, col=col,
+                               text="no weights:<br>these entries<br>are never used",
+                               showarrow=False, font=dict(size=14, color="#D55E00"))  # fmt: skip
+    for col in (1, 2):
+        fig.update_xaxes(visible=False, range=[-0.2, len(labels) + 0.2], row=1, col=col)
+        fig.update_yaxes(visible=False, range=[-n - 0.4, 1.3], scaleanchor=None, row=1, col=col)
+    fig.update_annotations(font_size=15)
+    return _base(fig, 120 + 34 * n)
+
+
+def _block_label(blk: Block, letter: str, m: int, n: int, transposed: bool) -> str:
+    if blk.part == "b":
+        return f"b<sub>{letter}</sub>"
+    width = m if blk.part == "x" else n
+    W = f"W<sub>{letter}</sub><sup>{blk.part}</sup>"
+    return f"({W})ᵀ<br>{width}×{n}" if transposed else f"{W}<br>{n}×{width}"
+
+
+def _block(fig: go.Figure, blk: Block, x: tuple[float, float], y: tuple[float, float],
+           text: str) -> None:  # fmt: skip
+    color = GATE_COLOR[blk.gate]
+    fig.add_shape(type="rect", x0=x[0], x1=x[1], y0=y[0], y1=y[1], fillcolor=color,
+                  opacity=0.35, line=dict(color=color, width=2))  # fmt: skip
+    fig.add_annotation(x=sum(x) / 2, y=sum(y) / 2, text=text, showarrow=False,
+                       font=dict(size=14))  # fmt: skip
+
+
+def torch_layout_figure(arrays: Sequence[FrameworkArray], m: int, n: int,
+                        letters: dict[str, str]) -> go.Figure:  # fmt: skip
+    """torch's arrays side by side, drawn to scale; gates stacked down the rows."""
+    fig, x0 = go.Figure(), 0.0
+    for arr in arrays:
+        cols = 1 if len(arr.shape) == 1 else arr.shape[1]
+        for blk in arr.blocks:
+            text = _block_label(blk, letters[blk.gate], m, n, transposed=False)
+            _block(fig, blk, (x0, x0 + cols), (-blk.start, -blk.stop), text)
+        dims = " × ".join(str(d) for d in arr.shape)
+        fig.add_annotation(x=x0, y=0.2, xanchor="left", yanchor="bottom", showarrow=False,
+                           text=f"<b>{arr.name}</b><br>{dims}", font=dict(size=14))  # fmt: skip
+        x0 += cols + 2.6
+    fig.update_xaxes(visible=False, range=[-0.2, x0 - 1.2])
+    fig.update_yaxes(visible=False, range=[-4 * n - 0.3, 2.0])
+    return _base(fig, min(640, 110 + 34 * 4 * n))
+
+
+def keras_layout_figure(arrays: Sequence[FrameworkArray], m: int, n: int,
+                        letters: dict[str, str]) -> go.Figure:  # fmt: skip
+    """Keras's arrays one under another, drawn to scale; gates side by side in columns."""
+    fig, y = go.Figure(), 0.0
+    for arr in arrays:
+        rows = 1 if len(arr.shape) == 1 else arr.shape[0]
+        for blk in arr.blocks:
+            text = _block_label(blk, letters[blk.gate], m, n, transposed=True)
+            _block(fig, blk, (blk.start, blk.stop), (y, y - rows), text)
+        dims = " × ".join(str(d) for d in arr.shape)
+        fig.add_annotation(x=-0.3, y=y - rows / 2, xanchor="right", showarrow=False,
+                           text=f"<b>{arr.name}</b><br>{dims}", font=dict(size=14))  # fmt: skip
+        y -= rows + 0.8
+    fig.update_xaxes(visible=False, range=[-0.45 * 4 * n, 4 * n + 0.2])
+    fig.update_yaxes(visible=False, range=[y + 0.5, 0.2])
+    return _base(fig, min(640, int(40 + 38 * -y)))
+
+
+# -- saturation page ---------------------------------------------------------------------
+def activation_panels(marks: dict[str, np.ndarray] | None = None) -> go.Figure:
+    """σ and tanh (solid) with their derivatives (dotted), side by side; the peaks of the
+    derivatives (0.25 and 1) labelled. ``marks`` puts points at given z per activation."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
+                        subplot_titles=("σ(z) and σ′(z)", "tanh(z) and tanh′(z)"))  # fmt: skip
+    zz = np.linspace(-8, 8, 401)
+    for col, name in ((1, "sigmoid"), (2, "tanh")):
+        act = ACTIVATIONS[name]
+        fig.add_scatter(x=zz, y=act.fn(zz), name=f"{act.symbol}(z)", row=1, col=col,
+                        line=dict(color=OKABE_ITO["blue"], width=3))  # fmt: skip
+        fig.add_scatter(x=zz, y=act.grad(zz), name=f"{act.symbol}′(z)", row=1, col=col,
+                        line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot"))  # fmt: skip
+        fig.add_annotation(x=0, y=act.grad_max, text=f"peak {act.symbol}′(0) = {fmt(act.grad_max)}",
+                           row=1, col=col, ax=60, ay=-30, font=dict(size=14))  # fmt: skip
+        for z in (marks or {}).get(name, np.array([])):
+            zc = float(np.clip(z, -8, 8))
+            fig.add_scatter(x=[zc], y=[float(act.grad(np.float64(z)))], mode="markers",
+                            marker=dict(size=12, color=OKABE_ITO["black"], symbol="x"),
+                            showlegend=False, row=1, col=col)  # fmt: skip
+        fig.update_xaxes(title_text="z", row=1, col=col)
+    fig.update_yaxes(range=[-1.1, 1.15], row=1, col=2)
+    fig.update_yaxes(range=[-0.05, 1.1], row=1, col=1)
+    fig.update_layout(legend=dict(orientation="h", y=-0.25))
+    fig.update_annotations(font_size=15)
+    return _base(fig, 330)
+
+
+def derivative_scale_figure(scales: np.ndarray, derivs: np.ndarray, current: float,
+                            symbol: str) -> go.Figure:  # fmt: skip
+    """The slope at each unit's z as the weights are scaled, on a log axis."""
+    fig = go.Figure()
+    floor = 1e-320
+    for r in range(derivs.shape[1]):
+        fig.add_scatter(x=scales, y=np.maximum(derivs[:, r], floor), name=f"unit {r}",
+                        line=dict(color=unit_color(r), width=3))  # fmt: skip
+    fig.add_vline(x=current, line=dict(color="black", dash="dash"),
+                  annotation_text=f"scale {fmt(current, 3)}", annotation_font_size=14)
+    fig.update_yaxes(type="log", title_text=f"{symbol}′(z) at the unit", exponentformat="power")
+    fig.update_xaxes(title_text="weight scale s (z = s·W·v + b)")
+    fig.update_layout(legend=dict(orientation="h", y=1.12))
+    return _base(fig, 330)
+
+
+def rounding_figure(z: np.ndarray, exact_gap: np.ndarray, z_one: dict[str, float]) -> go.Figure:
+    """σ(z) near 1 and, on a log axis, 1 − σ(z); where each precision stores σ as 1.0."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        row_heights=[0.4, 0.6])  # fmt: skip
+    fig.add_scatter(x=z, y=1.0 - exact_gap, name="σ(z)", line=dict(color=OKABE_ITO["blue"],
+                    width=3), row=1, col=1)  # fmt: skip
+    fig.add_scatter(x=z, y=exact_gap, name="1 − σ(z), exact", line=dict(color=OKABE_ITO["blue"],
+                    width=3), row=2, col=1, showlegend=False)  # fmt: skip
+    colors = {"float32": OKABE_ITO["vermillion"], "float64": OKABE_ITO["green"]}
+    for dtype, z1 in z_one.items():
+        gap = float(np.exp(-z1))
+        for row in (1, 2):
+            fig.add_vline(x=z1, line=dict(color=colors[dtype], dash="dash", width=2), row=row,
+                          col=1)  # fmt: skip
+        fig.add_scatter(x=[z1], y=[gap], mode="markers+text", row=2, col=1, showlegend=False,
+                        marker=dict(size=12, color=colors[dtype], symbol="diamond"),
+                        text=[f"{dtype}: σ = 1.0 from z ≈ {z1:.2f}"], textposition="middle right",
+                        textfont=dict(size=14, color=colors[dtype]))  # fmt: skip
+    fig.update_yaxes(title_text="σ(z)", row=1, col=1)
+    fig.update_yaxes(type="log", title_text="1 − σ(z)", exponentformat="power", row=2, col=1)
+    fig.update_xaxes(title_text="z", row=2, col=1)
+    fig.update_layout(showlegend=False)
+    return _base(fig, 380)
+
+
+def chain_figure(k: np.ndarray, series: dict[str, np.ndarray]) -> go.Figure:
+    """Products of k local slopes on a log axis, one line per named series."""
+    fig = go.Figure()
+    palette = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
+    dashes = ["dot", "solid", "dash", "dashdot", "longdash"]
+    for j, (name, y) in enumerate(series.items()):
+        fig.add_scatter(x=k, y=np.maximum(y, 1e-320), name=name, mode="lines",
+                        line=dict(color=palette[j % 5], width=3, dash=dashes[j % 5]))  # fmt: skip
+    fig.update_yaxes(type="log", title_text="product", exponentformat="power")
+    fig.update_xaxes(title_text="k (steps or layers)")
+    fig.update_layout(legend=dict(orientation="h", y=1.15))
+    return _base(fig, 330)
+
+
+# -- misconceptions page --------------------------------------------------------------------
+def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> go.Figure:
+    """C_t from each sampled draw (dots) against the real LSTM's C_t (bars) per unit."""
+    n = len(real)
+    units = [f"unit {r}" for r in range(n)]
+    fig = go.Figure()
+    fig.add_bar(x=units, y=real, name="real LSTM C_t (same every time)",
+                marker_color=OKABE_ITO["sky"], text=[fmt(v, 3) for v in real],
+                textposition="outside", cliponaxis=False)  # fmt: skip
+    for d, c in enumerate(draws):
+        fig.add_scatter(x=units, y=c, mode="markers", name="sampled C_t" if d == 0 else None,
+                        showlegend=d == 0, marker=dict(size=12, color=OKABE_ITO["vermillion"],
+                        symbol="x", opacity=0.4 + 0.6 * (d == len(draws) - 1)))  # fmt: skip
+    fig.update_yaxes(title_text="C_t")
+    fig.update_layout(legend=dict(orientation="h", y=1.18))
+    return _base(fig, 300)
+
+
+def forget_bars(c_prev: np.ndarray, f: np.ndarray) -> go.Figure:
+    """C_{t-1} next to f∘C_{t-1}: f near 1 keeps the bar, f near 0 removes it."""
+    units = [f"unit {r}" for r in range(len(c_prev))]
+    kept = f * c_prev
+    fig = go.Figure()
+    fig.add_bar(x=units, y=c_prev, name="C_{t-1}", marker_color=OKABE_ITO["grey"],
+                text=[fmt(v, 3) for v in c_prev], textposition="outside", cliponaxis=False)
+    fig.add_bar(x=units, y=kept, name="f∘C_{t-1} (what is kept)", marker_color=GATE_COLOR["f"],
+                text=[fmt(v, 3) for v in kept], textposition="outside", cliponaxis=False)
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.18))
+    return _base(fig, 280)
+
+
+def cell_path_figure(k: np.ndarray, direct: np.ndarray, total: np.ndarray,
+                     bound: np.ndarray) -> go.Figure:  # fmt: skip
+    """Gradient factor k steps back: direct path ∏f per unit, all paths, and 0.25^k."""
+    fig = go.Figure()
+    for r in range(direct.shape[1]):
+        fig.add_scatter(x=k, y=np.maximum(direct[:, r], 1e-320), name=f"∏ f, unit {r}",
+                        line=dict(color=unit_color(r), width=3))  # fmt: skip
+    fig.add_scatter(x=k, y=np.maximum(total, 1e-320), name="all paths (largest entry)",
+                    line=dict(color="black", width=2, dash="dash"))  # fmt: skip
+    fig.add_scatter(x=k, y=bound, name="0.25^k (k sigmoid slopes)",
+                    line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot"))  # fmt: skip
+    fig.update_yaxes(type="log", title_text="factor on the gradient", exponentformat="power")
+    fig.update_xaxes(title_text="steps back")
+    fig.update_layout(legend=dict(orientation="h", y=1.2))
+    return _base(fig, 320)

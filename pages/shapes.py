@@ -1,0 +1,201 @@
+"""Shapes & dimensions: the size and meaning of every array, counted and drawn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lstm_core import CONCAT_LATEX, GATES
+from lstm_core.presets import resized
+from lstm_core.teaching import (
+    FRAMEWORK_GATE_LETTER,
+    array_shapes,
+    can_multiply,
+    concat_order_demo,
+    framework_layout,
+    param_counts,
+    param_formula,
+    total_params,
+)
+from lstm_core.torch_layout import to_keras_weights, to_torch_state
+from ui import plots, state, teach
+from ui.codec import MAX_SIZE, MIN_SIZE
+from ui.latex import vec
+
+
+def _on_size() -> None:
+    ss = st.session_state
+    m = int(np.clip(ss["shapes:m"], MIN_SIZE, MAX_SIZE))
+    n = int(np.clip(ss["shapes:n"], MIN_SIZE, MAX_SIZE))
+    state.set_model(resized(state.model(), m, n))
+
+
+def size_pickers(m: int, n: int) -> None:
+    ss = st.session_state
+    for key, value in (("shapes:m", m), ("shapes:n", n)):
+        if ss.get(key) != value:
+            ss[key] = value
+    c1, c2, c3 = st.columns([1, 1, 4])
+    c1.number_input("m: inputs", MIN_SIZE, MAX_SIZE, step=1, key="shapes:m", on_change=_on_size)
+    c2.number_input("n: cell units", MIN_SIZE, MAX_SIZE, step=1, key="shapes:n",
+                    on_change=_on_size)  # fmt: skip
+    c3.markdown(
+        f"<div style='padding-top:1.9rem'>The whole model has <b>{total_params(m, n)}</b> "
+        f"parameters: {param_formula(m, n)}.</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def every_array(m: int, n: int) -> None:
+    rows = [
+        {"array": a.name, "shape": " × ".join(str(d) for d in a.shape),
+         "one row / entry is": a.rows, "one column is": a.cols or "—"}
+        for a in array_shapes(m, n)
+    ]  # fmt: skip
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=38 * 9)
+    with right:
+        per_gate = param_counts(m, n)
+        counts = [{"gate": c.gate, "weights n(n+m)": c.weights, "biases n": c.biases,
+                   "total": c.total} for c in per_gate]  # fmt: skip
+        counts.append({"gate": "all four", "weights n(n+m)": sum(c.weights for c in per_gate),
+                       "biases n": sum(c.biases for c in per_gate),
+                       "total": total_params(m, n)})  # fmt: skip
+        st.dataframe(pd.DataFrame(counts), hide_index=True, width="stretch")
+        formula = param_formula(m, n).replace("·", r"\cdot ")
+        st.latex(rf"4n(n+m) + 4n = {formula}")
+        st.caption(
+            "Every gate has the same shapes: one row of weights per unit, one column per "
+            "entry of v. Only the numbers inside differ."
+        )
+
+
+def block_matrix_tab() -> None:
+    ex, gate = state.model(), teach.gate_of_focus()
+    p, key = ex.params, gate.key
+    st.plotly_chart(plots.block_matrix(p, key), width="stretch", key="shapes:W",
+                    config={"displayModeBar": False})  # fmt: skip
+    W_h, W_x = p.split(key)
+    st.latex(
+        rf"W_{key}\,v = W^h_{key}\,h_{{t-1}} + W^x_{key}\,x_t = {vec(W_h @ ex.h_prev)} + "
+        rf"{vec(W_x @ ex.x)} = {vec(p.W(key) @ p.concat(ex.x, ex.h_prev))}"
+    )
+    st.markdown(
+        f"Row r holds the weights of unit r. The {p.n_hidden} × {p.n_hidden} block W^h meets "
+        f"h_(t−1); the {p.n_hidden} × {p.n_input} block W^x meets x_t. Pick another gate in "
+        "the sidebar (Gate in focus) to see its matrix."
+    )
+
+
+def claim_tab() -> None:
+    p = state.model().params
+    n, width = p.n_hidden, p.n_hidden + p.n_input
+    st.plotly_chart(plots.shape_claim_figure(p), width="stretch", key="shapes:claim",
+                    config={"displayModeBar": False})  # fmt: skip
+    wrong, right = can_multiply((n, n), width), can_multiply((n, width), width)
+    st.markdown(
+        f"A product W·v needs one column of W for each entry of v. Here v has n + m = "
+        f"**{width}** entries, so W_f must be **{n} × {width}**"
+        f"{' ✓' if right else ''}. A {n} × {n} matrix"
+        f"{' would fit only because m = 0' if wrong else ' cannot multiply v at all'}: "
+        f"it has no weights for {'x_t' if p.concat_order == 'h_first' else 'h_(t−1)'}. "
+        "The thread's own W_f, with 6 columns, already shows the right shape."
+    )
+
+
+def concat_tab() -> None:
+    ex, gate = state.model(), teach.gate_of_focus()
+    results = concat_order_demo(ex, gate.key)
+    rows = [{"v is": CONCAT_LATEX[r.order], "W": r.case, "v": plots.short_vec(r.v, most=8),
+             f"W_{gate.key}·v": plots.short_vec(r.Wv, 6, 8),
+             f"z_{gate.key} = W_{gate.key}·v + b": plots.short_vec(r.z, 6, 8)}
+            for r in results]  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    same = np.allclose(results[0].z, results[2].z)
+    differ = not np.allclose(results[0].z, results[1].z)
+    st.markdown(
+        "Column j of W multiplies entry j of v, whatever that entry is. Swap the halves of v "
+        "and keep W, and every weight now meets a different number: "
+        f"z {'changes' if differ else 'happens to stay the same here'}. "
+        f"Move W's columns along with v and z {'is the same again' if same else 'changes'}. "
+        "So the order of the concatenation is part of the model: W's columns must be written "
+        "in the same order. (The sidebar's Concatenation switch swaps v and keeps W.)"
+    )
+
+
+def same_size_tab() -> None:
+    s, n = state.current_step(), state.model().params.n_hidden
+    st.latex(
+        rf"h_t = o_t\circ\tanh(C_t) = {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}"
+    )
+    st.markdown(
+        f"∘ multiplies entry by entry, so o_t, tanh(C_t) and h_t all have n = **{n}** entries: "
+        "h_t and C_t always have the same size. The one exception is outside the textbook "
+        "cell: torch's `nn.LSTM(..., proj_size=p)` multiplies h_t by an extra p × n matrix "
+        "afterwards, so its h_t has p entries while C_t keeps n."
+    )
+
+
+def _numbers_table(a: np.ndarray) -> pd.DataFrame:
+    a2 = a.reshape(-1, 1) if a.ndim == 1 else a
+    return pd.DataFrame([[plots.fmt(v) for v in row] for row in a2])
+
+
+def frameworks_tab() -> None:
+    p = state.model().params
+    m, n = p.n_input, p.n_hidden
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown(f"**torch** `nn.LSTM({m}, {n})`: gate order i, f, g, o (g is C̃)")
+        fig = plots.torch_layout_figure(framework_layout("torch", m, n), m, n,
+                                        FRAMEWORK_GATE_LETTER["torch"])  # fmt: skip
+        st.plotly_chart(fig, width="stretch", key="shapes:torch",
+                        config={"displayModeBar": False})  # fmt: skip
+        st.caption("Two biases, both added: only bias_ih + bias_hh matters. Stored values "
+                   "when this model is exported (bias_hh = 0):")  # fmt: skip
+        with st.expander("torch arrays with the current numbers"):
+            for name, a in to_torch_state(p).items():
+                st.markdown(f"`{name}` {' × '.join(str(d) for d in a.shape)}")
+                st.dataframe(_numbers_table(a), width="stretch")
+    with right:
+        st.markdown(f"**Keras** `LSTM({n})` on inputs of size {m}: gate order i, f, c, o")
+        fig = plots.keras_layout_figure(framework_layout("keras", m, n), m, n,
+                                        FRAMEWORK_GATE_LETTER["keras"])  # fmt: skip
+        st.plotly_chart(fig, width="stretch", key="shapes:keras",
+                        config={"displayModeBar": False})  # fmt: skip
+        st.caption("Keras multiplies row vectors, z = x·kernel + h·recurrent_kernel + bias, "
+                   "so its matrices are the transposes of torch's.")  # fmt: skip
+        with st.expander("Keras arrays with the current numbers"):
+            for name, a in to_keras_weights(p).items():
+                st.markdown(f"`{name}` {' × '.join(str(d) for d in a.shape)}")
+                st.dataframe(_numbers_table(a), width="stretch")
+
+
+TABS = (
+    ("Every array", lambda m, n: every_array(m, n)),
+    ("W = [W^h | W^x]", lambda m, n: block_matrix_tab()),
+    ("3 × 3 or 3 × 6?", lambda m, n: claim_tab()),
+    ("Concatenation order", lambda m, n: concat_tab()),
+    ("Why h and C match", lambda m, n: same_size_tab()),
+    ("torch & Keras", lambda m, n: frameworks_tab()),
+)
+
+
+def render() -> None:
+    p = state.model().params
+    m, n = p.n_input, p.n_hidden
+    st.title("Shapes & dimensions")
+    st.caption(
+        f"x_t has m entries, h_t and C_t have n. The gates act on v = "
+        f"{CONCAT_LATEX[p.concat_order]} with n + m = {n + m} entries, so each of the "
+        f"{len(GATES)} weight matrices is n × (n+m) = {n} × {n + m}."
+    )
+    size_pickers(m, n)
+    for tab, (_, body) in zip(st.tabs([t for t, _ in TABS]), TABS, strict=True):
+        with tab:
+            body(m, n)
+
+
+render()

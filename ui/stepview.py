@@ -1,0 +1,183 @@
+"""One LSTM step as a picture and a story: reused by every page that shows a step.
+
+Each function takes the Step (and params) to show, so the Cell step page and the
+Sequence page draw the same components from different sources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
+
+from . import plots
+from .diagram import cell_diagram
+from .latex import vec
+
+STAGES = (
+    ("Concatenate", "v"),
+    ("Forget gate", "f"),
+    ("Input gate & candidate", "i"),
+    ("Cell update", "C"),
+    ("Output gate", "o"),
+    ("Hidden state", "h"),
+)
+
+
+def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
+    """The equation of stage k with live numbers (LaTeX), and a few sentences for a student."""
+    n, m = p.n_hidden, p.n_input
+    order = CONCAT_LATEX[p.concat_order]
+    if k == 0:
+        return (
+            rf"v = {order} = {vec(s.concat)}",
+            f"Both the previous hidden state (n={n}) and the new input (m={m}) enter every gate "
+            f"as one vector v with n+m={n + m} entries. Each weight matrix has one column per "
+            "entry of v, in this order, so swapping the order changes what each column multiplies.",
+        )
+    if k in (1, 2, 4):
+        keys = {1: ("f",), 2: ("i", "c"), 4: ("o",)}[k]
+        eqs = []
+        for key in keys:
+            g = GATE_BY_KEY[key]
+            sym = r"\sigma" if g.activation_name == "sigmoid" else r"\tanh"
+            eqs.append(
+                rf"{g.symbol} &= {sym}(W_{key}\,v + b_{key}) = {sym}\left({vec(s.z(key))}\right)"
+                rf" = {vec(s.gate(key))}"
+            )
+        texts = {
+            1: "Each unit gets a factor between 0 and 1 for its old memory: 1 keeps C_{t-1} as "
+            "it is, 0 wipes it. Nothing random happens here; the same inputs always give the "
+            "same f_t.",
+            2: "The candidate C̃_t proposes new content between −1 and 1; the input gate i_t "
+            "says, unit by unit, how much of that proposal is written.",
+            4: "The output gate decides how much of each unit's memory is passed on as h_t, "
+            "both to the next step and to whatever reads the LSTM.",
+        }
+        return r"\begin{aligned}" + r"\\".join(eqs) + r"\end{aligned}", texts[k]
+    if k == 3:
+        return (
+            rf"\begin{{aligned}}C_t &= f_t\circ C_{{t-1}} + i_t\circ\tilde C_t \\"
+            rf"&= {vec(s.f)}\circ{vec(s.c_prev)} + {vec(s.i)}\circ{vec(s.c_tilde)} \\"
+            rf"&= {vec(s.forget_term)} + {vec(s.input_term)} = {vec(s.c)}\end{{aligned}}",
+            "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k, "
+            f"just as [1, 2, 3] ∘ [3, 2, 1] = {np.multiply([1, 2, 3], [3, 2, 1]).tolist()}. "
+            "On its way from C_{t-1} to C_t the old memory is only multiplied by f_t, with no "
+            "squashing function in between, which is why it can last many steps.",
+        )
+    return (
+        rf"\begin{{aligned}}h_t &= o_t\circ\tanh(C_t) = {vec(s.o)}\circ\tanh{vec(s.c)} \\"
+        rf"&= {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}\end{{aligned}}",
+        f"tanh squeezes C_t into (−1, 1) and o_t scales it. Because the product is elementwise, "
+        f"h_t has exactly as many entries as C_t: n={n}.",
+    )
+
+
+def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> None:
+    """Prev / stage picker / Next; ``set_stage`` stores the choice wherever the page keeps it."""
+    if st.session_state.get(key) != stage:
+        st.session_state[key] = stage
+    last = len(STAGES) - 1
+    c1, c2, c3 = st.columns([2, 11, 2], vertical_alignment="center")
+    c1.button(
+        "◀ Prev",
+        key=f"{key}:prev",
+        on_click=set_stage,
+        args=(max(stage - 1, 0),),
+        disabled=stage == 0,
+        width="stretch",
+    )
+    c2.radio(
+        "Stage",
+        range(len(STAGES)),
+        key=key,
+        horizontal=True,
+        format_func=lambda k: f"{k + 1}. {STAGES[k][0]}",
+        on_change=lambda: set_stage(int(st.session_state[key])),
+        label_visibility="collapsed",
+    )
+    c3.button(
+        "Next ▶",
+        key=f"{key}:next",
+        on_click=set_stage,
+        args=(min(stage + 1, last),),
+        disabled=stage == last,
+        width="stretch",
+    )
+
+
+def diagram(s: Step, stage: int, key: str) -> None:
+    st.plotly_chart(
+        cell_diagram(s, stage), width="stretch", key=key, config={"displayModeBar": False}
+    )
+
+
+def explanation(s: Step, p: LSTMParams, stage: int) -> None:
+    eq, text = stage_text(stage, s, p)
+    st.markdown(f"#### {stage + 1}. {STAGES[stage][0]}")
+    st.latex(eq)
+    st.markdown(text)
+
+
+def hadamard(s: Step, key: str) -> None:
+    st.markdown(
+        "One row per unit. Colours: gates on [0, 1]; C̃, tanh(C) and h on [−1, 1]; "
+        f"C on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (beyond: end colour)."
+    )
+    st.plotly_chart(plots.hadamard_figure(s), width="stretch", key=key)
+
+
+def precision_note(s: Step, gate: Gate, dtype: str) -> None:
+    """1 − gate for units that look like 1, so the difference float64/float32 is visible."""
+    if gate.activation_name != "sigmoid":
+        return
+    z, g = s.z(gate.key), s.gate(gate.key)
+    near = [r for r in range(len(z)) if g[r] > 0.999]
+    if not near:
+        return
+    d = dtype
+    lines = []
+    for r in near:
+        gap = float(sigmoid(-np.float64(z[r])))
+        shown = "exactly 1.0" if g[r] == 1.0 else repr(float(g[r]))
+        lines.append(
+            f"unit {r}: z = {plots.fmt(z[r])}, 1 − {gate.plain} = {gap:.3g}; "
+            f"{d} stores {gate.plain} as {shown}"
+        )
+    st.info("  \n".join(lines), icon="🔎")
+
+
+def changes(s: Step, before: Step) -> None:
+    """Every displayed value that differs from ``before``, with the change."""
+    rows = []
+    for field, value in s.as_dict().items():
+        old = getattr(before, field)
+        if old.shape != value.shape:
+            st.caption("The sizes changed, so there is nothing to compare with.")
+            return
+        for k in np.flatnonzero(old != value):
+            rows.append(
+                {
+                    "value": f"{field}[{k}]",
+                    "before": float(old[k]),
+                    "after": float(value[k]),
+                    "change": float(value[k] - old[k]),
+                }
+            )
+    if not rows:
+        st.caption("Nothing has changed since the last edit.")
+        return
+    df = pd.DataFrame(rows)
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        height=min(38 * len(rows) + 40, 300),
+        column_config={
+            c: st.column_config.NumberColumn(format="%.6g") for c in ("before", "after", "change")
+        },
+    )
