@@ -379,6 +379,15 @@ def sample_cell(f: ArrayLike, i: ArrayLike, c_tilde: ArrayLike, c_prev: ArrayLik
     return SampledCell(mask_f, mask_i, c)
 
 
+def draws_can_differ(f: ArrayLike, i: ArrayLike, c_tilde: ArrayLike, c_prev: ArrayLike) -> bool:
+    """Could two sampled draws give different C_t? Only if some gate lies strictly
+    between 0 and 1 and multiplies a nonzero value."""
+    f, i = np.asarray(f, dtype=np.float64), np.asarray(i, dtype=np.float64)
+    open_f = (f > 0) & (f < 1) & (np.asarray(c_prev) != 0)
+    open_i = (i > 0) & (i < 1) & (np.asarray(c_tilde) != 0)
+    return bool(np.any(open_f | open_i))
+
+
 def can_multiply(shape: tuple[int, int], length: int) -> bool:
     """W·v is defined only when W has one column per entry of v."""
     return shape[1] == length
@@ -435,6 +444,7 @@ __all__ = [
     "check",
     "concat_order_demo",
     "derivative_at_scales",
+    "draws_can_differ",
     "dropped_term",
     "framework_layout",
     "one_minus_sigmoid",

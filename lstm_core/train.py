@@ -149,6 +149,8 @@ class Progress:
 
 @dataclass(frozen=True, eq=False)
 class TrainedModel:
+    """A trained cell with its read-out, and how it was made and how well it does."""
+
     params: LSTMParams
     readout: Readout
     task: MemoryTask
@@ -193,20 +195,29 @@ class TrainedModel:
         )
 
 
+_STREAMS = ("init", "train", "test", "batches")
+
+
+def _rng(seed: int, stream: str) -> np.random.Generator:
+    """One of the independent random streams of ``seed``: init, train, test or batches."""
+    return np.random.default_rng(
+        np.random.SeedSequence(seed).spawn(len(_STREAMS))[_STREAMS.index(stream)]
+    )
+
+
 def datasets(
     task: MemoryTask, config: TrainConfig
 ) -> tuple[tuple[Array, Array], tuple[Array, Array]]:
     """(training set, held-out set), each (xs, ys), from independent streams of the seed."""
-    train_seq, test_seq = np.random.SeedSequence(config.seed).spawn(3)[1:]
     return (
-        task.generate(config.n_train, np.random.default_rng(train_seq)),
-        task.generate(config.n_test, np.random.default_rng(test_seq)),
+        task.generate(config.n_train, _rng(config.seed, "train")),
+        task.generate(config.n_test, _rng(config.seed, "test")),
     )
 
 
 def init_params(task: MemoryTask, config: TrainConfig) -> tuple[LSTMParams, Readout]:
-    init_seq = np.random.SeedSequence(config.seed).spawn(3)[0]
-    rng = np.random.default_rng(init_seq)
+    """Uniform in ±1/sqrt(n) like torch, plus ``config.forget_bias`` on b_f."""
+    rng = _rng(config.seed, "init")
     n, m = config.n_hidden, task.n_input
     s = 1.0 / np.sqrt(n)
     arrays: dict[str, Any] = {}
@@ -268,19 +279,19 @@ def train_memory(
     theta["w_y"], theta["b_y"] = readout.w.copy(), np.array([readout.b])
     m1 = {k: np.zeros_like(v) for k, v in theta.items()}  # Adam's first moments
     m2 = {k: np.zeros_like(v) for k, v in theta.items()}  # and second moments
-    batches = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(4)[3])
+    batches = _rng(config.seed, "batches")
     losses: list[float] = []
 
     for k in range(1, config.steps + 1):
         idx = batches.choice(config.n_train, size=config.batch, replace=False)
         loss, acc, grads = batch_gradients(params, readout, x_train[idx], y_train[idx])
         losses.append(loss)
-        norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
+        norm = float(np.sqrt(sum(float(np.sum(d * d)) for d in grads.values())))
         scale = min(1.0, config.clip / norm) if norm > 0 else 1.0
-        for name, g in grads.items():
-            g = g * scale
-            m1[name] = config.beta1 * m1[name] + (1 - config.beta1) * g
-            m2[name] = config.beta2 * m2[name] + (1 - config.beta2) * g * g
+        for name, d in grads.items():
+            d = d * scale  # the clipped gradient
+            m1[name] = config.beta1 * m1[name] + (1 - config.beta1) * d
+            m2[name] = config.beta2 * m2[name] + (1 - config.beta2) * d * d
             m_hat = m1[name] / (1 - config.beta1**k)
             v_hat = m2[name] / (1 - config.beta2**k)
             theta[name] = theta[name] - config.lr * m_hat / (np.sqrt(v_hat) + config.eps)

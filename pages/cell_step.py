@@ -20,7 +20,7 @@ def editors(p) -> None:  # type: ignore[no-untyped-def]
     group = (
         st.segmented_control(
             "Edit",
-            ["Inputs", "Biases", f"W_{focus.key} sliders", "Exact entry"],
+            ["Inputs", "Biases", focus.W, "Exact entry"],
             default="Inputs",
             key="ctl:editgroup",
         )
@@ -71,7 +71,7 @@ def render() -> None:
     stage = state.view().stage
     stepview.stage_controls(stage, _set_stage, key="ctl:stage")
     stepview.diagram(s, stage, key="diagram")
-    left, right = st.columns([4, 7], gap="medium")
+    left, right = st.columns([5, 7], gap="medium")
     with left:
         editors(p)
     with right:

@@ -112,7 +112,7 @@ def cell_diagram(s: Step, stage: int) -> go.Figure:
         (fx + 0.15, 3.9, f"f = {short_vec(s.f)}", "left", 1),
         (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", 2),
         (ix - 0.15, 3.0, f"i = {short_vec(s.i)}", "right", 2),
-        (cx + 0.15, 3.0, f"C̃ = {short_vec(s.c_tilde)}", "left", 2),
+        (cx + 0.15, 3.55, f"C̃ = {short_vec(s.c_tilde)}", "left", 2),
         (ox - 0.15, 2.45, f"o = {short_vec(s.o)}", "right", 4),
         (TANH_X + 0.75, MID_Y, f"tanh(C_t) =<br>{short_vec(s.tanh_c)}", "left", 5),
         (RIGHT, H_Y - 0.45, f"h_t = {short_vec(s.h)}", "right", 5),

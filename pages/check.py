@@ -1,0 +1,138 @@
+"""Check my calculation: type what you worked out by hand, see which entries are right."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, Gate
+from lstm_core.teaching import CHECK_RTOL, Check, Entry, Stage, check, parse_vector
+from ui import plots, state, teach
+from ui.latex import vec
+
+
+def stage_labels(gate: Gate) -> dict[Stage, str]:
+    k, sym = gate.key, gate.activation.symbol
+    return {
+        "wv": f"W_{k}·v",
+        "z": f"W_{k}·v + b_{k}",
+        "a": f"{gate.plain} = {sym}(W_{k}·v + b_{k})",
+        "c": "C_t (optional)",
+        "h": "h_t (optional)",
+    }
+
+
+def _on_gate() -> None:
+    state.set_view(focus=st.session_state["check:gate"])
+
+
+def gate_picker() -> Gate:
+    ss, focus = st.session_state, state.view().focus
+    if ss.get("check:gate") != focus:
+        ss["check:gate"] = focus
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    c1.radio("Gate to check", [g.key for g in GATES], key="check:gate", on_change=_on_gate,
+             horizontal=True, format_func=lambda k: f"{GATE_BY_KEY[k].name} ({k})")  # fmt: skip
+    c2.button(f"Load the thread's sum [{teach.THREAD_TYPED}]", on_click=teach.load_thread_check,
+              key="check:thread", width="stretch",
+              help="Loads the seed-answer example (input gate) and types the answer's "
+                   "printed result into W_i·v + b_i.")  # fmt: skip
+    return GATE_BY_KEY[str(ss["check:gate"])]
+
+
+def mat(W: object) -> str:
+    rows = [" & ".join(plots.fmt(v) for v in row) for row in W]  # type: ignore[attr-defined]
+    return r"\begin{bmatrix}" + r"\\".join(rows) + r"\end{bmatrix}"
+
+
+def givens(gate: Gate) -> None:
+    ex = state.model()
+    p, k = ex.params, gate.key
+    v = p.concat(ex.x, ex.h_prev)
+    st.markdown("**Given** (from the current model)")
+    st.latex(rf"v = {CONCAT_LATEX[p.concat_order]} = {vec(v)}")
+    st.latex(rf"W_{k} = {mat(p.W(k))},\quad b_{k} = {vec(p.b(k))}")
+    st.latex(rf"C_{{t-1}} = {vec(ex.c_prev)}")
+
+
+def typed_vector(stage: Stage, label: str, n: int) -> list[float | None]:
+    """One typed field; a bad entry is reported here and the last valid value is kept."""
+    ss, key = st.session_state, teach.STAGE_FIELDS[stage]
+    text = st.text_input(label, key=key, placeholder="e.g. 0.5, 1/2, 1e-3  (leave empty to skip)")
+    last = f"check:last:{stage}"
+    try:
+        values = parse_vector(text, label, n)
+    except ValueError as err:
+        st.error(f"{err}. Still checking your last valid {label}.", icon="⚠️")
+        kept = ss.get(last)
+        return kept if isinstance(kept, list) and len(kept) == n else [None] * n
+    ss[last] = values
+    return values
+
+
+def verdict(e: Entry, labels: dict[Stage, str]) -> str:
+    if e.ok:
+        return "✅ right"
+    if e.carried:
+        before = {"z": "wv", "a": "z", "h": "c"}[e.stage]
+        return f"❌ wrong, but it follows from your {labels[before]}"  # type: ignore[index]
+    return "❌ wrong"
+
+
+def results_table(result: Check, stage: Stage, gate: Gate, labels: dict[Stage, str]) -> None:
+    entries = [e for e in result.entries[stage] if e.ok is not None]
+    if not entries:
+        return
+    near_one = stage == "a" and gate.activation_name == "sigmoid"
+    rows = [{"entry": f"{e.unit + 1} (unit {e.unit})", "you typed": plots.fmt(e.typed, 8),  # type: ignore[arg-type]
+             "correct": plots.fmt_gate(e.correct) if near_one else plots.fmt(e.correct, 8),
+             "": verdict(e, labels)} for e in entries]  # fmt: skip
+    st.markdown(f"**{labels[stage]}**")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def expansions(result: Check, gate: Gate) -> None:
+    if not result.culprits:
+        return
+    p, s = state.model().params, result.step
+    st.markdown("**The correct calculation, row by row.** The boxed term is the first place "
+                "where your numbers part from it.")  # fmt: skip
+    for r, culprits in result.culprits.items():
+        for c in culprits:
+            if c.stage in ("wv", "z", "a"):
+                st.latex(teach.gate_expansion(p, s, gate, r, c))
+            elif c.stage == "c":
+                st.latex(teach.cell_expansion(s, r, c))
+            else:
+                st.latex(teach.hidden_expansion(s, r, c))
+
+
+def render() -> None:
+    st.title("Check my calculation")
+    st.caption(
+        "Work out one gate by hand, type your numbers, and compare. Write numbers as you "
+        "would on paper (0.5, 1/2, 1e-3, -0.25), separated by commas; leave a field empty, "
+        "or an entry as _, to skip it. "
+        f"An entry counts as right when it is within {CHECK_RTOL:.1%} of the correct value "
+        f"(within {CHECK_RTOL:g} for values smaller than 1)."
+    )
+    gate = gate_picker()
+    n = state.model().params.n_hidden
+    labels = stage_labels(gate)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        givens(gate)
+        typed = {stage: typed_vector(stage, label, n) for stage, label in labels.items()}
+    with right:
+        result = check(state.model(), gate.key, typed, dtype=state.dtype())
+        if not any(e.ok is not None for es in result.entries.values() for e in es):
+            st.info(f"Type at least one vector on the left, e.g. your W_{gate.key}·v.", icon="✏️")
+            return
+        if result.all_right():
+            st.success("Everything you typed is right.", icon="✅")
+        for stage in labels:
+            results_table(result, stage, gate, labels)
+        expansions(result, gate)
+
+
+render()

@@ -1,0 +1,152 @@
+"""Saturation & derivatives: why a gate pushed into a flat tail stops learning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lstm_core import ACTIVATIONS, DEFAULT_SATURATION_FRACTION, rounds_to_one_z, sigmoid
+from lstm_core.presets import Example
+from lstm_core.teaching import (
+    chain_products,
+    derivative_at_scales,
+    one_minus_sigmoid,
+    scale_gate_weights,
+    scaled_preactivations,
+)
+from ui import plots, state, teach
+
+SCALES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+K_MAX = 40
+
+
+def shapes_tab() -> None:
+    st.plotly_chart(plots.activation_panels(), width="stretch", key="sat:panels",
+                    config={"displayModeBar": False})  # fmt: skip
+    sig, tnh = (ACTIVATIONS[a] for a in ("sigmoid", "tanh"))
+    st.markdown(
+        f"Both curves are steepest at z = 0: σ′(0) = **{sig.grad_max:g}** and tanh′(0) = "
+        f"**{tnh.grad_max:g}**. Far from 0 they flatten out, and their slope drops towards 0: "
+        f"below 1% of its peak once |z| > {sig.saturation_z():.2f} for σ and "
+        f"|z| > {tnh.saturation_z():.2f} for tanh. A unit out there is *saturated*: "
+        "changing its weights a little barely changes its output, so the gradient that would "
+        "train those weights is tiny."
+    )
+
+
+def _on_apply() -> None:
+    ex, key = state.model(), state.view().focus
+    scale = float(st.session_state["sat:scale"])
+    p = scale_gate_weights(ex.params, key, scale)
+    state.set_model(Example(p, ex.x, ex.h_prev, ex.c_prev))
+    st.session_state["sat:scale"] = 1.0
+
+
+def scale_tab() -> None:
+    ex, gate = state.model(), teach.gate_of_focus()
+    act = gate.activation
+    c1, c2 = st.columns([4, 1])
+    scale = c1.select_slider(
+        f"Scale W_{gate.key} by s (the bias stays): z = s·W_{gate.key}·v + b_{gate.key}",
+        options=SCALES, value=1.0, key="sat:scale",
+        help="s = 1 is the current model. Pick the gate in the sidebar (Gate in focus).",
+    )  # fmt: skip
+    c2.button("Use this scale in the model", on_click=_on_apply, width="stretch",
+              disabled=scale == 1.0, key="sat:apply")  # fmt: skip
+    z = scaled_preactivations(ex, gate.key, [scale])[0]
+    slopes = act.grad(z)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        fig = plots.saturation_figure(gate, z, DEFAULT_SATURATION_FRACTION, state.view().dtype)
+        st.plotly_chart(fig, width="stretch", key="sat:curve", config={"displayModeBar": False})
+    with right:
+        grid = np.linspace(0.0, max(2.0, 1.25 * scale), 161)
+        fig = plots.derivative_scale_figure(grid, derivative_at_scales(ex, gate.key, grid),
+                                            scale, act.symbol)  # fmt: skip
+        st.plotly_chart(fig, width="stretch", key="sat:slopes", config={"displayModeBar": False})
+    rows = [{"unit": r, "z": plots.fmt(z[r], 6), f"{gate.plain}": plots.fmt_gate(act.fn(z[r])),
+             f"slope {act.symbol}′(z)": f"{slopes[r]:.3g}",
+             "share of the peak": f"{slopes[r] / act.grad_max:.3g}"}
+            for r in range(len(z))]  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.markdown(
+        f"The largest slope of the {gate.name} here is **{float(np.max(slopes)):.3g}**. "
+        "Scaling the weights up pushes every z away from 0 into a flat tail; the slope, and "
+        "with it the gradient for these weights, collapses. With the weights of the "
+        "`seed-question` example the forget gate's slope is about 1e-40."
+    )
+
+
+def rounding_tab() -> None:
+    z = np.linspace(0.0, 45.0, 451)
+    z_one = {d: rounds_to_one_z(t) for d, t in (("float32", np.float32), ("float64", np.float64))}
+    exact = sigmoid(-z)  # 1 − σ(z) = σ(−z), without cancellation
+    st.plotly_chart(plots.rounding_figure(z, exact, z_one), width="stretch", key="sat:round",
+                    config={"displayModeBar": False})  # fmt: skip
+    gate, s = teach.gate_of_focus(), state.current_step()
+    if gate.activation_name == "sigmoid":
+        zz = s.z(gate.key).astype(np.float64)
+        rows = [{"unit": r, "z": plots.fmt(zz[r], 6), "1 − σ(z) exactly": f"{sigmoid(-zz[r]):.3g}",
+                 "float32 stores σ as": plots.fmt_gate(1 - one_minus_sigmoid(zz[r], np.float32)),
+                 "float64 stores σ as": plots.fmt_gate(1 - one_minus_sigmoid(zz[r], np.float64))}
+                for r in range(len(zz))]  # fmt: skip
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.markdown(
+        f"σ(z) = 1/(1 + e^(−z)) is never exactly 1, but a computer keeps only so many digits. "
+        f"float32 keeps 24 bits, so once e^(−z) is below 2^(−24) the sum 1 + e^(−z) is stored "
+        f"as 1 and σ(z) becomes exactly 1.0: from z ≈ {z_one['float32']:.2f} (= 24·ln 2). "
+        f"float64 keeps 53 bits: from z ≈ {z_one['float64']:.2f} (= 53·ln 2)."
+    )
+
+
+def chain_tab() -> None:
+    c1, c2 = st.columns([3, 2])
+    f = c1.slider("Forget gate value f, the same at every step", 0.5, 1.0, 0.95, step=0.01,
+                  key="sat:f")  # fmt: skip
+    k = np.arange(1, K_MAX + 1, dtype=np.float64)
+    series = {
+        "0.25^k: the largest a product of k σ′ can be": chain_products(0.25, K_MAX),
+        f"f^k with f = {f:g}": chain_products(f, K_MAX),
+    }
+    s, gate = state.current_step(), teach.gate_of_focus()
+    best = float(np.max(gate.activation.grad(s.z(gate.key))))
+    if best > 1e-300:
+        series[f"{gate.activation.symbol}′^k at this model's {gate.name} ({best:.3g})"] = (
+            chain_products(best, K_MAX))  # fmt: skip
+    st.plotly_chart(plots.chain_figure(k, series), width="stretch", key="sat:chain",
+                    config={"displayModeBar": False})  # fmt: skip
+    c2.markdown(
+        f"After {K_MAX} factors: 0.25^{K_MAX} = {0.25**K_MAX:.1e}, but "
+        f"{f:g}^{K_MAX} = {f**K_MAX:.3g}."
+    )
+    st.markdown(
+        "A gradient that passes k squashing functions in a row is multiplied by k slopes. "
+        "With σ each slope is at most 0.25, so the product shrinks at least as fast as 0.25^k. "
+        "Along the LSTM's cell state the factor per step is the forget gate f itself, with no "
+        "slope in between, and f close to 1 keeps the product close to 1 for many steps. "
+        "The page *Gradient flow* follows this through a whole sequence."
+    )
+
+
+TABS = (
+    ("σ and tanh", shapes_tab),
+    ("Scale the weights", scale_tab),
+    ("Rounding to 1", rounding_tab),
+    ("Chains of slopes", chain_tab),
+)
+
+
+def render() -> None:
+    gate = teach.gate_of_focus()
+    st.title("Saturation & derivatives")
+    st.caption(
+        f"Gate in focus: {gate.name} ({gate.plain}), {state.view().dtype}. Change it in the "
+        "sidebar; every tab follows the current model."
+    )
+    for tab, (_, body) in zip(st.tabs([t for t, _ in TABS]), TABS, strict=True):
+        with tab:
+            body()
+
+
+render()
