@@ -53,10 +53,10 @@ def main() -> int:
         x_t = torch.from_numpy(xs).unsqueeze(1)  # (T, 1, m)
         repeats = 15 if T * n < 100_000 else 7
 
-        def ours() -> None:
+        def ours(params: LSTMParams = params, xs: np.ndarray = xs) -> None:
             run(params, xs)
 
-        def theirs() -> None:
+        def theirs(lstm: torch.nn.LSTM = lstm, x_t: torch.Tensor = x_t) -> None:
             with torch.no_grad():
                 lstm(x_t)
 

@@ -237,7 +237,7 @@ def run(
     preallocated array.
     """
     d = _dtype(dtype)
-    n, m = params.n_hidden, params.n_input
+    n = params.n_hidden
     xs = check_sequence(params, xs).astype(d)
     zeros = np.zeros(n)
     h0v = as_vector("h0", zeros if h0 is None else h0, n, f"one entry per cell unit (n={n})")
