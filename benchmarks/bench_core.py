@@ -16,28 +16,20 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_time  # noqa: E402
+
 from lstm_core import LSTMParams, run  # noqa: E402
 from lstm_core.torch_layout import to_torch_state  # noqa: E402
 
 SIZES = [(1000, 3, 3), (1000, 32, 64), (200, 128, 256)]
 GOAL = 0.8
-
-
-def median_time(fn, repeats: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
 
 
 def main() -> int:

@@ -37,6 +37,34 @@ NODES: tuple[tuple[set[int], str, float, float], ...] = (
 STAGE_OF_GATE = {"f": 1, "i": 2, "c": 2, "o": 4}
 
 
+def _block(
+    fig: go.Figure,
+    kind: str,
+    x: float,
+    y: float,
+    half: tuple[float, float],
+    color: str,
+    lit: bool,
+    text: str,
+    outline: str | None = None,
+    text_color: str | None = None,
+) -> None:
+    """A gate box or an operation node, filled with ``color`` while its stage is shown."""
+    fig.add_shape(
+        type=kind,
+        x0=x - half[0],
+        x1=x + half[0],
+        y0=y - half[1],
+        y1=y + half[1],
+        fillcolor=color if lit else "white",
+        line=dict(color=outline or color, width=3),
+    )
+    ink = text_color or ("white" if lit else color)
+    fig.add_annotation(
+        x=x, y=y, text=f"<b>{text}</b>", showarrow=False, font=dict(size=16, color=ink)
+    )
+
+
 def cell_diagram(s: Step, stage: int) -> go.Figure:
     fig = go.Figure()
     for stages, color, pts in WIRES:
@@ -50,60 +78,29 @@ def cell_diagram(s: Step, stage: int) -> go.Figure:
         )
     for g in GATES:
         lit = stage == STAGE_OF_GATE[g.key]
-        x = GATE_X[g.key]
-        fig.add_shape(
-            type="rect",
-            x0=x - 0.55,
-            x1=x + 0.55,
-            y0=GATE_Y - 0.45,
-            y1=GATE_Y + 0.45,
-            fillcolor=GATE_COLOR[g.key] if lit else "white",
-            line=dict(color=GATE_COLOR[g.key], width=3),
-        )
+        color = GATE_COLOR[g.key]
+        _block(fig, "rect", GATE_X[g.key], GATE_Y, (0.55, 0.45), color, lit, g.activation.symbol)
         fig.add_annotation(
-            x=x,
-            y=GATE_Y,
-            text=f"<b>{g.activation.symbol}</b>",
-            showarrow=False,
-            font=dict(size=16, color="white" if lit else GATE_COLOR[g.key]),
-        )
-        fig.add_annotation(
-            x=x,
+            x=GATE_X[g.key],
             y=GATE_Y - 0.75,
             text=g.plain,
             showarrow=False,
-            font=dict(size=14, color=GATE_COLOR[g.key]),
+            font=dict(size=14, color=color),
         )
-    # tanh(C_t) box on the way down to h_t
-    lit5 = stage == 5
-    fig.add_shape(
-        type="rect",
-        x0=TANH_X - 0.6,
-        x1=TANH_X + 0.6,
-        y0=MID_Y - 0.4,
-        y1=MID_Y + 0.4,
-        fillcolor=OKABE_ITO["black"] if lit5 else "white",
-        line=dict(color="black", width=2),
-    )
-    fig.add_annotation(
-        x=TANH_X,
-        y=MID_Y,
-        text="<b>tanh</b>",
-        showarrow=False,
-        font=dict(size=14, color="white" if lit5 else "black"),
-    )
+    _block(fig, "rect", TANH_X, MID_Y, (0.6, 0.4), OKABE_ITO["black"], stage == 5, "tanh")
     for stages, sym, x, y in NODES:
-        lit = stage in stages
-        fig.add_shape(
-            type="circle",
-            x0=x - 0.32,
-            x1=x + 0.32,
-            y0=y - 0.32,
-            y1=y + 0.32,
-            fillcolor=OKABE_ITO["yellow"] if lit else "white",
-            line=dict(color="black", width=2),
+        _block(
+            fig,
+            "circle",
+            x,
+            y,
+            (0.32, 0.32),
+            OKABE_ITO["yellow"],
+            stage in stages,
+            sym,
+            outline="black",
+            text_color="black",
         )
-        fig.add_annotation(x=x, y=y, text=f"<b>{sym}</b>", showarrow=False, font=dict(size=18))
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     labels = (
         (0.2, LINE_Y + 0.45, f"C_t-1 = {short_vec(s.c_prev)}", "left", 3),
