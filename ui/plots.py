@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from lstm_core import ACTIVATIONS, GATES, Gate, LSTMParams, Step
 from lstm_core.activations import rounds_to_one_z
+from lstm_core.sequences import LogSafe
 from lstm_core.teaching import Block, FrameworkArray
 
 OKABE_ITO = {
@@ -180,109 +181,146 @@ def block_matrix(params: LSTMParams, key: str) -> go.Figure:
 
 
 # -- saturation ----------------------------------------------------------------------
+def _unit_labels(pos: np.ndarray, shown: np.ndarray) -> list[str]:
+    """'u0', or 'u0,u2' on the first of units drawn at the same spot, so labels never pile up."""
+    labels = [""] * len(pos)
+    first: dict[float, int] = {}
+    for k in np.flatnonzero(shown):
+        spot = round(float(pos[k]), 1)
+        if spot in first:
+            labels[first[spot]] += f",u{k}"
+        else:
+            first[spot] = int(k)
+            labels[k] = f"u{k}"
+    return labels
+
+
 def saturation_figure(
     gate: Gate, z: np.ndarray, threshold: float, dtype: str = "float64"
 ) -> go.Figure:
-    """The activation and its derivative, saturated tails shaded, each unit marked.
+    """The activation (top) and its derivative (bottom), saturated tails shaded, units marked.
 
-    Units beyond the axis are pinned at the edge with an arrow and their true z.
+    Units beyond the axis are pinned at the edge as triangles, listed with their true z.
+    Built as plain dicts and handed to Plotly once, unvalidated: this figure is redrawn
+    on every edit, and make_subplots/add_vrect cost about ten times more.
     """
     act = gate.activation
     span = 10.0 if act.name == "sigmoid" else 5.0
     zz = np.linspace(-span, span, 401)
     z_sat = act.saturation_z(threshold)
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4]
-    )
     color = GATE_COLOR[gate.key]
-    fig.add_scatter(
-        x=zz,
-        y=act.fn(zz),
-        mode="lines",
-        line=dict(color="#444", width=2),
-        name=f"{act.symbol}(z)",
-        row=1,
-        col=1,
-    )
-    fig.add_scatter(
-        x=zz,
-        y=act.grad(zz),
-        mode="lines",
-        line=dict(color="#444", dash="dot"),
-        name=f"{act.symbol}′(z)",
-        row=2,
-        col=1,
-    )
-    for side in (-1, 1):
-        x0, x1 = sorted((side * z_sat, side * span))
-        for row in (1, 2):
-            fig.add_vrect(
-                x0=x0,
-                x1=x1,
-                fillcolor=OKABE_ITO["grey"],
-                opacity=0.22,
-                line_width=0,
-                row=row,
-                col=1,
-            )
-    if act.name == "sigmoid":
-        z1 = rounds_to_one_z(np.float32 if dtype == "float32" else np.float64)
-        if z1 < span:
-            fig.add_vline(x=z1, line=dict(color=OKABE_ITO["vermillion"], dash="dash"), row=1, col=1)
     zc = np.clip(z, -span, span)
     inside = np.abs(z) <= span
     symbols = [
         "triangle-right" if v > span else "triangle-left" if v < -span else "circle" for v in z
     ]
-    fig.add_scatter(
-        x=zc,
-        y=act.fn(zc),
-        mode="markers+text",
-        name="units",
-        marker=dict(size=13, color=color, symbol=symbols, line=dict(color="black", width=1)),
-        text=[f"u{k}" if inside[k] else "" for k in range(len(z))],
-        textposition="top center",
-        textfont=dict(size=13),
-        row=1,
-        col=1,
-        hovertext=[f"unit {k}: z = {fmt(v)}" for k, v in enumerate(z)],
-    )
+    marker = dict(color=color, symbol=symbols, line=dict(color="black", width=1))
+    grad = act.grad(z)
+    traces = [
+        dict(
+            type="scatter",
+            x=zz,
+            y=act.fn(zz),
+            mode="lines",
+            line=dict(color="#444", width=2),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=zz,
+            y=act.grad(zz),
+            mode="lines",
+            yaxis="y2",
+            line=dict(color="#444", dash="dot"),
+            hoverinfo="skip",
+        ),
+        dict(
+            type="scatter",
+            x=zc,
+            y=act.fn(zc),
+            mode="markers+text",
+            marker=marker | {"size": 13},
+            text=[f"u{k}" if inside[k] else "" for k in range(len(z))],
+            textposition="top center",
+            textfont=dict(size=13),
+            hovertext=[f"unit {k}: z = {fmt(v)}" for k, v in enumerate(z)],
+            hoverinfo="text",
+        ),
+        dict(
+            type="scatter",
+            x=zc,
+            y=grad,
+            mode="markers",
+            yaxis="y2",
+            marker=marker | {"size": 11},
+            hovertext=[f"{act.symbol}′({fmt(v)}) = {g:.3g}" for v, g in zip(z, grad, strict=True)],
+            hoverinfo="text",
+        ),
+    ]
+    shapes = [
+        dict(
+            type="rect",
+            xref="x",
+            yref=f"{axis} domain",
+            x0=min(side * z_sat, side * span),
+            x1=max(side * z_sat, side * span),
+            y0=0,
+            y1=1,
+            fillcolor=OKABE_ITO["grey"],
+            opacity=0.22,
+            line=dict(width=0),
+        )
+        for side in (-1, 1)
+        for axis in ("y", "y2")
+    ]
+    if act.name == "sigmoid":
+        z1 = rounds_to_one_z(np.float32 if dtype == "float32" else np.float64)
+        if z1 < span:
+            shapes.append(
+                dict(
+                    type="line",
+                    xref="x",
+                    yref="y domain",
+                    x0=z1,
+                    x1=z1,
+                    y0=0,
+                    y1=1,
+                    line=dict(color=OKABE_ITO["vermillion"], dash="dash"),
+                )
+            )
+    notes = []
     for side, anchor in ((1, "right"), (-1, "left")):
         off = [k for k in range(len(z)) if side * z[k] > span]
         if off:
-            fig.add_annotation(
-                x=side * span,
-                y=0.5 if act.name == "sigmoid" else 0.0,
-                xanchor=anchor,
-                text="<br>".join(f"u{k}: z = {fmt(z[k])} {'→' if side > 0 else '←'}" for k in off),
-                showarrow=False,
-                align=anchor,
-                bgcolor="rgba(255,255,255,0.9)",
-                bordercolor=color,
-                font=dict(size=13),
-                row=1,
-                col=1,
+            arrow = "→" if side > 0 else "←"
+            notes.append(
+                dict(
+                    x=side * span,
+                    y=0.5 if act.name == "sigmoid" else 0.0,
+                    xref="x",
+                    yref="y",
+                    xanchor=anchor,
+                    showarrow=False,
+                    align=anchor,
+                    bgcolor="rgba(255,255,255,0.9)",
+                    bordercolor=color,
+                    font=dict(size=13),
+                    text="<br>".join(f"u{k}: z = {fmt(z[k])} {arrow}" for k in off),
+                )
             )
-    fig.add_scatter(
-        x=zc,
-        y=act.grad(z),
-        mode="markers",
-        name="derivative at unit",
-        marker=dict(size=11, color=color, symbol=symbols, line=dict(color="black", width=1)),
+    n_sat = int(np.sum(grad < threshold * act.grad_max))
+    layout = dict(
+        shapes=shapes,
+        annotations=notes,
         showlegend=False,
-        row=2,
-        col=1,
-        hovertext=[
-            f"{act.symbol}′({fmt(v)}) = {g:.3g}" for v, g in zip(z, act.grad(z), strict=True)
-        ],
+        xaxis=dict(
+            anchor="y2", range=[-span * 1.02, span * 1.02], title=dict(text="pre-activation z")
+        ),
+        yaxis=dict(domain=[0.42, 1.0], title=dict(text=gate.plain)),
+        yaxis2=dict(domain=[0.0, 0.34], range=[0, act.grad_max * 1.1], title=dict(text="slope")),
     )
-    n_sat = int(np.sum(act.grad(z) < threshold * act.grad_max))
-    fig.update_yaxes(title_text=f"{gate.plain}", row=1, col=1)
-    fig.update_yaxes(title_text="slope", range=[0, act.grad_max * 1.1], row=2, col=1)
-    fig.update_xaxes(title_text="pre-activation z", range=[-span * 1.02, span * 1.02], row=2, col=1)
-    fig.update_layout(showlegend=False)
     title = f"{gate.name} {gate.plain}: {n_sat} of {len(z)} units saturated (|z| > {z_sat:.3g})"
-    return _base(fig, 360, title)
+    return _base(go.Figure(data=traces, layout=layout, _validate=False), 360, title)
 
 
 # -- the Hadamard table as a picture --------------------------------------------------
@@ -393,41 +431,39 @@ def unit_color(r: int) -> str:
     return UNIT_COLORS[r % len(UNIT_COLORS)]
 
 
-def _cell_grid(fig: go.Figure, x0: float, rows: int, cols: int, fill: str, col: int = 1) -> None:
-    for r in range(rows):
-        for c in range(cols):
-            fig.add_shape(type="rect", x0=x0 + c, x1=x0 + c + 1, y0=-r, y1=-r - 1, row=1, col=col,
-                          line=dict(color="#555", width=1), fillcolor=fill)  # fmt: skip
+INK = "#222222"
 
 
 def shape_claim_figure(params: LSTMParams) -> go.Figure:
     """The claimed n × n weight matrix next to the real n × (n+m) one, with v's entries
     on top: the n × n matrix has no column for part of v."""
     n, labels = params.n_hidden, params.concat_labels()
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08, subplot_titles=(
-        f"claimed: {n} × {n} (wrong)", f"needed: {n} × {len(labels)}"))  # fmt: skip
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06, subplot_titles=(
+        f"claimed: W_f is {n} × {n}", f"needed: W_f is {n} × {len(labels)}"))  # fmt: skip
     for col, width in ((1, n), (2, len(labels))):
         for c, lab in enumerate(labels):
-            part = lab[0]
+            fig.add_shape(type="rect", x0=c, x1=c + 1, y0=0.2, y1=1.0, row=1, col=col,
+                          line=dict(color="#555"), fillcolor=PART_COLOR[lab[0]])  # fmt: skip
+            fig.add_annotation(x=c + 0.5, y=0.6, text=lab, showarrow=False, row=1, col=col,
+                               font=dict(size=14, color=INK))  # fmt: skip
             covered = c < width
-            fig.add_shape(type="rect", x0=c, x1=c + 1, y0=0.3, y1=1.1, row=1, col=col,
-                          line=dict(color="#555"), fillcolor=PART_COLOR[part])  # fmt: skip
-            fig.add_annotation(x=c + 0.5, y=0.7, text=lab, showarrow=False, row=1, col=col,
-                               font=dict(size=14))  # fmt: skip
-            fill = "#DDDDDD" if covered else "white"
             for r in range(n):
                 line = dict(color="#555", width=1) if covered else dict(color="#D55E00", dash="dot")
-                fig.add_shape(type="rect", x0=c, x1=c + 1, y0=-r - 0.1, y1=-r - 1.1, row=1, col=col,
-                              line=line, fillcolor=fill)  # fmt: skip
-        if width < len(labels):
-            fig.add_annotation(x=(width + len(labels)) / 2, y=-n / 2 - 0.6, row=1, col=col,
-                               text="no weights:<br>these entries<br>are never used",
-                               showarrow=False, font=dict(size=14, color="#D55E00"))  # fmt: skip
+                fig.add_shape(type="rect", x0=c, x1=c + 1, y0=-r - 0.2, y1=-r - 1.2, row=1, col=col,
+                              line=line, fillcolor="#DDDDDD" if covered else "white")  # fmt: skip
+        text = ("✗ no column for these entries of v" if width < len(labels)
+                else "✓ one column for every entry of v")  # fmt: skip
+        fig.add_annotation(x=len(labels) / 2, y=-n - 0.7, text=text, showarrow=False, row=1,
+                           col=col, font=dict(size=15, color="#D55E00" if width < len(labels)
+                                              else OKABE_ITO["green"]))  # fmt: skip
     for col in (1, 2):
         fig.update_xaxes(visible=False, range=[-0.2, len(labels) + 0.2], row=1, col=col)
-        fig.update_yaxes(visible=False, range=[-n - 0.4, 1.3], scaleanchor=None, row=1, col=col)
-    fig.update_annotations(font_size=15)
-    return _base(fig, 120 + 34 * n)
+        fig.update_yaxes(visible=False, range=[-n - 1.2, 1.1], row=1, col=col)
+    fig.update_annotations(selector=dict(text=fig.layout.annotations[0].text), font_size=16)
+    fig.update_annotations(selector=dict(text=fig.layout.annotations[1].text), font_size=16)
+    fig = _base(fig, 150 + 40 * n)
+    fig.update_layout(margin=dict(t=40))
+    return fig
 
 
 def _block_label(blk: Block, letter: str, m: int, n: int, transposed: bool) -> str:
@@ -444,25 +480,32 @@ def _block(fig: go.Figure, blk: Block, x: tuple[float, float], y: tuple[float, f
     fig.add_shape(type="rect", x0=x[0], x1=x[1], y0=y[0], y1=y[1], fillcolor=color,
                   opacity=0.35, line=dict(color=color, width=2))  # fmt: skip
     fig.add_annotation(x=sum(x) / 2, y=sum(y) / 2, text=text, showarrow=False,
-                       font=dict(size=14))  # fmt: skip
+                       font=dict(size=14, color=INK))  # fmt: skip
 
 
 def torch_layout_figure(arrays: Sequence[FrameworkArray], m: int, n: int,
                         letters: dict[str, str]) -> go.Figure:  # fmt: skip
-    """torch's arrays side by side, drawn to scale; gates stacked down the rows."""
+    """torch's arrays side by side, gates stacked down the rows; widths to scale."""
     fig, x0 = go.Figure(), 0.0
+    gap = max(2.5, 0.5 * max(m, n))
     for arr in arrays:
         cols = 1 if len(arr.shape) == 1 else arr.shape[1]
         for blk in arr.blocks:
             text = _block_label(blk, letters[blk.gate], m, n, transposed=False)
             _block(fig, blk, (x0, x0 + cols), (-blk.start, -blk.stop), text)
         dims = " × ".join(str(d) for d in arr.shape)
-        fig.add_annotation(x=x0, y=0.2, xanchor="left", yanchor="bottom", showarrow=False,
-                           text=f"<b>{arr.name}</b><br>{dims}", font=dict(size=14))  # fmt: skip
-        x0 += cols + 2.6
-    fig.update_xaxes(visible=False, range=[-0.2, x0 - 1.2])
-    fig.update_yaxes(visible=False, range=[-4 * n - 0.3, 2.0])
-    return _base(fig, min(640, 110 + 34 * 4 * n))
+        fig.add_annotation(
+            x=x0 + cols / 2,
+            y=0.2,
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{arr.name}</b><br>{dims}",
+            font=dict(size=14, color=INK),
+        )
+        x0 += cols + gap
+    fig.update_xaxes(visible=False, range=[-gap / 2, x0 - gap / 2])
+    fig.update_yaxes(visible=False, range=[-4 * n - 0.2, 0.35 * 4 * n / 3 + 0.4])
+    return _base(fig, 420)
 
 
 def keras_layout_figure(arrays: Sequence[FrameworkArray], m: int, n: int,
@@ -475,12 +518,18 @@ def keras_layout_figure(arrays: Sequence[FrameworkArray], m: int, n: int,
             text = _block_label(blk, letters[blk.gate], m, n, transposed=True)
             _block(fig, blk, (blk.start, blk.stop), (y, y - rows), text)
         dims = " × ".join(str(d) for d in arr.shape)
-        fig.add_annotation(x=-0.3, y=y - rows / 2, xanchor="right", showarrow=False,
-                           text=f"<b>{arr.name}</b><br>{dims}", font=dict(size=14))  # fmt: skip
+        fig.add_annotation(
+            x=-0.3,
+            y=y - rows / 2,
+            xanchor="right",
+            showarrow=False,
+            text=f"<b>{arr.name}</b><br>{dims}",
+            font=dict(size=14, color=INK),
+        )
         y -= rows + 0.8
     fig.update_xaxes(visible=False, range=[-0.45 * 4 * n, 4 * n + 0.2])
     fig.update_yaxes(visible=False, range=[y + 0.5, 0.2])
-    return _base(fig, min(640, int(40 + 38 * -y)))
+    return _base(fig, 360)
 
 
 # -- saturation page ---------------------------------------------------------------------
@@ -492,12 +541,15 @@ def activation_panels(marks: dict[str, np.ndarray] | None = None) -> go.Figure:
     zz = np.linspace(-8, 8, 401)
     for col, name in ((1, "sigmoid"), (2, "tanh")):
         act = ACTIVATIONS[name]
-        fig.add_scatter(x=zz, y=act.fn(zz), name=f"{act.symbol}(z)", row=1, col=col,
-                        line=dict(color=OKABE_ITO["blue"], width=3))  # fmt: skip
-        fig.add_scatter(x=zz, y=act.grad(zz), name=f"{act.symbol}′(z)", row=1, col=col,
+        first = col == 1  # one legend for both panels
+        fig.add_scatter(x=zz, y=act.fn(zz), name="the function", row=1, col=col,
+                        showlegend=first, line=dict(color=OKABE_ITO["blue"], width=3))  # fmt: skip
+        fig.add_scatter(x=zz, y=act.grad(zz), name="its slope (derivative)", row=1, col=col,
+                        showlegend=first,
                         line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot"))  # fmt: skip
         fig.add_annotation(x=0, y=act.grad_max, text=f"peak {act.symbol}′(0) = {fmt(act.grad_max)}",
-                           row=1, col=col, ax=60, ay=-30, font=dict(size=14))  # fmt: skip
+                           row=1, col=col, ax=-95 if col == 2 else 70, ay=-25 if col == 1 else 10,
+                           font=dict(size=14, color=INK), arrowcolor=INK)  # fmt: skip
         for z in (marks or {}).get(name, np.array([])):
             zc = float(np.clip(z, -8, 8))
             fig.add_scatter(x=[zc], y=[float(act.grad(np.float64(z)))], mode="markers",
@@ -507,8 +559,9 @@ def activation_panels(marks: dict[str, np.ndarray] | None = None) -> go.Figure:
     fig.update_yaxes(range=[-1.1, 1.15], row=1, col=2)
     fig.update_yaxes(range=[-0.05, 1.1], row=1, col=1)
     fig.update_layout(legend=dict(orientation="h", y=-0.25))
-    fig.update_annotations(font_size=15)
-    return _base(fig, 330)
+    fig = _base(fig, 340)
+    fig.update_layout(margin=dict(t=40))
+    return fig
 
 
 def derivative_scale_figure(scales: np.ndarray, derivs: np.ndarray, current: float,
@@ -519,8 +572,12 @@ def derivative_scale_figure(scales: np.ndarray, derivs: np.ndarray, current: flo
     for r in range(derivs.shape[1]):
         fig.add_scatter(x=scales, y=np.maximum(derivs[:, r], floor), name=f"unit {r}",
                         line=dict(color=unit_color(r), width=3))  # fmt: skip
-    fig.add_vline(x=current, line=dict(color="black", dash="dash"),
-                  annotation_text=f"scale {fmt(current, 3)}", annotation_font_size=14)
+    fig.add_vline(
+        x=current,
+        line=dict(color="black", dash="dash"),
+        annotation_text=f"scale {fmt(current, 3)}",
+        annotation_font_size=14,
+    )
     fig.update_yaxes(type="log", title_text=f"{symbol}′(z) at the unit", exponentformat="power")
     fig.update_xaxes(title_text="weight scale s (z = s·W·v + b)")
     fig.update_layout(legend=dict(orientation="h", y=1.12))
@@ -543,7 +600,8 @@ def rounding_figure(z: np.ndarray, exact_gap: np.ndarray, z_one: dict[str, float
                           col=1)  # fmt: skip
         fig.add_scatter(x=[z1], y=[gap], mode="markers+text", row=2, col=1, showlegend=False,
                         marker=dict(size=12, color=colors[dtype], symbol="diamond"),
-                        text=[f"{dtype}: σ = 1.0 from z ≈ {z1:.2f}"], textposition="middle right",
+                        text=[f"{dtype}: σ = 1.0 from z ≈ {z1:.2f}  "],
+                        textposition="middle right" if z1 < z[-1] / 2 else "middle left",
                         textfont=dict(size=14, color=colors[dtype]))  # fmt: skip
     fig.update_yaxes(title_text="σ(z)", row=1, col=1)
     fig.update_yaxes(type="log", title_text="1 − σ(z)", exponentformat="power", row=2, col=1)
@@ -560,7 +618,7 @@ def chain_figure(k: np.ndarray, series: dict[str, np.ndarray]) -> go.Figure:
     for j, (name, y) in enumerate(series.items()):
         fig.add_scatter(x=k, y=np.maximum(y, 1e-320), name=name, mode="lines",
                         line=dict(color=palette[j % 5], width=3, dash=dashes[j % 5]))  # fmt: skip
-    fig.update_yaxes(type="log", title_text="product", exponentformat="power")
+    fig.update_yaxes(type="log", title_text="product", exponentformat="power", range=[-26, 0.3])
     fig.update_xaxes(title_text="k (steps or layers)")
     fig.update_layout(legend=dict(orientation="h", y=1.15))
     return _base(fig, 330)
@@ -568,17 +626,20 @@ def chain_figure(k: np.ndarray, series: dict[str, np.ndarray]) -> go.Figure:
 
 # -- misconceptions page --------------------------------------------------------------------
 def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> go.Figure:
-    """C_t from each sampled draw (dots) against the real LSTM's C_t (bars) per unit."""
+    """C_t from each sampled draw (crosses, spread sideways in draw order) against the real
+    LSTM's C_t (bars), per unit."""
     n = len(real)
-    units = [f"unit {r}" for r in range(n)]
     fig = go.Figure()
-    fig.add_bar(x=units, y=real, name="real LSTM C_t (same every time)",
-                marker_color=OKABE_ITO["sky"], text=[fmt(v, 3) for v in real],
-                textposition="outside", cliponaxis=False)  # fmt: skip
-    for d, c in enumerate(draws):
-        fig.add_scatter(x=units, y=c, mode="markers", name="sampled C_t" if d == 0 else None,
-                        showlegend=d == 0, marker=dict(size=12, color=OKABE_ITO["vermillion"],
-                        symbol="x", opacity=0.4 + 0.6 * (d == len(draws) - 1)))  # fmt: skip
+    fig.add_bar(x=list(range(n)), y=real, name="real LSTM: same C_t every time",
+                marker_color=OKABE_ITO["sky"], width=0.7)  # fmt: skip
+    for d, c in enumerate(draws[-12:]):
+        offset = -0.3 + 0.6 * (d + 0.5) / 12
+        last = d == len(draws[-12:]) - 1
+        fig.add_scatter(x=[r + offset for r in range(n)], y=c, mode="markers",
+                        name="sampled C_t, one cross per draw", showlegend=d == 0,
+                        marker=dict(size=13 if last else 10, color=OKABE_ITO["vermillion"],
+                                    symbol="x", opacity=1.0 if last else 0.45))  # fmt: skip
+    fig.update_xaxes(tickvals=list(range(n)), ticktext=[f"unit {r}" for r in range(n)])
     fig.update_yaxes(title_text="C_t")
     fig.update_layout(legend=dict(orientation="h", y=1.18))
     return _base(fig, 300)
@@ -589,10 +650,24 @@ def forget_bars(c_prev: np.ndarray, f: np.ndarray) -> go.Figure:
     units = [f"unit {r}" for r in range(len(c_prev))]
     kept = f * c_prev
     fig = go.Figure()
-    fig.add_bar(x=units, y=c_prev, name="C_{t-1}", marker_color=OKABE_ITO["grey"],
-                text=[fmt(v, 3) for v in c_prev], textposition="outside", cliponaxis=False)
-    fig.add_bar(x=units, y=kept, name="f∘C_{t-1} (what is kept)", marker_color=GATE_COLOR["f"],
-                text=[fmt(v, 3) for v in kept], textposition="outside", cliponaxis=False)
+    fig.add_bar(
+        x=units,
+        y=c_prev,
+        name="C_{t-1}",
+        marker_color=OKABE_ITO["grey"],
+        text=[fmt(v, 3) for v in c_prev],
+        textposition="outside",
+        cliponaxis=False,
+    )
+    fig.add_bar(
+        x=units,
+        y=kept,
+        name="f∘C_{t-1} (what is kept)",
+        marker_color=GATE_COLOR["f"],
+        text=[fmt(v, 3) for v in kept],
+        textposition="outside",
+        cliponaxis=False,
+    )
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.18))
     return _base(fig, 280)
 
@@ -612,3 +687,247 @@ def cell_path_figure(k: np.ndarray, direct: np.ndarray, total: np.ndarray,
     fig.update_xaxes(title_text="steps back")
     fig.update_layout(legend=dict(orientation="h", y=1.2))
     return _base(fig, 320)
+
+
+# -- sequences through time: Sequence, Gradient flow and Trained example pages -----------
+def _readable(fig: go.Figure) -> go.Figure:
+    """Tick labels and legends at 14 px (Streamlit's Plotly theme would draw them at 12)."""
+    fig.update_xaxes(tickfont=dict(size=14), title_font=dict(size=15))
+    fig.update_yaxes(tickfont=dict(size=14), title_font=dict(size=15))
+    fig.update_layout(legend=dict(font=dict(size=14)))
+    return fig
+
+
+def trace_heatmaps(
+    rows: Sequence[tuple[str, str, np.ndarray]],
+    t_mark: int | None = None,
+    highlight: int | None = None,
+) -> go.Figure:
+    """Stacked units × time heatmaps sharing one time axis, each on its quantity's fixed
+    scale (``scale_for``). ``rows``: (Step field, title, values (T, n)). A black line marks
+    ``t_mark``; ``highlight`` outlines one unit in every row."""
+    k = len(rows)
+    T, n = np.asarray(rows[0][2]).shape
+    row_px, gap_px, top_px, bottom_px = max(60, 24 * n), 34, 30, 60
+    plot_px = k * row_px + (k - 1) * gap_px
+    fig = make_subplots(
+        rows=k,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=gap_px / plot_px,
+        subplot_titles=[title for _, title, _ in rows],
+    )
+    ticks = {GATE_SCALE: [0, 0.5, 1], UNIT_SCALE: [-1, 0, 1], CELL_SCALE: [-C_RANGE, 0, C_RANGE]}
+    for r, (field, _, values) in enumerate(rows, start=1):
+        colorscale, lo, hi = scale_for(field)
+        a = np.asarray(values, dtype=float).T  # (n, T)
+        domain = fig.get_subplot(r, 1).yaxis.domain
+        fig.add_heatmap(
+            z=a,
+            x=np.arange(T),
+            y=[f"<b>u{u} ★</b>" if u == highlight else f"u{u}" for u in range(n)],
+            zmin=lo,
+            zmax=hi,
+            colorscale=colorscale,
+            xgap=1,
+            ygap=1,
+            hovertemplate="t=%{x}, %{y}: %{z:.4g}<extra></extra>",
+            colorbar=dict(
+                thickness=12,
+                len=(domain[1] - domain[0]),
+                y=(domain[0] + domain[1]) / 2,
+                yanchor="middle",
+                tickvals=ticks[colorscale],
+                tickfont=dict(size=14),
+            ),
+            row=r,
+            col=1,
+        )
+        if highlight is not None:
+            fig.add_shape(
+                type="rect",
+                x0=-0.5,
+                x1=T - 0.5,
+                y0=highlight - 0.5,
+                y1=highlight + 0.5,
+                line=dict(color="black", width=3),
+                row=r,
+                col=1,
+            )
+    if t_mark is not None:  # black on white, visible on light and dark cells alike
+        fig.add_vline(x=t_mark, line=dict(color="white", width=7), row="all", col=1)
+        fig.add_vline(x=t_mark, line=dict(color="black", width=3), row="all", col=1)
+    fig.update_xaxes(title_text="t", row=k, col=1)
+    fig.update_annotations(font=dict(size=15, color="#222222"), x=0, xanchor="left")
+    fig = _base(fig, plot_px + top_px + bottom_px)
+    fig.update_layout(margin=dict(t=top_px, b=bottom_px))
+    return _readable(fig)
+
+
+def sci(v: float, floor: float = 1e-300, ceil: float = 1e300) -> str:
+    """A non-negative magnitude as text for tables, never 'nan' or 'inf'."""
+    v = abs(float(v))
+    if not np.isfinite(v) or v > ceil:
+        return f"above {ceil:.0e}"
+    if v == 0.0:
+        return f"0 (below {floor:.0e})"
+    if v < floor:
+        return f"below {floor:.0e}"
+    return f"{v:.4e}"
+
+
+def unit_lines(
+    values: np.ndarray,
+    title: str,
+    y_title: str,
+    t_mark: int | None = None,
+    highlight: int | None = None,
+    y_range: tuple[float, float] | None = None,
+) -> go.Figure:
+    """One line per unit over t (values (T, n)); ``highlight`` draws one unit thicker."""
+    a = np.asarray(values, dtype=float)
+    t = np.arange(a.shape[0])
+    fig = go.Figure()
+    for r in range(a.shape[1]):
+        strong = highlight is None or r == highlight
+        name = f"unit {r}" + (" (memory)" if r == highlight else "")
+        fig.add_scatter(
+            x=t,
+            y=a[:, r],
+            name=name,
+            mode="lines+markers",
+            line=dict(color=unit_color(r), width=4 if r == highlight else 2),
+            marker=dict(size=5),
+            opacity=1.0 if strong else 0.45,
+        )
+    if t_mark is not None:
+        fig.add_vline(x=t_mark, line=dict(color="black", width=2, dash="dot"))
+    fig.update_xaxes(title_text="t")
+    fig.update_yaxes(
+        title_text=y_title,
+        range=list(y_range) if y_range else None,
+        zeroline=True,
+        zerolinecolor="#BBBBBB",
+    )
+    fig.update_layout(legend=dict(orientation="h", y=-0.28, x=0))
+    return _readable(_base(fig, 300, title))
+
+
+def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = None) -> go.Figure:
+    """ŷ_t = σ(w·h_t + b) over t; the last point is the model's answer."""
+    p = np.asarray(prob, dtype=float)
+    t = np.arange(len(p))
+    fig = go.Figure()
+    fig.add_hrect(y0=0.5, y1=1.0, fillcolor=OKABE_ITO["sky"], opacity=0.12, line_width=0)
+    fig.add_scatter(
+        x=t,
+        y=p,
+        mode="lines+markers",
+        name="ŷ_t if the sequence ended at t",
+        line=dict(color=OKABE_ITO["blue"], width=3),
+    )
+    fig.add_scatter(
+        x=[t[-1]],
+        y=[p[-1]],
+        mode="markers+text",
+        name="the answer ŷ",
+        marker=dict(size=14, color=OKABE_ITO["vermillion"], symbol="diamond"),
+        text=[f"ŷ = {p[-1]:.3f}"],
+        textposition="bottom left" if p[-1] > 0.5 else "top left",
+        textfont=dict(size=15),
+    )
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line=dict(color=OKABE_ITO["green"], dash="dash", width=2),
+            annotation_text=f"target {target:g}",
+            annotation_position="top left",
+            annotation_font_size=14,
+        )
+    if t_mark is not None:
+        fig.add_vline(x=t_mark, line=dict(color="black", width=2, dash="dot"))
+    fig.update_yaxes(title_text="P(first value > 0)", range=[-0.05, 1.05])
+    fig.update_xaxes(title_text="t")
+    fig.update_layout(legend=dict(orientation="h", y=-0.28, x=0))
+    return _readable(_base(fig, 300, "The read-out’s answer, step by step"))
+
+
+def gradient_figure(
+    series: Sequence[tuple[str, LogSafe, str, str]], title: str, t_mark: int | None = None
+) -> go.Figure:
+    """Gradient norms over t on a log axis. ``series``: (name, LogSafe, colour, dash).
+
+    Values below the floor (including exact zeros) are drawn at the floor as open
+    triangles, with one legend entry saying so; nothing is NaN or infinite.
+    """
+    fig = go.Figure()
+    marked_below = marked_above = False
+    floor = ceil = None
+    for name, safe, color, dash in series:
+        y, below, above = safe.y, safe.below, safe.above
+        floor, ceil = safe.floor, safe.ceil
+        t = np.arange(len(y))
+        fig.add_scatter(
+            x=t, y=y, name=name, mode="lines", line=dict(color=color, width=3, dash=dash)
+        )
+        if below.any():
+            fig.add_scatter(
+                x=t[below],
+                y=y[below],
+                mode="markers",
+                showlegend=not marked_below,
+                name=f"below {floor:.0e} (drawn at {floor:.0e})",
+                marker=dict(symbol="triangle-down-open", size=10, color=color),
+            )
+            marked_below = True
+        if above.any():
+            fig.add_scatter(
+                x=t[above],
+                y=y[above],
+                mode="markers",
+                showlegend=not marked_above,
+                name=f"above {ceil:.0e}",
+                marker=dict(symbol="triangle-up-open", size=10, color=color),
+            )
+            marked_above = True
+    if t_mark is not None:
+        fig.add_vline(x=t_mark, line=dict(color="black", width=1, dash="dot"))
+    fig.update_yaxes(type="log", title_text="norm (log scale)", exponentformat="power")
+    fig.update_xaxes(title_text="t (the loss is at the last step)")
+    fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+    return _readable(_base(fig, 400, title))
+
+
+def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
+    """diag(f_t) beside the total ∂C_t/∂C_{t-1}, same colour scale, values written in."""
+    n = direct.shape[0]
+    lim = max(1.0, float(np.max(np.abs(total))))
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.12,
+        subplot_titles=(f"direct path: diag(f_t), t = {t}", f"total ∂C_t/∂C_t-1, t = {t}"),
+    )
+    labels_r = [f"C_t[{r}]" for r in range(n)][::-1]
+    labels_c = [f"C_t-1[{k}]" for k in range(n)]
+    for col, M in ((1, direct), (2, total)):
+        fig.add_heatmap(
+            z=M[::-1],
+            x=labels_c,
+            y=labels_r,
+            zmin=-lim,
+            zmax=lim,
+            colorscale=UNIT_SCALE,
+            text=[[fmt(v, 3) for v in row] for row in M[::-1]],
+            texttemplate="%{text}",
+            textfont=dict(size=14),
+            xgap=2,
+            ygap=2,
+            showscale=col == 2,
+            colorbar=dict(thickness=10),
+            row=1,
+            col=col,
+        )
+    fig.update_yaxes(showticklabels=False, row=1, col=2)
+    fig.update_annotations(font_size=15)
+    return _readable(_base(fig, 140 + 46 * n))
