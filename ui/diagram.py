@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from lstm_core import GATES, Step
 
-from .plots import GATE_COLOR, OKABE_ITO, PART_COLOR, _base, short_vec
+from .plots import GATE_COLOR, OKABE_ITO, PART_COLOR, _base, fast_figure, short_vec
 
 DIM = "#B8B8B8"
 CELL = OKABE_ITO["black"]
@@ -66,8 +66,6 @@ def _block(
 
 
 def cell_diagram(s: Step, stage: int) -> go.Figure:
-    # Built as plain lists and handed to Plotly once: add_shape/add_annotation one by
-    # one re-validates the whole layout each time and is about 15 times slower.
     wires = [
         dict(
             type="scatter",
@@ -150,4 +148,4 @@ def cell_diagram(s: Step, stage: int) -> go.Figure:
         yaxis=dict(visible=False, range=[-0.8, 6.9]),
         showlegend=False,
     )
-    return _base(go.Figure(data=wires, layout=layout, _validate=False), 380)
+    return _base(fast_figure(wires, layout), 380)

@@ -12,6 +12,7 @@ tell apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -93,26 +94,40 @@ def _base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
 
 
 # -- vectors and matrices -------------------------------------------------------
+def fast_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """A figure from plain dicts, without Plotly's per-property validation.
+
+    For the figures redrawn on every edit: validating each trace, shape and
+    annotation one call at a time costs more than the rest of a rerun.
+    """
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
 def concat_bar(params: LSTMParams, v: np.ndarray) -> go.Figure:
     """v with its h part and x part in two colours, indexed in order."""
     labels = params.concat_labels()
-    fig = go.Figure()
+    names = [f"v[{k}] = {lab}" for k, lab in enumerate(labels)]
+    bars = []
     for part, name in (("h", "from h_{t-1}"), ("x", "from x_t")):
         idx = [k for k, lab in enumerate(labels) if lab.startswith(part)]
-        fig.add_bar(
-            x=[f"v[{k}] = {labels[k]}" for k in idx],
-            y=[v[k] for k in idx],
-            name=name,
-            marker_color=PART_COLOR[part],
-            text=[fmt(v[k]) for k in idx],
-            textposition="outside",
-            cliponaxis=False,
+        bars.append(
+            dict(
+                type="bar",
+                x=[names[k] for k in idx],
+                y=[v[k] for k in idx],
+                name=name,
+                marker=dict(color=PART_COLOR[part]),
+                text=[fmt(v[k]) for k in idx],
+                textposition="outside",
+                cliponaxis=False,
+            )
         )
-    fig.update_xaxes(
-        categoryorder="array", categoryarray=[f"v[{k}] = {lab}" for k, lab in enumerate(labels)]
+    layout = dict(
+        xaxis=dict(categoryorder="array", categoryarray=names),
+        legend=dict(orientation="h", y=1.15),
+        bargap=0.15,
     )
-    fig.update_layout(legend=dict(orientation="h", y=1.15), bargap=0.15)
-    return _base(fig, 260, f"v: {len(v)} entries")
+    return _base(fast_figure(bars, layout), 260, f"v: {len(v)} entries")
 
 
 def heat_row(values: np.ndarray, quantity: str, labels: Sequence[str], title: str) -> go.Figure:
@@ -140,44 +155,46 @@ def block_matrix(params: LSTMParams, key: str) -> go.Figure:
     W = params.W(key)
     n, labels = params.n_hidden, params.concat_labels()
     lim = max(1.0, float(np.max(np.abs(W))))
-    fig = go.Figure(
-        go.Heatmap(
-            z=W[::-1],
-            x=labels,
-            y=[f"unit {r}" for r in range(n)][::-1],
-            zmin=-lim,
-            zmax=lim,
-            colorscale=UNIT_SCALE,
-            text=[[fmt(v) for v in row] for row in W[::-1]],
-            texttemplate="%{text}",
-            textfont=dict(size=14),
-            colorbar=dict(thickness=12, title=dict(text="weight")),
-            xgap=2,
-            ygap=2,
-        )
+    heat = dict(
+        type="heatmap",
+        z=W[::-1],
+        x=labels,
+        y=[f"unit {r}" for r in range(n)][::-1],
+        zmin=-lim,
+        zmax=lim,
+        colorscale=UNIT_SCALE,
+        xgap=2,
+        ygap=2,
+        text=[[fmt(v) for v in row] for row in W[::-1]],
+        texttemplate="%{text}",
+        textfont=dict(size=14),
+        colorbar=dict(thickness=12, title=dict(text="weight")),
     )
-    h_cols = [k for k, lab in enumerate(labels) if lab.startswith("h")]
-    x_cols = [k for k, lab in enumerate(labels) if lab.startswith("x")]
-    for cols, part, name in ((h_cols, "h", "W^h"), (x_cols, "x", "W^x")):
-        fig.add_shape(
-            type="rect",
-            x0=min(cols) - 0.5,
-            x1=max(cols) + 0.5,
-            y0=-0.5,
-            y1=n - 0.5,
-            line=dict(color=PART_COLOR[part], width=4),
+    shapes, notes = [], []
+    for part, name in (("h", "W^h"), ("x", "W^x")):
+        cols = [k for k, lab in enumerate(labels) if lab.startswith(part)]
+        shapes.append(
+            dict(
+                type="rect",
+                x0=min(cols) - 0.5,
+                x1=max(cols) + 0.5,
+                y0=-0.5,
+                y1=n - 0.5,
+                line=dict(color=PART_COLOR[part], width=4),
+            )
         )
-        fig.add_annotation(
-            x=(min(cols) + max(cols)) / 2,
-            y=n - 0.4,
-            yanchor="bottom",
-            text=f"<b>{name}_{key}</b> ({n}×{len(cols)})",
-            showarrow=False,
-            font=dict(color=PART_COLOR[part], size=15),
+        notes.append(
+            dict(
+                x=(min(cols) + max(cols)) / 2,
+                y=n - 0.4,
+                yanchor="bottom",
+                text=f"<b>{name}_{key}</b> ({n}×{len(cols)})",
+                showarrow=False,
+                font=dict(color=PART_COLOR[part], size=15),
+            )
         )
-    fig.update_xaxes(side="bottom")
-    height = 110 + 42 * n
-    return _base(fig, height, f"W_{key}: {n} × {W.shape[1]}")
+    layout = dict(shapes=shapes, annotations=notes, xaxis=dict(side="bottom"))
+    return _base(fast_figure([heat], layout), 110 + 42 * n, f"W_{key}: {n} × {W.shape[1]}")
 
 
 # -- saturation ----------------------------------------------------------------------
@@ -320,7 +337,7 @@ def saturation_figure(
         yaxis2=dict(domain=[0.0, 0.34], range=[0, act.grad_max * 1.1], title=dict(text="slope")),
     )
     title = f"{gate.name} {gate.plain}: {n_sat} of {len(z)} units saturated (|z| > {z_sat:.3g})"
-    return _base(go.Figure(data=traces, layout=layout, _validate=False), 360, title)
+    return _base(fast_figure(traces, layout), 360, title)
 
 
 # -- the Hadamard table as a picture --------------------------------------------------
@@ -341,12 +358,12 @@ HADAMARD_COLUMNS: tuple[tuple[str, str], ...] = (
 def hadamard_figure(s: Step) -> go.Figure:
     """One row per unit, one column per quantity, each coloured on its fixed scale."""
     n = len(s.h)
-    fig = go.Figure()
     groups: dict[str, list[int]] = {}
     for col, (field, _) in enumerate(HADAMARD_COLUMNS):
         groups.setdefault(scale_for(field)[0], []).append(col)
     bar_x = {GATE_SCALE: 1.01, UNIT_SCALE: 1.09, CELL_SCALE: 1.17}
     bar_title = {GATE_SCALE: "gates", UNIT_SCALE: "[-1,1]", CELL_SCALE: "C"}
+    heats = []
     for colorscale, cols in groups.items():
         _, lo, hi = scale_for(HADAMARD_COLUMNS[cols[0]][0])
         z = np.full((n, len(HADAMARD_COLUMNS)), np.nan)
@@ -356,25 +373,27 @@ def hadamard_figure(s: Step) -> go.Figure:
             z[:, col] = vals
             for r in range(n):
                 text[r][col] = fmt(vals[r], 4)
-        fig.add_heatmap(
-            z=z[::-1],
-            text=text[::-1],
-            texttemplate="%{text}",
-            textfont=dict(size=14),
-            x=[lab for _, lab in HADAMARD_COLUMNS],
-            y=[f"unit {r}" for r in range(n)][::-1],
-            zmin=lo,
-            zmax=hi,
-            colorscale=colorscale,
-            xgap=2,
-            ygap=2,
-            hoverongaps=False,
-            colorbar=dict(
-                x=bar_x[colorscale], thickness=10, title=dict(text=bar_title[colorscale])
-            ),
+        heats.append(
+            dict(
+                type="heatmap",
+                z=z[::-1],
+                text=text[::-1],
+                texttemplate="%{text}",
+                textfont=dict(size=14),
+                x=[lab for _, lab in HADAMARD_COLUMNS],
+                y=[f"unit {r}" for r in range(n)][::-1],
+                zmin=lo,
+                zmax=hi,
+                colorscale=colorscale,
+                xgap=2,
+                ygap=2,
+                hoverongaps=False,
+                colorbar=dict(
+                    x=bar_x[colorscale], thickness=10, title=dict(text=bar_title[colorscale])
+                ),
+            )
         )
-    fig.update_xaxes(side="top")
-    return _base(fig, 80 + 40 * n)
+    return _base(fast_figure(heats, dict(xaxis=dict(side="top"))), 80 + 40 * n)
 
 
 # -- sequences -------------------------------------------------------------------------
