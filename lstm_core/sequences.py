@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike
 from .backward import cell_jacobian, gradient_flow
 from .cell import Trace, run
 from .numbers import parse_number
-from .params import Array, LSTMParams
+from .params import MAX_ABS, Array, LSTMParams
 from .rnn import RNNParams, rnn_last_step_grads, rnn_run
 
 MIN_STEPS, MAX_STEPS = 1, 64
@@ -67,8 +67,10 @@ def generate(
     at: int = 4,
     period: float = 8.0,
     seed: int = 0,
+    decimals: int | None = 4,
 ) -> Array:
-    """A (T, m) input sequence of the given kind (see GENERATOR_TEXT); T is clamped.
+    """A (T, m) input sequence of the given kind (see GENERATOR_TEXT); T is clamped, and
+    values are rounded to ``decimals`` places so that a student can read and retype them.
 
     constant  x_t[j] = value
     step      x_t[j] = value for t ≥ at, else 0
@@ -76,7 +78,11 @@ def generate(
     random    x_t[j] ~ U(-value, value), from ``seed``
     memory    MemoryTask(T).sequence(seed): [value_t, marker_t]; fitted to m columns
     """
-    T = clamp_length(T)
+    xs = _generate(kind, clamp_length(T), m, value, at, period, seed)
+    return xs if decimals is None else np.round(xs, decimals) + 0.0  # + 0.0: no -0.0
+
+
+def _generate(kind: str, T: int, m: int, value: float, at: int, period: float, seed: int) -> Array:
     t = np.arange(T, dtype=np.float64)[:, None]  # (T, 1)
     j = np.arange(m, dtype=np.float64)[None, :]  # (1, m)
     if kind == "constant":
@@ -111,12 +117,14 @@ def parse_table(
     columns: Sequence[str],
     row_names: Sequence[str] | None = None,
     max_rows: int = MAX_STEPS,
+    max_abs: float = MAX_ABS,
 ) -> Array:
     """The numbers of a table typed by a student, (rows, len(columns)), or a ValueError.
 
     Every cell is read with :func:`lstm_core.numbers.parse_number` (0.5, -1/4, 1e-3);
     the error names the row (``row_names[r]``, default "t=r") and the column. A table
-    needs 1..max_rows rows, each with exactly len(columns) cells.
+    needs 1..max_rows rows, each with exactly len(columns) cells, and every value must
+    lie within ±max_abs (the limit LSTMParams and run() accept).
     """
     names = list(row_names) if row_names is not None else [f"t={r}" for r in range(len(rows))]
     if len(rows) < 1:
@@ -132,7 +140,10 @@ def parse_table(
                 f"row {names[r]} has {len(cells)} entries but needs {width}, one per column"
             )
         for c, cell in enumerate(cells):
-            out[r, c] = parse_number(_cell_text(cell), f"row {names[r]}, column {columns[c]}")
+            where = f"row {names[r]}, column {columns[c]}"
+            out[r, c] = parse_number(_cell_text(cell), where)
+            if abs(out[r, c]) > max_abs:
+                raise ValueError(f"{where}: {out[r, c]:g} is too large; stay within ±{max_abs:g}")
     return out
 
 
@@ -236,6 +247,13 @@ def readout_over_time(w: ArrayLike, b: float, trace: Trace) -> Array:
     sequence ended at t. Only the last one, ŷ_{T-1}, is the model's prediction."""
     logits = np.asarray(trace.h, dtype=np.float64) @ np.asarray(w, dtype=np.float64) + b
     return 0.5 * (1.0 + np.tanh(0.5 * logits))  # type: ignore[no-any-return]  # = σ, no overflow
+
+
+def flip_first_sign(xs: ArrayLike) -> Array:
+    """A copy of ``xs`` with the first value x_0[0] negated: the memory task's label flips."""
+    out = np.array(xs, dtype=np.float64)
+    out[0, 0] = -out[0, 0]
+    return out
 
 
 def sign_target(xs: ArrayLike) -> float | None:

@@ -8,7 +8,6 @@ z_k = W_k·v + b_k, ∘ the elementwise product.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,11 +42,15 @@ def array_shapes(m: int, n: int) -> list[ArrayShape]:
         ArrayShape("C_{t-1}", (n,), unit, ""),
         ArrayShape("v", (n + m,), "one entry of h_{t-1} or of x_t", ""),
     ]
-    for g in GATES:
-        out.append(ArrayShape(g.W, (n, n + m), unit, "one entry of v"))
-        out.append(ArrayShape(g.b, (n,), unit, ""))
-    out += [ArrayShape(g.plain, (n,), unit, "") for g in GATES]
-    out += [ArrayShape("C_t", (n,), unit, ""), ArrayShape("h_t", (n,), unit, "")]
+    every = ", ".join  # the four gates share each shape, so they share a row
+    out += [
+        ArrayShape(every(g.W for g in GATES), (n, n + m), unit, "one entry of v"),
+        ArrayShape(every(g.b for g in GATES), (n,), unit, ""),
+        ArrayShape(every(g.z for g in GATES), (n,), unit, ""),
+        ArrayShape(every(g.plain for g in GATES), (n,), unit, ""),
+        ArrayShape("C_t", (n,), unit, ""),
+        ArrayShape("h_t", (n,), unit, ""),
+    ]
     return out
 
 
@@ -316,15 +319,25 @@ def _cell_culprit(s: Step, r: int, typed: dict[Stage, float | None],
     return None
 
 
-def _carried(stage: Stage, b_r: float, fn: Callable[[float], float], r: int,
-             typed: dict[Stage, float | None], s: Step) -> bool:  # fmt: skip
+PREVIOUS: dict[Stage, Stage] = {"z": "wv", "a": "z", "h": "c"}  # the value each one uses
+
+
+def _next_value(stage: Stage, u: float, p: LSTMParams, key: str, s: Step, r: int) -> float:
+    """What ``stage`` becomes when its previous stage has the value ``u``."""
+    if stage == "z":
+        return u + float(p.b(key)[r])
+    if stage == "a":
+        return float(GATE_BY_KEY[key].activation.fn(np.float64(u)))
+    return float(s.o[r] * np.tanh(u))
+
+
+def _carried(stage: Stage, p: LSTMParams, key: str, s: Step, r: int,
+             typed: dict[Stage, float | None]) -> bool:  # fmt: skip
     """Does a wrong value follow from the student's own previous value?"""
-    t = typed[stage]
-    before = {"z": typed["wv"], "a": typed["z"], "h": typed["c"]}.get(stage)
-    if t is None or before is None:
+    t, before = typed[stage], typed.get(PREVIOUS.get(stage, stage))
+    if stage not in PREVIOUS or t is None or before is None:
         return False
-    follows = {"z": lambda u: u + b_r, "a": fn, "h": lambda u: float(s.o[r] * np.tanh(u))}
-    return close(t, follows[stage](before))
+    return close(t, _next_value(stage, before, p, key, s, r))
 
 
 def check(ex: Example, key: str, typed: dict[Stage, list[float | None]],
@@ -335,25 +348,19 @@ def check(ex: Example, key: str, typed: dict[Stage, list[float | None]],
     s = step(p, ex.x, ex.h_prev, ex.c_prev, dtype=dtype)
     n = p.n_hidden
     correct = correct_values(s, key, p.W(key).astype(dtype))
-    gate_fn = GATE_BY_KEY[key].activation.fn
-
-    def act(u: float) -> float:
-        return float(gate_fn(np.float64(u)))
-
     entries: dict[Stage, list[Entry]] = {st: [] for st in STAGES}
     culprits: dict[int, list[Culprit]] = {}
     for r in range(n):
-        row = {st: typed.get(st, [None] * n)[r] for st in STAGES}
-        ok: dict[Stage, bool | None] = {
-            st: None if row[st] is None else close(row[st], correct[st][r])  # type: ignore[arg-type]
-            for st in STAGES
-        }
+        row: dict[Stage, float | None] = {st: typed.get(st, [None] * n)[r] for st in STAGES}
+        ok: dict[Stage, bool | None] = {}
         for st in STAGES:
-            carried = ok[st] is False and _carried(st, float(p.b(key)[r]), act, r, row, s)
-            entries[st].append(Entry(st, r, row[st], float(correct[st][r]), ok[st], carried))
-        found = [c for c in (_gate_culprit(p, s, key, r, row, ok), _cell_culprit(s, r, row, ok)) if c]
-        if found:
-            culprits[r] = found
+            t = row[st]
+            ok[st] = None if t is None else close(t, correct[st][r])
+            carried = ok[st] is False and _carried(st, p, key, s, r, row)
+            entries[st].append(Entry(st, r, t, float(correct[st][r]), ok[st], carried))
+        found = [_gate_culprit(p, s, key, r, row, ok), _cell_culprit(s, r, row, ok)]
+        if any(found):
+            culprits[r] = [c for c in found if c is not None]
     return Check(key, s, entries, culprits)
 
 
@@ -375,8 +382,8 @@ def sample_cell(f: ArrayLike, i: ArrayLike, c_tilde: ArrayLike, c_prev: ArrayLik
     f, i = np.asarray(f, dtype=np.float64), np.asarray(i, dtype=np.float64)
     mask_f = (rng.uniform(size=f.shape) < f).astype(np.float64)
     mask_i = (rng.uniform(size=i.shape) < i).astype(np.float64)
-    c = mask_f * np.asarray(c_prev, dtype=np.float64) + mask_i * np.asarray(c_tilde, dtype=np.float64)
-    return SampledCell(mask_f, mask_i, c)
+    c_prev, c_tilde = np.asarray(c_prev, np.float64), np.asarray(c_tilde, np.float64)
+    return SampledCell(mask_f, mask_i, mask_f * c_prev + mask_i * c_tilde)
 
 
 def draws_can_differ(f: ArrayLike, i: ArrayLike, c_tilde: ArrayLike, c_prev: ArrayLike) -> bool:

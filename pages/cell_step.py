@@ -6,8 +6,10 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import plots, state, stepview, widgets
+from ui import frame, plots, state, stepview, widgets
 from ui.latex import row_expansion
+
+frame.ensure()  # before anything renders (see ui/frame.py)
 
 
 def _set_stage(k: int) -> None:

@@ -7,8 +7,10 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, Gate
 from lstm_core.teaching import CHECK_RTOL, Check, Entry, Stage, check, parse_vector
-from ui import plots, state, teach
+from ui import frame, plots, state, teach
 from ui.latex import vec
+
+frame.ensure()  # before anything renders (see ui/frame.py)
 
 
 def stage_labels(gate: Gate) -> dict[Stage, str]:
@@ -26,17 +28,19 @@ def _on_gate() -> None:
     state.set_view(focus=st.session_state["check:gate"])
 
 
+def short_name(key: str) -> str:
+    return f"{key}: {GATE_BY_KEY[key].name.split()[0]}"
+
+
 def gate_picker() -> Gate:
     ss, focus = st.session_state, state.view().focus
     if ss.get("check:gate") != focus:
         ss["check:gate"] = focus
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     c1.radio("Gate to check", [g.key for g in GATES], key="check:gate", on_change=_on_gate,
-             horizontal=True, format_func=lambda k: f"{GATE_BY_KEY[k].name} ({k})")  # fmt: skip
+             horizontal=True, format_func=short_name)  # fmt: skip
     c2.button(f"Load the thread's sum [{teach.THREAD_TYPED}]", on_click=teach.load_thread_check,
-              key="check:thread", width="stretch",
-              help="Loads the seed-answer example (input gate) and types the answer's "
-                   "printed result into W_i·v + b_i.")  # fmt: skip
+              key="check:thread", width="stretch")  # fmt: skip
     return GATE_BY_KEY[str(ss["check:gate"])]
 
 
@@ -49,10 +53,14 @@ def givens(gate: Gate) -> None:
     ex = state.model()
     p, k = ex.params, gate.key
     v = p.concat(ex.x, ex.h_prev)
-    st.markdown("**Given** (from the current model)")
-    st.latex(rf"v = {CONCAT_LATEX[p.concat_order]} = {vec(v)}")
-    st.latex(rf"W_{k} = {mat(p.W(k))},\quad b_{k} = {vec(p.b(k))}")
-    st.latex(rf"C_{{t-1}} = {vec(ex.c_prev)}")
+    c1, c2 = st.columns([1, 1], vertical_alignment="center")
+    c1.latex(rf"\text{{Given:}}\quad W_{k} = {mat(p.W(k))}")
+    c2.latex(
+        rf"\begin{{aligned}}v &= {CONCAT_LATEX[p.concat_order]} = {vec(v)}^\top \\"
+        rf"b_{k} &= {vec(p.b(k))}^\top \\ C_{{t-1}} &= {vec(ex.c_prev)}^\top\end{{aligned}}"
+    )
+    st.caption("The thread's button loads the seed-answer example (input gate) and types the "
+               "answer's printed sum into W_i·v + b_i.")  # fmt: skip
 
 
 def typed_vector(stage: Stage, label: str, n: int) -> list[float | None]:
@@ -105,6 +113,7 @@ def expansions(result: Check, gate: Gate) -> None:
                 st.latex(teach.cell_expansion(s, r, c))
             else:
                 st.latex(teach.hidden_expansion(s, r, c))
+            st.caption(f"Entry {r + 1} (unit {r}): {teach.NOTES[c.kind]}")
 
 
 def render() -> None:
@@ -119,12 +128,12 @@ def render() -> None:
     gate = gate_picker()
     n = state.model().params.n_hidden
     labels = stage_labels(gate)
-    left, right = st.columns([2, 3], gap="large")
+    givens(gate)
+    left, right = st.columns([1, 2], gap="medium")
     with left:
-        givens(gate)
         typed = {stage: typed_vector(stage, label, n) for stage, label in labels.items()}
+    result = check(state.model(), gate.key, typed, dtype=state.dtype())
     with right:
-        result = check(state.model(), gate.key, typed, dtype=state.dtype())
         if not any(e.ok is not None for es in result.entries.values() for e in es):
             st.info(f"Type at least one vector on the left, e.g. your W_{gate.key}·v.", icon="✏️")
             return

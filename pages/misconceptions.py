@@ -17,10 +17,14 @@ from lstm_core.teaching import (
     sample_cell,
     total_params,
 )
-from ui import plots, state, teach
+from ui import frame, plots, state, teach
 from ui.latex import vec
 
+frame.ensure()  # before anything renders (see ui/frame.py)
+
 DRAWS = "misc:draws"
+SOURCES = {"model": "f from the current model",
+           "thread": "the thread's made-up f = [0.5, 0.8, 0.9]"}  # fmt: skip
 
 
 # -- 1 and 2: gates are multipliers, and f keeps ------------------------------------------
@@ -50,22 +54,22 @@ def stochastic_demo() -> None:
     stuck = not draws_can_differ(s.f, s.i, s.c_tilde, ex.c_prev)
     if "misc:source" not in st.session_state:
         st.session_state["misc:source"] = "thread" if stuck else "model"
-    st.radio("Gate values", ["model", "thread"], key="misc:source", horizontal=True,
-             on_change=_clear,
-             format_func=lambda k: {"model": "f from the current model",
-                                    "thread": "the thread's made-up f = [0.5, 0.8, 0.9]"}[k])  # fmt: skip
+    st.radio("Gate values", list(SOURCES), key="misc:source", horizontal=True,
+             on_change=_clear, format_func=SOURCES.get)  # fmt: skip
     f, i, made_up = _gate_values()
     real = f * ex.c_prev + i * s.c_tilde
-    c1, c2, c3 = st.columns([2, 1, 3], vertical_alignment="center")
-    c1.button("🎲 Sample masks", on_click=_draw, key="misc:sample", width="stretch")
+    c1, c2, c3 = st.columns([1.3, 1, 2.2], vertical_alignment="center")
+    c1.button("🎲 Sample", on_click=_draw, key="misc:sample", width="stretch")
     c2.button("Clear", on_click=_clear, key="misc:clear", width="stretch")
     draws = [np.asarray(d) for d in st.session_state.get(DRAWS, []) if len(d) == len(real)]
     c3.caption(f"{len(draws)} draws so far. Real C_t: {plots.short_vec(real, 4, 8)}")
     st.plotly_chart(plots.draws_figure(draws, real), width="stretch", key="misc:draws-fig",
                     config={"displayModeBar": False})  # fmt: skip
     if stuck and not made_up:
-        st.caption("Every f and i of this model is exactly 0 or 1 (or meets a 0), so even "
-                   "sampled masks cannot vary. Pick the thread's made-up f to see them jump.")  # fmt: skip
+        st.caption(
+            "Every f and i of this model is exactly 0 or 1 (or meets a 0), so even sampled "
+            "masks cannot vary. Pick the thread's made-up f to see them jump."
+        )
 
 
 def forget_demo() -> None:
@@ -96,6 +100,7 @@ def shape_demo() -> None:
 def sum_demo() -> None:
     ex, s = state.model(), state.current_step()
     gate = GATE_BY_KEY["i"]
+    st.caption("The current model's input gate, row by row:")
     for r in range(min(3, ex.params.n_hidden)):
         st.latex(teach.gate_expansion(ex.params, s, gate, r, None))
     if st.button(f"Check [{teach.THREAD_TYPED}] on the thread's example", key="misc:thread",
@@ -124,8 +129,10 @@ def output_demo() -> None:
     W_y, y = readout(s.h, int(k))
     st.latex(rf"h_t = {vec(s.h)}\quad({n}\text{{ entries: what the LSTM returns}})")
     st.latex(rf"y_t = \sigma(W_y h_t) = {vec(y)}\quad(W_y\text{{ is }}{int(k)}\times{n})")
-    st.caption("torch's nn.LSTM returns (output, (h_n, c_n)) where output stacks h_t for every "
-               "step; Keras returns h_t too. y_t's size k is chosen by the task, not by the cell.")  # fmt: skip
+    st.caption(
+        "torch's nn.LSTM returns (output, (h_n, c_n)) where output stacks h_t for every step; "
+        "Keras returns h_t too. y_t's size k is chosen by the task, not by the cell."
+    )
 
 
 def path_demo() -> None:
@@ -166,8 +173,7 @@ CARDS: tuple[tuple[str, str, str, Callable[[], None]], ...] = (
     ),
     (
         "W_i·v + b_i = [22, 42, 62]",
-        "With W_i's rows all 1s, 2s and 3s, v = [1, …, 6] and b_i = 1s, the sum is "
-        "[22, 42, 62].",
+        "With W_i's rows all 1s, 2s and 3s, v = [1, …, 6] and b_i = 1s, the sum is [22, 42, 62].",
         "Row r of W_i is r + 1 repeated, so its dot product with v is (r + 1)·21 and the bias "
         "adds 1: [22, 43, 64]. The order of v does not matter here because each row is "
         "constant.",

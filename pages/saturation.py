@@ -15,7 +15,9 @@ from lstm_core.teaching import (
     scale_gate_weights,
     scaled_preactivations,
 )
-from ui import plots, state, teach
+from ui import frame, plots, state, teach
+
+frame.ensure()  # before anything renders (see ui/frame.py)
 
 SCALES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 K_MAX = 40
@@ -46,13 +48,13 @@ def _on_apply() -> None:
 def scale_tab() -> None:
     ex, gate = state.model(), teach.gate_of_focus()
     act = gate.activation
-    c1, c2 = st.columns([4, 1])
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     scale = c1.select_slider(
         f"Scale W_{gate.key} by s (the bias stays): z = s·W_{gate.key}·v + b_{gate.key}",
         options=SCALES, value=1.0, key="sat:scale",
         help="s = 1 is the current model. Pick the gate in the sidebar (Gate in focus).",
     )  # fmt: skip
-    c2.button("Use this scale in the model", on_click=_on_apply, width="stretch",
+    c2.button("Apply to the model", on_click=_on_apply, width="stretch",
               disabled=scale == 1.0, key="sat:apply")  # fmt: skip
     z = scaled_preactivations(ex, gate.key, [scale])[0]
     slopes = act.grad(z)
@@ -111,7 +113,7 @@ def chain_tab() -> None:
     }
     s, gate = state.current_step(), teach.gate_of_focus()
     best = float(np.max(gate.activation.grad(s.z(gate.key))))
-    if best > 1e-300:
+    if best > 1e-3:  # a saturated gate's line would fall off the chart at once
         series[f"{gate.activation.symbol}′^k at this model's {gate.name} ({best:.3g})"] = (
             chain_products(best, K_MAX))  # fmt: skip
     st.plotly_chart(plots.chain_figure(k, series), width="stretch", key="sat:chain",
@@ -120,6 +122,9 @@ def chain_tab() -> None:
         f"After {K_MAX} factors: 0.25^{K_MAX} = {0.25**K_MAX:.1e}, but "
         f"{f:g}^{K_MAX} = {f**K_MAX:.3g}."
     )
+    if best <= 1e-3:
+        st.caption(f"This model's {gate.name} has a largest slope of {best:.3g}, so its own "
+                   "chain drops below the chart after the first factor.")  # fmt: skip
     st.markdown(
         "A gradient that passes k squashing functions in a row is multiplied by k slopes. "
         "With σ each slope is at most 0.25, so the product shrinks at least as fast as 0.25^k. "

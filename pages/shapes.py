@@ -19,9 +19,11 @@ from lstm_core.teaching import (
     total_params,
 )
 from lstm_core.torch_layout import to_keras_weights, to_torch_state
-from ui import plots, state, teach
+from ui import frame, plots, state, teach
 from ui.codec import MAX_SIZE, MIN_SIZE
 from ui.latex import vec
+
+frame.ensure()  # before anything renders (see ui/frame.py)
 
 
 def _on_size() -> None:
@@ -53,22 +55,28 @@ def every_array(m: int, n: int) -> None:
          "one row / entry is": a.rows, "one column is": a.cols or "—"}
         for a in array_shapes(m, n)
     ]  # fmt: skip
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([1, 1], gap="medium")
     with left:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=38 * 9)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                     height=36 * (len(rows) + 1) + 4)  # fmt: skip
     with right:
         per_gate = param_counts(m, n)
-        counts = [{"gate": c.gate, "weights n(n+m)": c.weights, "biases n": c.biases,
-                   "total": c.total} for c in per_gate]  # fmt: skip
-        counts.append({"gate": "all four", "weights n(n+m)": sum(c.weights for c in per_gate),
-                       "biases n": sum(c.biases for c in per_gate),
-                       "total": total_params(m, n)})  # fmt: skip
+        counts = [{"gate": c.gate, "weights": c.weights, "biases": c.biases, "total": c.total}
+                  for c in per_gate]  # fmt: skip
+        counts.append(
+            {
+                "gate": "all four",
+                "weights": sum(c.weights for c in per_gate),
+                "biases": sum(c.biases for c in per_gate),
+                "total": total_params(m, n),
+            }
+        )
         st.dataframe(pd.DataFrame(counts), hide_index=True, width="stretch")
         formula = param_formula(m, n).replace("·", r"\cdot ")
         st.latex(rf"4n(n+m) + 4n = {formula}")
         st.caption(
-            "Every gate has the same shapes: one row of weights per unit, one column per "
-            "entry of v. Only the numbers inside differ."
+            f"Per gate: n(n+m) = {n}·{n + m} weights and n = {n} biases. Every gate has the "
+            "same shapes: one row of weights per unit, one column per entry of v."
         )
 
 
@@ -94,14 +102,14 @@ def claim_tab() -> None:
     n, width = p.n_hidden, p.n_hidden + p.n_input
     st.plotly_chart(plots.shape_claim_figure(p), width="stretch", key="shapes:claim",
                     config={"displayModeBar": False})  # fmt: skip
-    wrong, right = can_multiply((n, n), width), can_multiply((n, width), width)
+    m = width - n
+    fits = "fits" if can_multiply((n, width), width) else "does not fit"
+    square = "fits" if can_multiply((n, n), width) else "does not fit"
     st.markdown(
         f"A product W·v needs one column of W for each entry of v. Here v has n + m = "
-        f"**{width}** entries, so W_f must be **{n} × {width}**"
-        f"{' ✓' if right else ''}. A {n} × {n} matrix"
-        f"{' would fit only because m = 0' if wrong else ' cannot multiply v at all'}: "
-        f"it has no weights for {'x_t' if p.concat_order == 'h_first' else 'h_(t−1)'}. "
-        "The thread's own W_f, with 6 columns, already shows the right shape."
+        f"**{width}** entries, so W_f must be **{n} × {width}** (it {fits}). A {n} × {n} matrix "
+        f"{square}: it has {n} columns for {width} entries, so {m} entries of v would have no "
+        "weight at all. The thread's own W_f, with 6 columns, already has the right shape."
     )
 
 
@@ -127,9 +135,7 @@ def concat_tab() -> None:
 
 def same_size_tab() -> None:
     s, n = state.current_step(), state.model().params.n_hidden
-    st.latex(
-        rf"h_t = o_t\circ\tanh(C_t) = {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}"
-    )
+    st.latex(rf"h_t = o_t\circ\tanh(C_t) = {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}")
     st.markdown(
         f"∘ multiplies entry by entry, so o_t, tanh(C_t) and h_t all have n = **{n}** entries: "
         "h_t and C_t always have the same size. The one exception is outside the textbook "

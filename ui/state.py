@@ -33,20 +33,26 @@ def init() -> None:
     ss.rev, ss.errors, ss.notices = 0, {}, warnings
 
 
+def _ss() -> Any:
+    """session_state, initialised if a page runs before (or without) the entry script."""
+    init()
+    return st.session_state
+
+
 def model() -> Example:
-    return st.session_state.model  # type: ignore[no-any-return]
+    return _ss().model  # type: ignore[no-any-return]
 
 
 def prev_model() -> Example:
-    return st.session_state.prev_model  # type: ignore[no-any-return]
+    return _ss().prev_model  # type: ignore[no-any-return]
 
 
 def view() -> View:
-    return st.session_state.view  # type: ignore[no-any-return]
+    return _ss().view  # type: ignore[no-any-return]
 
 
 def rev() -> int:
-    return int(st.session_state.rev)
+    return int(_ss().rev)
 
 
 def dtype() -> type[np.floating]:
@@ -64,7 +70,7 @@ def previous_step() -> Step:
 
 
 def set_model(new: Example) -> None:
-    ss = st.session_state
+    ss = _ss()
     ss.prev_model, ss.model = ss.model, new
     ss.rev += 1
     _sync_sliders(new)
@@ -74,23 +80,23 @@ def set_view(**changes: Any) -> None:
     v = replace(view(), **changes)
     if v.dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {DTYPES}")
-    st.session_state.view = v
+    _ss().view = v
 
 
 def errors() -> dict[str, str]:
-    return st.session_state.errors  # type: ignore[no-any-return]
+    return _ss().errors  # type: ignore[no-any-return]
 
 
 def set_error(field: str, message: str | None) -> None:
     if message is None:
-        st.session_state.errors.pop(field, None)
+        _ss().errors.pop(field, None)
     else:
-        st.session_state.errors[field] = message
+        _ss().errors[field] = message
 
 
 def take_notices() -> list[str]:
     """URL warnings, shown once and then forgotten."""
-    notes: list[str] = st.session_state.notices
+    notes: list[str] = _ss().notices
     st.session_state.notices = []
     return notes
 

@@ -31,25 +31,39 @@ def value_text(v: float, gate_like: bool) -> str:
     return fmt_gate(v) if gate_like else fmt(v, 6)
 
 
-def gate_expansion(p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit | None) -> str:
-    """Unit r of gate k, term by term, with the culprit boxed:
-    W[r,0]·v[0] + … = W·v;  + b = z;  act(z) = value."""
+def _wrap(terms: list[str], per_line: int) -> str:
+    lines = [" + ".join(terms[k : k + per_line]) for k in range(0, len(terms), per_line)]
+    return r" \\ &\quad + ".join(lines)
+
+
+def gate_expansion(p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit | None,
+                   per_line: int = 6) -> str:  # fmt: skip
+    """Unit r of gate k, term by term, on aligned lines, with the culprit boxed:
+    W[r,0]·v[0] + … = W·v;  W·v + b = z;  act(z) = value."""
     W_row, v = p.W(gate.key)[r], s.concat
     kind = culprit.kind if culprit else ""
     idx = culprit.index if culprit else None
-    products = " + ".join(
+    products = [
         mark(rf"{fmt(w)}\cdot{fmt(x)}", kind == "product" and idx == j)
         for j, (w, x) in enumerate(zip(W_row, v, strict=True))
-    )
+    ]
     wv = float(np.dot(W_row, v))
     sym = act_symbol(gate)
     z, value = float(s.z(gate.key)[r]), float(s.gate(gate.key)[r])
+    shown = value_text(value, gate.activation_name == "sigmoid")
+    sum_line = mark(rf"{_wrap(products, per_line)} = {fmt(wv)}", kind == "sum" and
+                    len(products) <= per_line)  # fmt: skip
+    if kind == "sum" and len(products) > per_line:
+        sum_line = rf"{_wrap(products, per_line)} = " + mark(fmt(wv), True)
     return (
-        rf"\text{{unit {r}:}}\; " + mark(rf"{products} = {fmt(wv)}", kind == "sum")
-        + r"\;\to\; " + mark(rf"{fmt(wv)} + {fmt(p.b(gate.key)[r])}", kind == "bias")
-        + rf" = {fmt(z)}\;\to\; "
+        r"\begin{aligned}"
+        rf"\text{{unit {r}:}}\quad & (W_{gate.key} v)_{r} = {sum_line} \\"
+        rf"& z_{r} = " + mark(rf"{fmt(wv)} + {fmt(p.b(gate.key)[r])}", kind == "bias")
+        + rf" = {fmt(z)} \\"
+        + rf"& {gate.symbol.replace('_t', '')}_{r} = "
         + mark(rf"{sym}({fmt(z)})", kind == "activation")
-        + rf" = \text{{{value_text(value, gate.activation_name == 'sigmoid')}}}"
+        + rf" = \text{{{shown}}}"
+        + r"\end{aligned}"
     )  # fmt: skip
 
 
@@ -74,10 +88,21 @@ def hidden_expansion(s: Step, r: int, culprit: Culprit | None) -> str:
     )  # fmt: skip
 
 
+NOTES = {
+    "product": "Your value equals the sum with the boxed product left out.",
+    "sum": "The sum of the products is where your value first differs: add them again.",
+    "bias": "The first difference comes where the bias b is added.",
+    "activation": "Your z is right; the difference comes from the activation step.",
+    "forget_term": "Your C_t has only the boxed term's partner: both terms must be added.",
+    "input_term": "Your C_t has only the boxed term's partner: both terms must be added.",
+    "tanh": "Your h_t is o·C_t: the tanh is missing.",
+    "output_gate": "Multiply o_t by tanh(C_t), unit by unit.",
+}
+
+
 def load_thread_check() -> None:
     """Callback: the answer's input gate with its printed sum [22, 42, 62] typed in."""
-    widgets.load(THREAD_PRESET)
-    state.set_view(focus="i")
+    widgets.load(THREAD_PRESET)  # the preset's focus is the input gate
     ss = st.session_state
     ss["check:gate"] = "i"
     for stage, key in STAGE_FIELDS.items():

@@ -1,0 +1,77 @@
+"""Sequence: the cell of the sidebar unrolled over a whole input sequence, step by step."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core import GATES, Trace, run
+from ui import frame, plots, sequence, state
+
+frame.ensure()  # before anything renders (see ui/frame.py)
+
+NS = "seq"
+# (Trace field, title) of the units × time heatmaps; the gates come from the GATES table
+HEATMAPS = tuple((g.value, f"{g.plain}: {g.name}") for g in GATES) + (
+    ("c", "C_t: cell state"),
+    ("h", "h_t: hidden state"),
+)
+
+
+def over_time(trace: Trace, t: int) -> None:
+    """Heatmaps of every gate, C and h (units × time, one shared time axis), then C_t and
+    h_t as lines."""
+    rows = [(field, title, getattr(trace, field)) for field, title in HEATMAPS]
+    st.plotly_chart(
+        plots.trace_heatmaps(rows, t_mark=t),
+        width="stretch",
+        key=f"{NS}:heat",
+        config={"displayModeBar": False},
+    )
+    st.caption(
+        "Fixed colour scales, as on the Cell step page: gates on [0, 1] (Cividis), C̃ and h on "
+        f"[−1, 1] (red–blue), C on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (purple–orange; "
+        "beyond that, the end colour). The black line marks the selected step."
+    )
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(
+        plots.unit_lines(trace.c, "C_t per unit", "C_t", t_mark=t),
+        width="stretch",
+        key=f"{NS}:lines:c",
+    )
+    c2.plotly_chart(
+        plots.unit_lines(trace.h, "h_t per unit", "h_t", t_mark=t, y_range=(-1, 1)),
+        width="stretch",
+        key=f"{NS}:lines:h",
+    )
+
+
+def render() -> None:
+    ex = state.model()
+    p = ex.params
+    m, n = p.n_input, p.n_hidden
+    st.title("A whole sequence, one step at a time")
+    st.caption(
+        f"The cell from the sidebar (m = {m} inputs, n = {n} units, {state.view().dtype}) reads "
+        "x_0, x_1, … in turn. Each step takes h and C from the step before; the first step "
+        "takes h0 and C0."
+    )
+    with st.expander("Input sequence, h0 and C0", expanded=True):
+        data = sequence.editor(NS, m, n, sequence.default_inputs(m))
+    trace = run(p, data.xs, data.h0, data.c0, dtype=state.dtype())
+    T = len(trace)
+    if not trace.c_tilde.any():
+        st.info(
+            "In this cell the candidate C̃ is 0 at every step (W_c and b_c are all 0), so "
+            "nothing is ever written into C. For livelier pictures, load the preset 'random' "
+            "or 'remember' in the sidebar.",
+            icon="💡",
+        )
+
+    def body(t: int) -> None:
+        over_time(trace, t)
+        sequence.step_detail(NS, trace[t], p, t, state.view().dtype)
+
+    sequence.timeline(NS, T, body)
+
+
+render()

@@ -1,0 +1,219 @@
+"""The Cell step page through Streamlit's AppTest, on the real entry point app.py.
+
+``app_test`` (tests/conftest.py) builds ``AppTest.from_file("app.py")`` and runs
+it once; see its docstring and ``test_the_reported_switch_page_trap`` below for
+why it patches Streamlit's multipage detection.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+from e2e_support import ROOT
+
+from lstm_core import step
+from lstm_core.presets import PRESETS, load_preset
+from ui.codec import View, decode, encode
+
+UNIT_ROW = re.compile(r"\\text\{unit (\d+):\}")
+NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+
+
+def row_values(at: Any) -> dict[int, tuple[float, float]]:
+    """{unit: (W·v, z)} read from the displayed row-by-row LaTeX ("... = W·v ... z = z")."""
+    rows = {}
+    for el in at.latex:
+        tex = el.body
+        m = UNIT_ROW.search(tex)
+        if not m:
+            continue
+        wv = re.search(rf"=\s*{NUMBER}\s*\\;\\xrightarrow", tex)
+        z = re.search(rf"z\s*=\s*{NUMBER}", tex)
+        assert wv and z, f"cannot read W·v and z from {tex}"
+        rows[int(m.group(1))] = (float(wv.group(1)), float(z.group(1)))
+    return rows
+
+
+def shown_z(at: Any) -> np.ndarray:
+    rows = row_values(at)
+    assert rows, f"no row-by-row expansion on the page: {[e.body for e in at.latex]}"
+    return np.array([rows[r][1] for r in sorted(rows)])
+
+
+def shown_wv(at: Any) -> np.ndarray:
+    rows = row_values(at)
+    return np.array([rows[r][0] for r in sorted(rows)])
+
+
+def url_model(at: Any) -> tuple[Any, View]:
+    model, view, warnings = decode(dict(at.query_params))
+    assert warnings == [], warnings
+    return model, view
+
+
+def entry_frame_ran(at: Any) -> bool:
+    """app.py's sidebar (the model controls) is only drawn by the entry script."""
+    return "ctl:m" in [w.key for w in at.sidebar.number_input]
+
+
+def assert_clean(at: Any) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert entry_frame_ran(at), "the page ran without app.py's frame"
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_renders(app_test, preset: str) -> None:
+    at = app_test({"preset": preset})
+    assert_clean(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert [t.value for t in at.title] == ["One LSTM step, taken apart"]
+    model = load_preset(preset)
+    assert len(row_values(at)) == model.params.n_hidden
+    got, _ = url_model(at)
+    np.testing.assert_array_equal(got.x, model.x)
+
+
+@pytest.mark.parametrize("view", ["Numbers", "Hadamard table", "Saturation"])
+def test_every_view_and_stage_renders(app_test, view: str) -> None:
+    at = app_test({"preset": "saturated"})
+    at.segmented_control(key="ctl:view").set_value(view).run()
+    assert_clean(at)
+    for stage in range(6):
+        at.radio(key="ctl:stage").set_value(stage).run()
+        assert_clean(at)
+        assert url_model(at)[1].stage == stage
+
+
+@pytest.mark.parametrize("group", ["Inputs", "Biases", "W_f", "Exact entry"])
+def test_every_editor_group_renders(app_test, group: str) -> None:
+    at = app_test({"preset": "seed-question"})
+    at.segmented_control(key="ctl:editgroup").set_value(group).run()
+    assert_clean(at)
+    if group == "Exact entry":
+        assert len(at.get("dataframe")) >= 11  # grids for 4 W, 4 b, x, h and C
+
+
+def test_raising_x0_raises_z_f_by_the_first_column_of_W_f(app_test) -> None:
+    at = app_test({"preset": "seed-question"})
+    np.testing.assert_array_equal(shown_wv(at), [91, 175, 133])
+    np.testing.assert_array_equal(shown_z(at), [92, 177, 136])
+    assert at.slider(key="sl:x:0").value == 1.0
+
+    at.slider(key="sl:x:0").set_value(2.0).run()
+    assert_clean(at)
+    W_f = np.array(PRESETS["seed-question"].build().params.W_f)
+    np.testing.assert_array_equal(W_f[:, 0], [1, 5, 3])
+    np.testing.assert_array_equal(shown_z(at), np.array([92, 177, 136]) + W_f[:, 0])
+    np.testing.assert_array_equal(shown_wv(at), np.array([91, 175, 133]) + W_f[:, 0])
+
+    # the URL says the same: x_t[0] = 2, and lstm_core on the URL's model gives the shown z
+    model, _ = url_model(at)
+    assert model.x[0] == 2.0
+    s = step(model.params, model.x, model.h_prev, model.c_prev)
+    np.testing.assert_array_equal(s.z("f"), shown_z(at))
+
+
+def test_lowering_a_bias_lowers_z_by_the_same_amount(app_test) -> None:
+    at = app_test({"preset": "seed-question"})
+    at.segmented_control(key="ctl:editgroup").set_value("Biases").run()
+    at.slider(key="sl:b_f:1").set_value(-3.0).run()  # b_f[1]: 2 → -3
+    assert_clean(at)
+    np.testing.assert_array_equal(shown_z(at), [92, 172, 136])
+    assert url_model(at)[0].params.b_f[1] == -3.0
+
+
+def test_the_query_params_round_trip(app_test) -> None:
+    at = app_test({"preset": "random"})
+    at.slider(key="sl:x:1").set_value(0.7).run()
+    at.slider(key="sl:c_prev:2").set_value(-2.5).run()
+    at.radio(key="ctl:stage").set_value(3).run()
+    assert_clean(at)
+
+    model, view = url_model(at)
+    current = at.session_state["model"]
+    for field in ("x", "h_prev", "c_prev"):
+        np.testing.assert_array_equal(getattr(model, field), getattr(current, field))
+    for name in ("W_f", "W_i", "W_c", "W_o", "b_f", "b_i", "b_c", "b_o"):
+        np.testing.assert_array_equal(getattr(model.params, name), getattr(current.params, name))
+    assert model.params.concat_order == current.params.concat_order
+    assert view == at.session_state["view"]
+    assert encode(model, view) == dict(at.query_params)  # exact text, no drift
+
+    # the same query in a new session gives the same page
+    again = app_test(dict(at.query_params))
+    assert_clean(again)
+    assert not again.warning
+    assert [e.body for e in again.latex] == [e.body for e in at.latex]
+    assert dict(again.query_params) == dict(at.query_params)
+
+
+BAD_QUERIES = {
+    "garbage": {"m": "%%%", "n": ";;", "W_f": ")(*"},
+    "wrong-shape": {"W_f": "1,2;3"},
+    "nan": {"x": "1,NaN,3"},
+    "inf": {"x": "1,inf,3"},
+    "m-1000": {"m": "1000"},
+    "unknown-order": {"order": "sideways"},
+    "very-long": {"x": "1," * 9999 + "1"},
+}
+
+
+@pytest.mark.parametrize("name", [*BAD_QUERIES, "unknown-preset"])
+def test_a_bad_url_warns_and_loads_the_seed_example(app_test, name: str) -> None:
+    if name == "unknown-preset":
+        query = {"preset": "no-such-preset"}
+    else:
+        query = encode(load_preset("seed-question"), View())
+        query.update(BAD_QUERIES[name])
+    at = app_test(query)
+    assert_clean(at)
+    assert at.warning, f"no warning for {name}"
+    np.testing.assert_array_equal(shown_z(at), [92, 177, 136])
+    url_model(at)  # the URL was rewritten to a valid model
+    at.run()
+    assert not at.warning, "a URL warning is shown once, not on every rerun"
+
+
+def test_the_reported_switch_page_trap(app_test) -> None:
+    """The reported trap, verified with Streamlit 1.67.
+
+    What we found: with ``st.navigation`` AND a folder named ``pages/`` next to
+    app.py, a plain ``AppTest`` runs app.py only on its FIRST run. Every later run
+    (``switch_page(...).run()``, a widget's ``set_value(...).run()``, even a bare
+    ``run()``) executes ``pages/cell_step.py`` alone: no sidebar, no URL rewrite, no
+    URL warnings. Cause: ``AppTest.run`` resets ``PagesManager.uses_pages_directory``
+    each time, so Streamlit wraps the script in its old "MPA v1" navigation built
+    from ``pages/``, and that navigation resolves the page hash requested by the
+    second run straight to the page file. A real server is not affected:
+    ``st.navigation`` clears the flag for the whole process on the first run, and the
+    browser tests (test_e2e_cell.py) confirm the sidebar and URL survive reruns.
+
+    The ``app_test`` fixture clears the flag the way the server does, so every
+    AppTest run goes through app.py. Renaming ``pages/`` (e.g. ``app_pages/``) would
+    make the trap and the patch disappear.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    # 1. plain AppTest: the entry frame is lost after the first run, iff pages/ exists
+    raw = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    raw.query_params["preset"] = "seed-question"
+    raw.run()
+    assert entry_frame_ran(raw)
+    raw.switch_page("pages/cell_step.py").run()
+    assert not raw.exception
+    has_pages_dir = (ROOT / "pages").is_dir()
+    assert entry_frame_ran(raw) is not has_pages_dir, (
+        "Streamlit's AppTest behaviour changed: revisit the app_test fixture's patch"
+    )
+
+    # 2. the fixture: switch_page keeps the entry frame, and the URL keeps being written
+    at = app_test({"preset": "seed-question"})
+    at.slider(key="sl:x:0").set_value(2.0).run()
+    at.switch_page("pages/cell_step.py").run()
+    assert_clean(at)
+    assert url_model(at)[0].x[0] == 2.0
+    np.testing.assert_array_equal(shown_z(at), [93, 182, 139])

@@ -1,0 +1,226 @@
+"""The Cell step page in a real headless Chromium (fixtures: tests/conftest.py).
+
+Screenshots of every scenario go to test-artifacts/screenshots/cell-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode, urlsplit
+
+import numpy as np
+import pytest
+from e2e_support import AppPage
+
+from lstm_core import step
+from lstm_core.presets import load_preset
+from ui.codec import View, decode, encode
+
+pytestmark = pytest.mark.browser
+
+SEED = "/?preset=seed-question"
+# (W_f·v, z_f) per unit of the thread's forget gate
+SEED_ROWS = ((91, 92), (175, 177), (133, 136))
+
+H_LABEL = re.compile(r"(?<![\w{])h_t\s*=\s*\[([^\]]*)\]")  # diagram label "h_t = [...]"
+BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
+
+
+def numbers_after_equals(tex: str) -> set[float]:
+    return {float(v) for v in re.findall(r"=\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)", tex)}
+
+
+def shown_h(app: AppPage) -> np.ndarray:
+    """h_t as the page shows it: the diagram's "h_t = [...]" label, else the stage-6 equation."""
+    m = H_LABEL.search(app.main_text())
+    if m:
+        return np.array([float(v) for v in m.group(1).replace("…", "").split(",") if v.strip()])
+    for tex in app.latex():
+        if tex.lstrip().startswith("h_t") and BMATRIX.search(tex):
+            last = BMATRIX.findall(tex)[-1]
+            return np.array([float(v) for v in last.split("&")])
+    raise AssertionError(
+        "h_t is neither in the diagram label 'h_t = [...]' nor in a stage equation 'h_t = ...'"
+    )
+
+
+def model_h(app: AppPage) -> np.ndarray:
+    """h_t computed by lstm_core from the model the URL encodes."""
+    model, view, warnings = decode(app.query())
+    assert not warnings, warnings
+    s = step(model.params, model.x, model.h_prev, model.c_prev)
+    return np.asarray(s.h)
+
+
+def assert_seed_numbers(app: AppPage) -> None:
+    formulas = [numbers_after_equals(t) for t in app.latex()]
+    for wv, z in SEED_ROWS:
+        assert any({wv, z} <= f for f in formulas), (
+            f"no formula shows W_f·v = {wv} and z = {z}; formulas: {app.latex()}"
+        )
+    text = app.main_text()
+    for v in (91, 175, 133, 92, 177, 136):
+        assert re.search(rf"(?<![\d.]){v}(?![\d.])", text), f"{v} is not visible on the page"
+
+
+def test_seed_question_shows_the_thread_numbers(app_page: AppPage) -> None:
+    app_page.open(SEED)
+    app_page.assert_no_traceback()
+    assert_seed_numbers(app_page)
+    app_page.shot("cell-seed-question", tall=True)
+
+
+def test_keyboard_on_a_slider_changes_h_t(app_page: AppPage) -> None:
+    app_page.open("/?preset=random")
+    before = shown_h(app_page)
+    np.testing.assert_allclose(before, model_h(app_page), rtol=5e-3, atol=1e-3)
+    x0 = decode(app_page.query())[0].x[0]
+
+    app_page.press_slider("x_t[0]", "ArrowRight", times=3)
+    app_page.press_slider("x_t[0]", "ArrowLeft")
+
+    model = decode(app_page.query())[0]
+    assert model.x[0] == pytest.approx(x0 + 0.2), "two net steps of 0.1 on x_t[0]"
+    after = shown_h(app_page)
+    assert np.max(np.abs(after - before)) > 1e-3, f"h_t did not change: {before} → {after}"
+    np.testing.assert_allclose(after, model_h(app_page), rtol=5e-3, atol=1e-3)
+    app_page.assert_no_traceback()
+    app_page.shot("cell-after-slider-keys", tall=True)
+
+
+def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, new_app_page) -> None:
+    app_page.open(SEED)
+    app_page.press_slider("x_t[0]", "ArrowRight", times=2)
+    app_page.press_slider("C_t-1[0]", "ArrowLeft")
+    url = urlsplit(app_page.page.url)
+    formulas, h = app_page.latex(), shown_h(app_page)
+
+    fresh = new_app_page()
+    fresh.open(f"{url.path}?{url.query}")
+    fresh.assert_no_traceback()
+    assert fresh.alerts("warning") == []
+    assert fresh.query() == app_page.query()
+    assert fresh.latex() == formulas
+    np.testing.assert_array_equal(shown_h(fresh), h)
+    assert numbers_after_equals(" ".join(formulas)) >= {
+        91.2,
+        92.2,
+    }  # 1·1.2 + 2·2 + ... = 91.2, + b = 92.2
+    fresh.shot("cell-copied-url-fresh-context")
+
+
+def _seed_query(**changes: str) -> str:
+    q = encode(load_preset("seed-question"), View())
+    q.update(changes)
+    return "/?" + urlencode(q)
+
+
+BAD_URLS = {
+    "garbage": "/?" + urlencode({"m": "%%%", "n": ";;", "W_f": ")(*", "x": "💥"}),
+    "wrong-shape": _seed_query(W_f="1,2;3"),
+    "nan-in-x": _seed_query(x="1,NaN,3"),
+    "m-1000": _seed_query(m="1000"),
+    "m-0": _seed_query(m="0"),
+    "unknown-preset": "/?preset=no-such-preset",
+    "unknown-order": _seed_query(order="sideways"),
+    "unknown-dtype": _seed_query(dtype="float16"),
+    "20000-chars": _seed_query(x="1," * 9999 + "1"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_URLS))
+def test_bad_url_warns_and_loads_a_sensible_model(app_page: AppPage, name: str) -> None:
+    app_page.open(BAD_URLS[name])
+    app_page.assert_no_traceback()
+    warnings = app_page.alerts("warning")
+    assert warnings, f"no warning for the bad URL {name!r}"
+    assert any(w.strip("⚠️ \n") for w in warnings)
+    # a sensible model is loaded, and the URL now encodes it
+    model, _, problems = decode(app_page.query())
+    assert problems == [], f"the URL was not rewritten to a valid model: {problems}"
+    assert any("unit 0" in t for t in app_page.latex()), "the row-by-row expansion is missing"
+    if name != "unknown-dtype":  # every fallback is the seed-question example
+        assert_seed_numbers(app_page)
+    app_page.shot(f"cell-bad-url-{name}")
+
+
+def _type_in_grid(app: AppPage, grid_index: int, row: int, col: int, text: str) -> None:
+    """Type ``text`` into cell (row, col) of the ``grid_index``-th data editor, then Enter.
+
+    Glide's grid is a canvas: click the row's index cell, move right with the
+    keyboard, open the cell editor with Enter and fill its textarea.
+    """
+    grid = app.page.locator('[data-testid="stDataFrame"]').nth(grid_index)
+    grid.scroll_into_view_if_needed()
+    canvas = grid.locator("canvas").first
+    box = canvas.bounding_box()
+    assert box is not None
+    row_h = 35  # Streamlit's row height, header included
+    app.page.mouse.click(box["x"] + 8, box["y"] + row_h * (row + 1) + row_h / 2)
+    for _ in range(col + 1):
+        app.page.keyboard.press("ArrowRight")
+    app.page.keyboard.press("Enter")
+    editor = app.page.locator("textarea.gdg-input")
+    editor.wait_for()
+    editor.fill(text)
+    app.rerun(lambda: app.page.keyboard.press("Enter"))
+
+
+def test_exact_entry_rejects_a_non_number_and_keeps_the_old_value(app_page: AppPage) -> None:
+    app_page.open(SEED)
+    app_page.choose("Edit", "Exact entry")
+    before = app_page.query()
+    _type_in_grid(app_page, grid_index=0, row=0, col=0, text="abc")  # W_f[0, 0]
+
+    errors = app_page.alerts("error") + app_page.alerts("warning")
+    assert any("W_f[0, 0]" in e and "abc" in e for e in errors), errors
+    assert app_page.query() == before, "a bad entry must not change the model"
+    assert_seed_numbers(app_page)
+    app_page.assert_no_traceback()
+    app_page.shot("cell-exact-entry-error")
+
+    _type_in_grid(app_page, grid_index=0, row=0, col=0, text="2")  # a valid entry clears it
+    assert decode(app_page.query())[0].params.W_f[0, 0] == 2
+    assert not any("W_f[0, 0]" in e for e in app_page.alerts("error"))
+
+
+def test_reload_keeps_the_state(app_page: AppPage) -> None:
+    app_page.open(SEED)
+    app_page.press_slider("x_t[0]", "ArrowRight")
+    query = app_page.query()
+    assert decode(query)[0].x[0] == pytest.approx(1.1)
+
+    before = app_page.runs.finished
+    app_page.page.reload()
+    app_page.wait_for_runs(before + 1)
+    app_page.assert_no_traceback()
+    assert app_page.query() == query
+    assert app_page.slider("x_t[0]").get_attribute("aria-valuetext") == "1.10"
+    assert any({91.1, 92.1} <= numbers_after_equals(t) for t in app_page.latex())
+    app_page.shot("cell-after-reload")
+
+
+def test_switching_pages_keeps_every_edit(app_page: AppPage) -> None:
+    app_page.open(SEED)
+    app_page.press_slider("x_t[0]", "ArrowRight")
+    app_page.press_slider("h_t-1[2]", "ArrowLeft", times=2)
+    edited = decode(app_page.query())[0]
+
+    others = [t for t in app_page.nav_links() if "Cell step" not in t]
+    assert others, f"the sidebar has no other page to switch to: {app_page.nav_links()}"
+    for title in others[:1]:  # one other page: the teaching pages have their own tests
+        app_page.go_to_page(title)
+        app_page.assert_no_traceback()
+        slug = re.sub(r"\W+", "-", title.lower()).strip("-")
+        app_page.shot(f"cell-then-page-{slug}")
+        model = decode(app_page.query())[0]
+        np.testing.assert_array_equal(model.x, edited.x, err_msg=f"on page {title}")
+        np.testing.assert_array_equal(model.h_prev, edited.h_prev, err_msg=f"on page {title}")
+
+    app_page.go_to_page("Cell step")
+    app_page.assert_no_traceback()
+    back = decode(app_page.query())[0]
+    np.testing.assert_array_equal(back.x, edited.x)
+    np.testing.assert_array_equal(back.h_prev, edited.h_prev)
+    assert app_page.slider("x_t[0]").get_attribute("aria-valuetext") == "1.10"
+    assert app_page.slider("h_t-1[2]").get_attribute("aria-valuetext") == "5.80"
