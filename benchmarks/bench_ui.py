@@ -23,7 +23,8 @@ reference run then leaves no trace at all.)
 Latency = settled − key is the headline; ``painted`` is shown beside it. Each
 press must cause exactly one complete run (counted from the websocket), or it
 is reported. The websocket messages of each run give the number of elements and
-bytes, and the gaps before each element show where the server spends its time.
+bytes. ``--profile`` adds a CPU profile of the page (Chrome) and of the script
+(cProfile through AppTest), to see what dominates.
 
 Not a test: nothing is asserted. Goal: Cell step median ≤ 1.3 × the reference's.
 
@@ -38,7 +39,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -122,47 +123,19 @@ class Press:
     messages: int
     elements: int
     kbytes: float
-    gaps: list[tuple[str, float]] = field(default_factory=list)  # (element, ms before it)
 
     @property
     def latency(self) -> float:
         return self.settled - self.key
 
 
-def element_name(msg: Any) -> str:
-    """A short name for a ForwardMsg: its element type, and the key of a Plotly chart."""
-    kind = msg.WhichOneof("type")
-    if kind != "delta":
-        return kind or "?"
-    delta = msg.delta
-    dk = delta.WhichOneof("type")
-    if dk == "new_element":
-        el = delta.new_element
-        ek = el.WhichOneof("type") or "?"
-        if ek == "plotly_chart":
-            return f"plotly_chart[{el.plotly_chart.id.rsplit('-', 1)[-1][:24]}]"
-        return ek
-    if dk == "add_block":
-        return "block"
-    return dk or "?"
-
-
-def measure(app: AppPage, slider: str, presses: int, warmup: int, cdp: Any = None) -> list[Press]:
-    """Press ArrowRight ``warmup + presses`` times; time the last ``presses``.
-
-    With ``cdp`` (a CDP session on the page), the measured presses run under
-    Chrome's CPU profiler and a summary of where the page's main thread spent its
-    time is printed.
-    """
+def measure(app: AppPage, slider: str, presses: int, warmup: int) -> list[Press]:
+    """Press ArrowRight ``warmup + presses`` times; time the last ``presses``."""
     page = app.page
     thumb = app.slider(slider)
     thumb.focus()
     results: list[Press] = []
     for k in range(warmup + presses):
-        if cdp is not None and k == warmup:
-            cdp.send("Profiler.enable")
-            cdp.send("Profiler.setSamplingInterval", {"interval": 250})
-            cdp.send("Profiler.start")
         page.evaluate(
             "() => { const B = window.__bench; for (const k of"
             " ['key', 'sent', 'recv', 'finished', 'painted']) B[k] = []; }"
@@ -187,11 +160,6 @@ def measure(app: AppPage, slider: str, presses: int, warmup: int, cdp: Any = Non
         if k < warmup:
             continue
         deltas = [(t, m, n) for t, m, n in log if m.WhichOneof("type") == "delta"]
-        # page-side arrival times, matched in order with the messages Playwright saw
-        gaps: list[tuple[str, float]] = []
-        times = b["recv"][-len(log) :] if len(b["recv"]) >= len(log) else []
-        for i in range(1, len(times)):
-            gaps.append((element_name(log[i][1]), times[i] - times[i - 1]))
         sent = b["sent"][0] if b["sent"] else float("nan")
         results.append(
             Press(
@@ -205,12 +173,19 @@ def measure(app: AppPage, slider: str, presses: int, warmup: int, cdp: Any = Non
                 messages=len(log),
                 elements=len(deltas),
                 kbytes=sum(n for _, _, n in log) / 1024,
-                gaps=gaps,
             )
         )
-    if cdp is not None:
-        print_cpu_profile(cdp.send("Profiler.stop")["profile"], presses)
     return results
+
+
+def profile_page(app: AppPage, slider: str, presses: int) -> None:
+    """More presses, under Chrome's CPU profiler (not timed: the profiler slows the page)."""
+    cdp = app.page.context.new_cdp_session(app.page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.setSamplingInterval", {"interval": 250})
+    cdp.send("Profiler.start")
+    measure(app, slider, presses, warmup=0)
+    print_cpu_profile(cdp.send("Profiler.stop")["profile"], presses)
 
 
 def print_cpu_profile(profile: dict[str, Any], presses: int, top: int = 10) -> None:
@@ -230,7 +205,7 @@ def print_cpu_profile(profile: dict[str, Any], presses: int, top: int = 10) -> N
         by_file[file] += us
         by_fn[f"{name} ({file})"] += us
     busy = sum(v for k, v in by_file.items() if k != "(idle)")
-    print(f"\n  page main thread, CPU profile over {presses} presses: "
+    print(f"\nBrowser side: page main thread, CPU profile over {presses} presses: "
           f"{busy / 1000 / presses:.0f} ms busy per press")  # fmt: skip
     for file, us in sorted(by_file.items(), key=lambda kv: -kv[1])[:top]:
         if file != "(idle)":
@@ -273,22 +248,6 @@ def summary(name: str, presses: list[Press]) -> dict[str, float]:
     if bad:
         print(f"{'':12} WARNING: presses {bad} did not cause exactly one complete run")
     return row
-
-
-def time_by_message_kind(presses: list[Press], top: int = 8) -> None:
-    """Sum, per kind of message, the page-time gap before each one arrives (the server was
-    computing it, or it was queued behind it): a rough map of where a run's time goes."""
-    totals: dict[str, list[float]] = defaultdict(list)
-    for p in presses:
-        per: dict[str, float] = defaultdict(float)
-        for name, gap in p.gaps:
-            per[re.sub(r"\[.*\]", "", name)] += gap
-        for name, total in per.items():
-            totals[name].append(total)
-    ranked = sorted(totals.items(), key=lambda kv: -statistics.median(kv[1]))[:top]
-    print("  time before each kind of message arrives, summed per rerun (median over presses):")
-    for name, values in ranked:
-        print(f"    {statistics.median(values):7.1f} ms  {name}")
 
 
 def profile(runs: int, top: int = 25) -> None:
@@ -352,12 +311,13 @@ def main() -> None:
     ap.add_argument("--port-app", type=int, default=None)
     ap.add_argument("--port-ref", type=int, default=None)
     ap.add_argument("--preset", default="seed-question")
+    ap.add_argument("--app-script", default="app.py", help="entry script to compare (variants)")
     ap.add_argument("--profile", action="store_true", help="also profile the page in-process")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
 
-    app_srv = StreamlitServer("app.py", args.port_app, name="bench-app")
+    app_srv = StreamlitServer(args.app_script, args.port_app, name="bench-app")
     ref_srv = StreamlitServer("benchmarks/ref_app.py", args.port_ref, name="bench-ref")
     with app_srv, ref_srv, sync_playwright() as pw:
         exe = find_chromium(bundled=pw.chromium.executable_path)
@@ -374,8 +334,9 @@ def main() -> None:
             page.add_init_script(BENCH_JS)
             app = AppPage(page, srv.url, timeout_ms=60_000)
             app.open(path)
-            cdp = context.new_cdp_session(page) if args.profile and name == "cell step" else None
-            results[name] = measure(app, slider, args.presses, args.warmup, cdp)
+            results[name] = measure(app, slider, args.presses, args.warmup)
+            if args.profile and name == "cell step":
+                profile_page(app, slider, 10)
             context.close()
         browser.close()
 
@@ -385,7 +346,6 @@ def main() -> None:
     )
     ref = summary("reference", results["reference"])
     ours = summary("cell step", results["cell step"])
-    time_by_message_kind(results["cell step"])
     ratio = ours["median"] / ref["median"]
     print(
         f"\nratio cell step / reference: median {ratio:.2f}×, p95 "

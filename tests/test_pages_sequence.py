@@ -102,19 +102,26 @@ def test_bad_cell_names_row_and_column_and_keeps_the_last_valid_sequence(app_tes
     assert_table_is_step(numbers_table(at), run(p, edited)[3])
 
 
-def test_row_count_is_limited_to_1_to_64(app_test: Any) -> None:
+def test_length_is_clamped_to_1_to_64(app_test: Any) -> None:
     at = open_page(app_test, SEQ)
     xs = generate("sine", DEFAULT_LENGTH, 3)
     extra = [{"x[0]": "0", "x[1]": "0", "x[2]": "0"}] * (65 - DEFAULT_LENGTH)
+    extra[-1] = {"x[0]": "9", "x[1]": "9", "x[2]": "9"}  # row 65: cut off
     at.session_state["seq:xs:0"] = {**EMPTY_EDIT, "added_rows": extra}
     at.run()
-    assert any("65 rows but at most 64" in e for e in errors(at))
-    np.testing.assert_array_equal(at.session_state["seq:data"].xs, xs)
+    no_exception(at)
+    assert [w.value for w in at.warning] == [
+        "The table has 65 rows; only the first 64 steps are used."
+    ]
+    assert errors(at) == []
+    clamped = np.vstack([xs, np.zeros((64 - DEFAULT_LENGTH, 3))])
+    np.testing.assert_array_equal(at.session_state["seq:data"].xs, clamped)
+    assert at.slider(key="seq:scrub").max == 63
 
     at.session_state["seq:xs:0"] = {**EMPTY_EDIT, "deleted_rows": list(range(DEFAULT_LENGTH))}
     at.run()
     assert any("no rows: it needs at least 1 step" in e for e in errors(at))
-    np.testing.assert_array_equal(at.session_state["seq:data"].xs, xs)
+    np.testing.assert_array_equal(at.session_state["seq:data"].xs, clamped)  # last valid
 
     at.session_state["seq:xs:0"] = {**EMPTY_EDIT, "deleted_rows": list(range(1, DEFAULT_LENGTH))}
     at.run()

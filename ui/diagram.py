@@ -115,19 +115,20 @@ def cell_diagram(s: Step, stage: int) -> go.Figure:
         for g in GATES
     ]
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
+    # (x, y, text, anchor, stage it belongs to, shown at every stage?)
     labels = (
-        (0.2, LINE_Y + 0.45, f"C_t-1 = {short_vec(s.c_prev)}", "left", 3),
-        ((fx + cx) / 2, LINE_Y + 0.45, f"f∘C_t-1 = {short_vec(s.forget_term)}", "center", 3),
-        (RIGHT, LINE_Y + 0.45, f"C_t = {short_vec(s.c)}", "right", 3),
-        (fx + 0.15, 3.9, f"f = {short_vec(s.f)}", "left", 1),
-        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", 2),
-        (ix - 0.15, 3.0, f"i = {short_vec(s.i)}", "right", 2),
-        (cx + 0.15, 3.55, f"C̃ = {short_vec(s.c_tilde)}", "left", 2),
-        (ox - 0.15, 2.45, f"o = {short_vec(s.o)}", "right", 4),
-        (TANH_X + 0.75, MID_Y, f"tanh(C_t) =<br>{short_vec(s.tanh_c)}", "left", 5),
-        (RIGHT, H_Y - 0.45, f"h_t = {short_vec(s.h)}", "right", 5),
-        (0.2, BUS_Y + 0.4, f"h_t-1 = {short_vec(s.h_prev)}", "left", 0),
-        (2.65, -0.45, f"x_t = {short_vec(s.x)}", "left", 0),
+        (0.2, LINE_Y - 0.45, f"C_t-1 = {short_vec(s.c_prev)}", "left", 3, True),
+        (fx + 0.45, LINE_Y + 0.45, f"f∘C_t-1 = {short_vec(s.forget_term)}", "left", 3, False),
+        (RIGHT, LINE_Y + 0.45, f"C_t = {short_vec(s.c)}", "right", 3, True),
+        (fx + 0.15, 3.9, f"f = {short_vec(s.f)}", "left", 1, False),
+        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", 2, False),
+        (ix - 0.15, 3.0, f"i = {short_vec(s.i)}", "right", 2, False),
+        (cx + 0.15, 3.55, f"C̃ = {short_vec(s.c_tilde)}", "left", 2, False),
+        (ox - 0.15, 2.45, f"o = {short_vec(s.o)}", "right", 4, False),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_t) =<br>{short_vec(s.tanh_c)}", "left", 5, False),
+        (RIGHT, H_Y - 0.45, f"h_t = {short_vec(s.h)}", "right", 5, True),
+        (0.2, BUS_Y + 0.75, f"h_t-1 =<br>{short_vec(s.h_prev)}", "left", 0, True),
+        (2.65, -0.45, f"x_t = {short_vec(s.x)}", "left", 0, True),
     )
     values = [
         dict(
@@ -136,15 +137,17 @@ def cell_diagram(s: Step, stage: int) -> go.Figure:
             text=text,
             xanchor=anchor,
             showarrow=False,
+            align=anchor,
             font=dict(size=14, color="black" if st_ == stage else "#555"),
             bgcolor="rgba(255,255,255,0.85)" if st_ == stage else None,
         )
-        for x, y, text, anchor, st_ in labels
+        for x, y, text, anchor, st_, always in labels
+        if always or st_ == stage or (stage == 3 and st_ == 2 and "∘" in text)
     ]
     layout = dict(
         shapes=[shape for shape, _ in blocks],
         annotations=[label for _, label in blocks] + names + values,
-        xaxis=dict(visible=False, range=[0, RIGHT + 0.1]),
+        xaxis=dict(visible=False, range=[0, RIGHT + 1.0]),
         yaxis=dict(visible=False, range=[-0.8, 6.9]),
         showlegend=False,
     )

@@ -75,13 +75,14 @@ def fmt_gate(v: float) -> str:
     return fmt(v, 5)
 
 
-def short_vec(a: np.ndarray, digits: int = 3, most: int = 4) -> str:
+def short_vec(a: np.ndarray, digits: int = 3, most: int = 3) -> str:
     vals = [fmt(v, digits) for v in np.asarray(a)[:most]]
     tail = ", …" if len(a) > most else ""
     return "[" + ", ".join(vals) + tail + "]"
 
 
 def _base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
+    """Size, margins and classroom-readable text for every figure."""
     fig.update_layout(
         height=height,
         margin=dict(l=10, r=10, t=40 if title else 10, b=10),
@@ -90,7 +91,7 @@ def _base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
         plot_bgcolor="white",
         paper_bgcolor="white",
     )
-    return fig
+    return _readable(fig)
 
 
 # -- vectors and matrices -------------------------------------------------------

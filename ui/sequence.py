@@ -211,8 +211,15 @@ def sequence_table(ns: str, data: SeqData, m: int) -> SeqData:
         height=min(35 * (len(data.base_xs) + 1) + 3, 318),
         column_config={c: st.column_config.TextColumn(c) for c in cols},
     )
+    rows = edited.to_numpy(dtype=object).tolist()
+    if len(rows) > MAX_STEPS:
+        st.warning(
+            f"The table has {len(rows)} rows; only the first {MAX_STEPS} steps are used.",
+            icon="✂️",
+        )
+        rows = rows[:MAX_STEPS]
     try:
-        xs = parse_table(edited.to_numpy(dtype=object).tolist(), cols)
+        xs = parse_table(rows, cols)
     except ValueError as err:
         T = len(data.xs)
         st.error(
