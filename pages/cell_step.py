@@ -6,7 +6,7 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import frame, plots, state, stepview, widgets
+from ui import frame, plots, state, stepview, tables, widgets
 from ui.latex import row_expansion
 
 frame.ensure()  # before anything renders (see ui/frame.py)
@@ -16,29 +16,22 @@ def _set_stage(k: int) -> None:
     state.set_view(stage=k)
 
 
-def editors(p) -> None:  # type: ignore[no-untyped-def]
+def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
-    group = (
-        st.segmented_control(
-            "Edit",
-            ["Inputs", "Biases", focus.W, "Exact entry"],
-            default="Inputs",
-            key="ctl:editgroup",
-        )
-        or "Inputs"
-    )
     if group == "Inputs":
-        st.caption(f"x_t: the input, {m} entries")
-        widgets.vector_sliders("x", [f"x_t[{k}]" for k in range(m)], columns=min(m, 2))
-        st.caption(f"h_{{t-1}}: the previous hidden state, {n} entries")
-        widgets.vector_sliders("h_prev", [f"h_t-1[{k}]" for k in range(n)], columns=min(n, 2))
-        st.caption(f"C_{{t-1}}: the previous cell state, {n} entries (same size as h)")
-        widgets.vector_sliders("c_prev", [f"C_t-1[{k}]" for k in range(n)], columns=min(n, 2))
+        widgets.slider_row(
+            [("x", (k,), f"x_t[{k}]", f"x_t: the input, m = {m} entries") for k in range(m)]
+            + [("h_prev", (k,), f"h_t-1[{k}]", f"h_(t-1): previous hidden state, n = {n}")
+               for k in range(n)]
+            + [("c_prev", (k,), f"C_t-1[{k}]", f"C_(t-1): previous cell state, n = {n}, like h")
+               for k in range(n)]
+        )  # fmt: skip
     elif group == "Biases":
-        for g in GATES:
-            st.caption(f"{g.b}: {g.name} bias, {n} entries")
-            widgets.vector_sliders(g.b, [f"{g.b}[{k}]" for k in range(n)], columns=min(n, 2))
+        widgets.slider_row(
+            [(g.b, (k,), f"{g.b}[{k}]", f"{g.name} bias, n = {n} entries")
+             for g in GATES for k in range(n)]
+        )  # fmt: skip
     elif group == "Exact entry":
         st.caption("Type numbers as you would write them: 0.5, -1/4, 1e-3.")
         labels = p.concat_labels()
@@ -53,55 +46,68 @@ def editors(p) -> None:  # type: ignore[no-untyped-def]
         widgets.grid("c_prev", ["C_{t-1}"], [f"[{k}]" for k in range(n)])
     elif group:
         labels = p.concat_labels()
-        for r in range(n):
-            st.caption(f"row {r} of {focus.W} (unit {r})")
-            cols = st.columns(2)
-            for j, lab in enumerate(labels):
-                with cols[j % 2]:
-                    widgets.slider(focus.W, (r, j), f"{focus.W}[{r},{j}] · {lab}")
+        widgets.slider_row(
+            [(focus.W, (r, j), f"{focus.W}[{r},{j}] · {lab}", f"row {r} (unit {r}), column {j}")
+             for r in range(n) for j, lab in enumerate(labels)]
+        )  # fmt: skip
 
 
 def render() -> None:
+    p = state.model().params
+    st.title("One LSTM step, taken apart")
+    st.caption(
+        f"m = {p.n_input} inputs, n = {p.n_hidden} units, v = {CONCAT_LATEX[p.concat_order]}, "
+        f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
+    )
+    stepview.stage_controls(state.view().stage, _set_stage, key="ctl:stage")
+    focus = GATE_BY_KEY[state.view().focus]
+    with st.container(horizontal=True, gap="large"):
+        group = st.segmented_control(
+            "Edit", ["Inputs", "Biases", focus.W, "Exact entry"], default="Inputs",
+            key="ctl:editgroup",
+        )  # fmt: skip
+        view = st.segmented_control(
+            "Show below", ["Numbers", "Hadamard table", "Saturation"], default="Numbers",
+            key="ctl:view",
+        )  # fmt: skip
+    _body(group or "Inputs", view or "Numbers")
+
+
+# A fragment: an edit made inside it reruns only this body, not the sidebar, the
+# navigation and the controls above (which change only on a full rerun). Each
+# element costs about a millisecond per rerun, so the body holds as few as it can.
+# The URL is rewritten here because a fragment rerun ends here.
+@st.fragment
+def _body(group: str, views: str) -> None:
     p, s = state.model().params, state.current_step()
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
-    st.title("One LSTM step, taken apart")
-    st.caption(
-        f"m = {m} inputs, n = {n} units, v = {CONCAT_LATEX[p.concat_order]}, "
-        f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
-    )
     stage = state.view().stage
-    stepview.stage_controls(stage, _set_stage, key="ctl:stage")
     stepview.diagram(s, stage, key="diagram")
     left, right = st.columns([5, 7], gap="medium")
     with left:
-        editors(p)
+        editors(p, group)
     with right:
-        stepview.explanation(s, p, stage)
-        with st.expander("What changed with the last edit", expanded=True):
-            stepview.changes(s, state.previous_step())
-    views = (
-        st.segmented_control(
-            "Show",
-            ["Numbers", "Hadamard table", "Saturation"],
-            default="Numbers",
-            key="ctl:view",
-        )
-        or "Numbers"
-    )
-    if views == "Numbers":
-        c1, c2 = st.columns([5, 6])
-        with c1:
-            st.plotly_chart(plots.concat_bar(p, s.concat), width="stretch", key="concat")
-        with c2:
-            st.plotly_chart(plots.block_matrix(p, focus.key), width="stretch", key="W")
+        # one element: our own text and a table of numbers (no user text reaches it)
         st.markdown(
-            f"**{focus.name.capitalize()}, row by row** — W_{focus.key}·v, then + b, "
-            f"then {focus.activation.symbol}"
+            f"{stepview.explanation_md(s, p, stage)}\n\n**What changed with the last edit**\n\n"
+            f"{stepview.changes_md(s, state.previous_step())}",
+            unsafe_allow_html=True,
         )
-        for r in range(n):
-            st.latex(row_expansion(p, s, focus, r))
-        stepview.precision_note(s, focus, state.view().dtype)
+    if views == "Numbers":
+        # our own HTML tables of numbers (st.html: no markdown parsing in the browser)
+        st.html(
+            tables.side_by_side(
+                f"<b>v</b>: {n + m} entries{tables.concat_table(p, s.concat)}",
+                f"<b>{focus.W}</b>: {n} × {n + m}{tables.block_table(p, focus.key)}",
+            )
+        )
+        rows = "\n\n".join(f"$$\n{row_expansion(p, s, focus, r)}\n$$" for r in range(n))
+        note = stepview.precision_md(s, focus, state.view().dtype)
+        st.markdown(
+            f"**{focus.name.capitalize()}, row by row**: W_{focus.key}·v, then + b, "
+            f"then {focus.activation.symbol}\n\n{rows}" + (f"\n\n> 🔎 {note}" if note else "")
+        )
     elif views == "Hadamard table":
         stepview.hadamard(s, key="hadamard")
     elif views == "Saturation":
@@ -124,6 +130,7 @@ def render() -> None:
             "(σ′ peaks at 0.25, tanh′ at 1). Dashed line: where σ rounds to exactly 1.0 in the "
             "chosen precision. Triangles: units off the axis, pinned to the edge."
         )
+    state.write_url()
 
 
 render()

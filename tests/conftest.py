@@ -18,6 +18,9 @@ Browser tests (real headless Chromium, one Streamlit server per test session)
     ``app_page.go_to_page("Shapes")`` (clicks the sidebar link). See the
     ``AppPage`` docstring for the other helpers (``rerun``, ``choose``,
     ``latex``, ``alerts``, ``query``...).
+    A failed test leaves ``test-artifacts/screenshots/FAILED-<test>.png`` (1280×2400).
+``shared_context``
+    The session's browser context behind ``app_page`` (rarely needed directly).
 ``new_app_page``
     A factory: ``new_app_page()`` returns another ``AppPage`` in a new browser
     context (no shared cookies or session), e.g. to open a copied URL "in a
@@ -46,9 +49,9 @@ AppTest (no browser)
 
         def test_page(app_test):
             at = app_test({"preset": "seed-question"})   # runs it once
-            at.switch_page("pages/shapes.py").run()      # entry frame included
+            at.switch_page("pages/shapes.py").run()
 
-    It works around a Streamlit trap, see :func:`app_test`.
+    Read :func:`app_test` about the ``pages/`` trap.
 """
 
 from __future__ import annotations
@@ -214,34 +217,20 @@ def new_app_page(
 
 # -- AppTest ---------------------------------------------------------------------------------------
 @pytest.fixture
-def app_test(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+def app_test() -> Callable[..., Any]:
     """``app_test(query=None, timeout=30)`` → ``AppTest.from_file("app.py")``, already run once.
 
-    The trap (verified with Streamlit 1.67, see tests/test_app_cell.py): because the
-    repo has a ``pages/`` folder, every ``AppTest.run()`` resets
-    ``PagesManager.uses_pages_directory`` and so wraps the entry in Streamlit's
-    old multipage ("MPA v1") mode. The first run still executes app.py, but every
-    later run (a widget change, ``switch_page``, a plain ``run()``) asks for the
-    page's hash, which that v1 wrapper maps straight to ``pages/<page>.py``: the page
-    runs WITHOUT app.py (no sidebar, no URL rewrite, no warnings). A real server
-    is not affected: ``st.navigation`` switches v1 mode off for the process on the
-    first run. This fixture makes AppTest behave like that server (v1 mode off), so
-    every run goes through app.py. Renaming ``pages/`` would remove the trap and
-    make this patch a no-op.
+    Exactly what Streamlit does, no patching. Mind the trap (verified with Streamlit
+    1.67 in tests/test_app_cell.py): with ``st.navigation`` and a folder named
+    ``pages/``, every AppTest run after the first (``switch_page``, a widget's
+    ``set_value(...).run()``, a bare ``run()``) starts ``pages/<page>.py`` WITHOUT
+    app.py. Our pages survive it because each one calls ``ui.frame.ensure()`` first,
+    which runs the whole app around the page. A new page that forgets it renders
+    without the sidebar, the URL and the warnings; check ``at.sidebar`` in its test.
     """
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False  # what st.navigation does in a server
-
     def make(query: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
-        # patched from the first call on (undone after the test), so a test can still
-        # build a plain AppTest before it
-        monkeypatch.setattr(PagesManager, "__init__", init)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         for k, v in (query or {}).items():
             at.query_params[k] = v

@@ -1,8 +1,7 @@
 """The Cell step page through Streamlit's AppTest, on the real entry point app.py.
 
 ``app_test`` (tests/conftest.py) builds ``AppTest.from_file("app.py")`` and runs
-it once; see its docstring and ``test_the_reported_switch_page_trap`` below for
-why it patches Streamlit's multipage detection.
+it once. The reported ``switch_page`` trap is checked at the end of this file.
 """
 
 from __future__ import annotations
@@ -178,42 +177,60 @@ def test_a_bad_url_warns_and_loads_the_seed_example(app_test, name: str) -> None
     assert not at.warning, "a URL warning is shown once, not on every rerun"
 
 
-def test_the_reported_switch_page_trap(app_test) -> None:
-    """The reported trap, verified with Streamlit 1.67.
+TRAP_ENTRY = """
+import streamlit as st
+st.sidebar.write("entry frame")
+st.navigation([st.Page("pages/one.py", default=True), st.Page("pages/two.py")]).run()
+"""
 
-    What we found: with ``st.navigation`` AND a folder named ``pages/`` next to
-    app.py, a plain ``AppTest`` runs app.py only on its FIRST run. Every later run
-    (``switch_page(...).run()``, a widget's ``set_value(...).run()``, even a bare
-    ``run()``) executes ``pages/cell_step.py`` alone: no sidebar, no URL rewrite, no
-    URL warnings. Cause: ``AppTest.run`` resets ``PagesManager.uses_pages_directory``
-    each time, so Streamlit wraps the script in its old "MPA v1" navigation built
-    from ``pages/``, and that navigation resolves the page hash requested by the
-    second run straight to the page file. A real server is not affected:
-    ``st.navigation`` clears the flag for the whole process on the first run, and the
-    browser tests (test_e2e_cell.py) confirm the sidebar and URL survive reruns.
 
-    The ``app_test`` fixture clears the flag the way the server does, so every
-    AppTest run goes through app.py. Renaming ``pages/`` (e.g. ``app_pages/``) would
-    make the trap and the patch disappear.
+def test_the_reported_trap_is_real_in_streamlit(tmp_path) -> None:
+    """What we found (Streamlit 1.67), on a minimal app that does NOT protect its pages.
+
+    With ``st.navigation`` AND a folder named ``pages/`` next to the entry script,
+    ``AppTest`` runs the entry script only on the FIRST run. Every later run
+    (``switch_page(...).run()``, and also a widget's ``set_value(...).run()`` or a
+    bare ``run()``) executes the page file alone, without the entry script's frame.
+    Cause: ``AppTest.run`` resets ``PagesManager.uses_pages_directory`` every time,
+    so Streamlit wraps the script in its old "MPA v1" navigation built from
+    ``pages/``, which resolves the page hash requested after the first run straight
+    to the page file. A real server only does this on the first run of the process
+    (``st.navigation`` then clears the flag), e.g. a first visitor deep-linking to a
+    page. If this test fails, Streamlit fixed it and ``ui.frame.ensure`` could go.
     """
     from streamlit.testing.v1 import AppTest
 
-    # 1. plain AppTest: the entry frame is lost after the first run, iff pages/ exists
-    raw = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    raw.query_params["preset"] = "seed-question"
-    raw.run()
-    assert entry_frame_ran(raw)
-    raw.switch_page("pages/cell_step.py").run()
-    assert not raw.exception
-    has_pages_dir = (ROOT / "pages").is_dir()
-    assert entry_frame_ran(raw) is not has_pages_dir, (
-        "Streamlit's AppTest behaviour changed: revisit the app_test fixture's patch"
-    )
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "app.py").write_text(TRAP_ENTRY)
+    (tmp_path / "pages" / "one.py").write_text("import streamlit as st\nst.write('one')\n")
+    (tmp_path / "pages" / "two.py").write_text("import streamlit as st\nst.write('two')\n")
+    at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=30).run()
+    assert [m.value for m in at.sidebar.markdown] == ["entry frame"]
+    at.switch_page("pages/two.py").run()
+    assert [m.value for m in at.main.markdown] == ["two"]
+    assert list(at.sidebar.markdown) == [], "the trap: page two ran without the entry frame"
+    at.run()
+    assert list(at.sidebar.markdown) == [], "the trap: any rerun after the first"
 
-    # 2. the fixture: switch_page keeps the entry frame, and the URL keeps being written
+
+def test_switch_page_and_reruns_keep_the_entry_frame_in_our_app(app_test) -> None:
+    """Our app is not caught: every page calls ``ui.frame.ensure()``, which runs the
+    whole app (state from the URL, sidebar, navigation, URL rewrite) around a bare page
+    run. Checked here through plain AppTest, without any patching."""
     at = app_test({"preset": "seed-question"})
-    at.slider(key="sl:x:0").set_value(2.0).run()
+    assert_clean(at)
+    at.switch_page("pages/cell_step.py").run()  # the call the trap was reported for
+    assert_clean(at)
+    at.slider(key="sl:x:0").set_value(2.0).run()  # a widget rerun after the first run
+    assert_clean(at)
+    assert url_model(at)[0].x[0] == 2.0, "the URL is rewritten by the entry frame"
+    np.testing.assert_array_equal(shown_z(at), [93, 182, 139])
+
+    other = next(p for p in sorted((ROOT / "pages").glob("*.py")) if p.name != "cell_step.py")
+    at.switch_page(f"pages/{other.name}").run()
+    assert entry_frame_ran(at), f"pages/{other.name} ran without the entry frame"
+    assert not at.exception, [e.value for e in at.exception]
+    assert url_model(at)[0].x[0] == 2.0, f"the edit was lost on pages/{other.name}"
     at.switch_page("pages/cell_step.py").run()
     assert_clean(at)
-    assert url_model(at)[0].x[0] == 2.0
     np.testing.assert_array_equal(shown_z(at), [93, 182, 139])

@@ -1,14 +1,17 @@
-"""The classic LSTM cell picture, drawn with live values and the current stage lit."""
+"""The classic LSTM cell picture, drawn with live values and the current stage lit.
+
+Plain SVG, not a Plotly figure: it is redrawn on every edit, and an SVG string
+costs the browser a fraction of a Plotly chart. Only numbers the core computed
+and fixed labels go into it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-import plotly.graph_objects as go
+from html import escape
 
 from lstm_core import GATES, Step
 
-from .plots import GATE_COLOR, OKABE_ITO, PART_COLOR, _base, fast_figure, short_vec
+from .plots import GATE_COLOR, OKABE_ITO, PART_COLOR, short_vec
 
 DIM = "#B8B8B8"
 CELL = OKABE_ITO["black"]
@@ -39,6 +42,43 @@ NODES: tuple[tuple[set[int], str, float, float], ...] = (
 STAGE_OF_GATE = {"f": 1, "i": 2, "c": 2, "o": 4}
 
 
+# SVG canvas: diagram units to pixels of the viewBox (the picture scales to its column)
+K = 45.0
+X0, Y_TOP, WIDTH, HEIGHT = -0.2, 6.9, 21.2, 7.7
+FONT = "font-family: 'Source Sans Pro', sans-serif"
+
+
+def _px(x: float, y: float) -> tuple[float, float]:
+    return round((x - X0) * K, 1), round((Y_TOP - y) * K, 1)
+
+
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    anchor: str = "middle",
+    size: int = 16,
+    color: str = "#222",
+    bold: bool = False,
+    halo: bool = False,
+) -> str:
+    px, py = _px(x, y)
+    svg_anchor = {"left": "start", "right": "end", "center": "middle"}.get(anchor, anchor)
+    lines = text.split("\n")
+    spans = "".join(
+        f'<tspan x="{px}" dy="{0 if k == 0 else 1.2}em">{escape(line)}</tspan>'
+        for k, line in enumerate(lines)
+    )
+    dy = -0.6 * (len(lines) - 1)
+    style = "paint-order: stroke; stroke: white; stroke-width: 5px;" if halo else ""
+    weight = ' font-weight="bold"' if bold else ""
+    return (
+        f'<text x="{px}" y="{py}" dy="{dy}em" text-anchor="{svg_anchor}" '
+        f'dominant-baseline="central" font-size="{size}" fill="{color}"{weight} '
+        f'style="{style}">{spans}</text>'
+    )
+
+
 def _block(
     kind: str,
     x: float,
@@ -49,71 +89,67 @@ def _block(
     text: str,
     outline: str | None = None,
     text_color: str | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A gate box or an operation node (shape, label), filled while its stage is shown."""
-    shape = dict(
-        type=kind,
-        x0=x - half[0],
-        x1=x + half[0],
-        y0=y - half[1],
-        y1=y + half[1],
-        fillcolor=color if lit else "white",
-        line=dict(color=outline or color, width=3),
-    )
+) -> str:
+    """A gate box or an operation node, filled with ``color`` while its stage is shown."""
+    fill = color if lit else "white"
+    stroke = outline or color
+    if kind == "circle":
+        cx, cy = _px(x, y)
+        shape = (
+            f'<circle cx="{cx}" cy="{cy}" r="{half[0] * K}" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="3"/>'
+        )
+    else:
+        x0, y0 = _px(x - half[0], y + half[1])
+        shape = (
+            f'<rect x="{x0}" y="{y0}" width="{2 * half[0] * K}" height="{2 * half[1] * K}" '
+            f'rx="5" fill="{fill}" stroke="{stroke}" stroke-width="3"/>'
+        )
     ink = text_color or ("white" if lit else color)
-    label = dict(x=x, y=y, text=f"<b>{text}</b>", showarrow=False, font=dict(size=16, color=ink))
-    return shape, label
+    return shape + _text(x, y, text, color=ink, size=19, bold=True)
 
 
-def cell_diagram(s: Step, stage: int) -> go.Figure:
-    wires = [
-        dict(
-            type="scatter",
-            x=[p[0] for p in pts],
-            y=[p[1] for p in pts],
-            mode="lines",
-            hoverinfo="skip",
-            line=dict(color=color if stage in stages else DIM, width=5 if stage in stages else 2.5),
+def cell_diagram(s: Step, stage: int) -> str:
+    """The cell as an SVG string: wires, gates and nodes, values of the current stage."""
+    parts = []
+    for stages, color, pts in WIRES:
+        lit = stage in stages
+        points = " ".join(f"{px},{py}" for px, py in (_px(x, y) for x, y in pts))
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{color if lit else DIM}" '
+            f'stroke-width="{6 if lit else 3}" stroke-linejoin="round"/>'
         )
-        for stages, color, pts in WIRES
-    ]
-    blocks = [
-        _block(
-            "rect",
-            GATE_X[g.key],
-            GATE_Y,
-            (0.55, 0.45),
-            GATE_COLOR[g.key],
-            stage == STAGE_OF_GATE[g.key],
-            g.activation.symbol,
+    for g in GATES:
+        lit = stage == STAGE_OF_GATE[g.key]
+        parts.append(
+            _block(
+                "rect",
+                GATE_X[g.key],
+                GATE_Y,
+                (0.55, 0.45),
+                GATE_COLOR[g.key],
+                lit,
+                g.activation.symbol,
+            )
         )
-        for g in GATES
-    ]
-    blocks.append(_block("rect", TANH_X, MID_Y, (0.6, 0.4), OKABE_ITO["black"], stage == 5, "tanh"))
-    blocks += [
-        _block(
-            "circle",
-            x,
-            y,
-            (0.32, 0.32),
-            OKABE_ITO["yellow"],
-            stage in stages,
-            sym,
-            outline="black",
-            text_color="black",
+        parts.append(
+            _text(GATE_X[g.key] - 0.7, GATE_Y, g.plain, "right", 17, GATE_COLOR[g.key], bold=True)
         )
-        for stages, sym, x, y in NODES
-    ]
-    names = [
-        dict(
-            x=GATE_X[g.key],
-            y=GATE_Y - 0.75,
-            text=g.plain,
-            showarrow=False,
-            font=dict(size=14, color=GATE_COLOR[g.key]),
+    parts.append(_block("rect", TANH_X, MID_Y, (0.6, 0.4), OKABE_ITO["black"], stage == 5, "tanh"))
+    for stages, sym, x, y in NODES:
+        parts.append(
+            _block(
+                "circle",
+                x,
+                y,
+                (0.32, 0.32),
+                OKABE_ITO["yellow"],
+                stage in stages,
+                sym,
+                outline="black",
+                text_color="black",
+            )
         )
-        for g in GATES
-    ]
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
     labels = (
@@ -125,30 +161,22 @@ def cell_diagram(s: Step, stage: int) -> go.Figure:
         (ix - 0.15, 3.0, f"i = {short_vec(s.i)}", "right", 2, False),
         (cx + 0.15, 3.55, f"C̃ = {short_vec(s.c_tilde)}", "left", 2, False),
         (ox - 0.15, 2.45, f"o = {short_vec(s.o)}", "right", 4, False),
-        (TANH_X + 0.75, MID_Y, f"tanh(C_t) =<br>{short_vec(s.tanh_c)}", "left", 5, False),
-        (RIGHT, H_Y - 0.45, f"h_t = {short_vec(s.h)}", "right", 5, True),
-        (0.2, BUS_Y + 0.75, f"h_t-1 =<br>{short_vec(s.h_prev)}", "left", 0, True),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_t) =\n{short_vec(s.tanh_c)}", "left", 5, False),
+        (RIGHT, H_Y - 0.62, f"h_t = {short_vec(s.h)}", "right", 5, True),
+        (0.2, BUS_Y + 0.75, f"h_t-1 =\n{short_vec(s.h_prev)}", "left", 0, True),
         (2.65, -0.45, f"x_t = {short_vec(s.x)}", "left", 0, True),
     )
-    values = [
-        dict(
-            x=x,
-            y=y,
-            text=text,
-            xanchor=anchor,
-            showarrow=False,
-            align=anchor,
-            font=dict(size=14, color="black" if st_ == stage else "#555"),
-            bgcolor="rgba(255,255,255,0.85)" if st_ == stage else None,
-        )
-        for x, y, text, anchor, st_, always in labels
-        if always or st_ == stage or (stage == 3 and st_ == 2 and "∘" in text)
-    ]
-    layout = dict(
-        shapes=[shape for shape, _ in blocks],
-        annotations=[label for _, label in blocks] + names + values,
-        xaxis=dict(visible=False, range=[0, RIGHT + 1.0]),
-        yaxis=dict(visible=False, range=[-0.8, 6.9]),
-        showlegend=False,
+    for x, y, text, anchor, st_, always in labels:
+        if always or st_ == stage or (stage == 3 and st_ == 2 and "∘" in text):
+            current = st_ == stage
+            parts.append(
+                _text(
+                    x, y, text, anchor, 17, "black" if current else "#444", bold=current, halo=True
+                )
+            )
+    w, h = WIDTH * K, HEIGHT * K
+    return (
+        f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" '
+        f'aria-label="LSTM cell diagram, stage {stage + 1}" style="{FONT}" '
+        f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
-    return _base(fast_figure(wires, layout), 380)

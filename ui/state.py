@@ -112,9 +112,12 @@ def _sync_sliders(new: Example) -> None:
         field, _, idx = str(key)[len(SLIDER_PREFIX) :].partition(":")
         index = tuple(int(i) for i in idx.split(","))
         try:
-            ss[key] = float(get_array(new, field)[index])
+            value = float(get_array(new, field)[index])
         except (IndexError, AttributeError):
             del ss[key]
+            continue
+        if ss[key] != value:  # untouched sliders are not redrawn
+            ss[key] = value
 
 
 def write_url() -> None:

@@ -9,22 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import plots
+from . import plots, tables
 from .diagram import cell_diagram
 from .latex import vec
 
+# (title, short label for the stage picker)
 STAGES = (
-    ("Concatenate", "v"),
-    ("Forget gate", "f"),
-    ("Input gate & candidate", "i"),
-    ("Cell update", "C"),
-    ("Output gate", "o"),
-    ("Hidden state", "h"),
+    ("Concatenate", "Concat"),
+    ("Forget gate", "Forget"),
+    ("Input gate & candidate", "Input"),
+    ("Cell update", "Cell"),
+    ("Output gate", "Output"),
+    ("Hidden state", "Hidden"),
 )
 
 
@@ -82,45 +82,47 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
     if st.session_state.get(key) != stage:
         st.session_state[key] = stage
     last = len(STAGES) - 1
-    c1, c2, c3 = st.columns([2, 11, 2], vertical_alignment="center")
-    c1.button(
+    # one horizontal container rather than columns: fewer elements to redraw per edit
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.button(
         "◀ Prev",
         key=f"{key}:prev",
         on_click=set_stage,
         args=(max(stage - 1, 0),),
         disabled=stage == 0,
-        width="stretch",
     )
-    c2.radio(
+    row.radio(
         "Stage",
         range(len(STAGES)),
         key=key,
         horizontal=True,
-        format_func=lambda k: f"{k + 1}. {STAGES[k][0]}",
+        format_func=lambda k: f"{k + 1} {STAGES[k][1]}",
         on_change=lambda: set_stage(int(st.session_state[key])),
         label_visibility="collapsed",
     )
-    c3.button(
+    row.button(
         "Next ▶",
         key=f"{key}:next",
         on_click=set_stage,
         args=(min(stage + 1, last),),
         disabled=stage == last,
-        width="stretch",
     )
 
 
 def diagram(s: Step, stage: int, key: str) -> None:
-    st.plotly_chart(
-        cell_diagram(s, stage), width="stretch", key=key, config={"displayModeBar": False}
-    )
+    """The cell picture (SVG built from the step's numbers; ``key`` names its container)."""
+    # our own SVG built from numbers; no user text can reach it
+    st.markdown(f'<div class="{key}">{cell_diagram(s, stage)}</div>', unsafe_allow_html=True)
+
+
+def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
+    """Title, equation with numbers and a few sentences, as one markdown string."""
+    eq, text = stage_text(stage, s, p)
+    return f"#### {stage + 1}. {STAGES[stage][0]}\n\n$$\n{eq}\n$$\n\n{text}"
 
 
 def explanation(s: Step, p: LSTMParams, stage: int) -> None:
-    eq, text = stage_text(stage, s, p)
-    st.markdown(f"#### {stage + 1}. {STAGES[stage][0]}")
-    st.latex(eq)
-    st.markdown(text)
+    st.markdown(explanation_md(s, p, stage))
 
 
 def hadamard(s: Step, key: str) -> None:
@@ -131,53 +133,37 @@ def hadamard(s: Step, key: str) -> None:
     st.plotly_chart(plots.hadamard_figure(s), width="stretch", key=key)
 
 
-def precision_note(s: Step, gate: Gate, dtype: str) -> None:
-    """1 − gate for units that look like 1, so the difference float64/float32 is visible."""
+def precision_md(s: Step, gate: Gate, dtype: str) -> str:
+    """1 − gate for units that look like 1, so the float64/float32 difference is visible."""
     if gate.activation_name != "sigmoid":
-        return
+        return ""
     z, g = s.z(gate.key), s.gate(gate.key)
-    near = [r for r in range(len(z)) if g[r] > 0.999]
-    if not near:
-        return
-    d = dtype
     lines = []
-    for r in near:
-        gap = float(sigmoid(-np.float64(z[r])))
+    for r in (r for r in range(len(z)) if g[r] > 0.999):
+        gap = float(sigmoid(-np.float64(z[r])))  # 1 − σ(z) without cancellation
         shown = "exactly 1.0" if g[r] == 1.0 else repr(float(g[r]))
         lines.append(
             f"unit {r}: z = {plots.fmt(z[r])}, 1 − {gate.plain} = {gap:.3g}; "
-            f"{d} stores {gate.plain} as {shown}"
+            f"{dtype} stores {gate.plain} as {shown}"
         )
-    st.info("  \n".join(lines), icon="🔎")
+    return "  \n".join(lines)
 
 
-def changes(s: Step, before: Step) -> None:
-    """Every displayed value that differs from ``before``, with the change."""
+def precision_note(s: Step, gate: Gate, dtype: str) -> None:
+    if text := precision_md(s, gate, dtype):
+        st.info(text, icon="🔎")
+
+
+def changes_md(s: Step, before: Step) -> str:
+    """Every displayed value that differs from ``before``, with the change (HTML table)."""
     rows = []
     for field, value in s.as_dict().items():
         old = getattr(before, field)
         if old.shape != value.shape:
-            st.caption("The sizes changed, so there is nothing to compare with.")
-            return
-        for k in np.flatnonzero(old != value):
-            rows.append(
-                {
-                    "value": f"{field}[{k}]",
-                    "before": float(old[k]),
-                    "after": float(value[k]),
-                    "change": float(value[k] - old[k]),
-                }
-            )
+            return "The sizes changed, so there is nothing to compare with."
+        rows += [
+            (f"{field}[{k}]", float(old[k]), float(value[k])) for k in np.flatnonzero(old != value)
+        ]
     if not rows:
-        st.caption("Nothing has changed since the last edit.")
-        return
-    df = pd.DataFrame(rows)
-    st.dataframe(
-        df,
-        hide_index=True,
-        width="stretch",
-        height=min(38 * len(rows) + 40, 300),
-        column_config={
-            c: st.column_config.NumberColumn(format="%.6g") for c in ("before", "after", "change")
-        },
-    )
+        return "Nothing has changed since the last edit."
+    return tables.change_table(rows)

@@ -8,6 +8,7 @@ the last valid model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from .codec import DEFAULT_PRESET, MAX_SIZE, MIN_SIZE
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_{t-1}", "c_prev": "C_{t-1}"}
 SLIDER_SPAN = 10.0
+SLIDER_WIDTH = 150  # px: two to a row in the editor column at 1280 px
 
 
 def label(field: str) -> str:
@@ -159,7 +161,14 @@ def _on_slider(field: str, index: tuple[int, ...]) -> None:
     state.set_error(field, None)
 
 
-def slider(field: str, index: tuple[int, ...], text: str, span: float = SLIDER_SPAN) -> None:
+def slider(
+    field: str,
+    index: tuple[int, ...],
+    text: str,
+    span: float = SLIDER_SPAN,
+    width: Any = "stretch",
+    help: str | None = None,  # noqa: A002 - Streamlit's own parameter name
+) -> None:
     key = state.slider_key(field, index)
     value = float(get_array(state.model(), field)[index])
     if key not in st.session_state:
@@ -167,15 +176,28 @@ def slider(field: str, index: tuple[int, ...], text: str, span: float = SLIDER_S
     lo = float(min(-span, np.floor(value)))
     hi = float(max(span, np.ceil(value)))
     st.slider(
-        text, lo, hi, step=0.1, key=key, on_change=_on_slider, args=(field, index), format="%.2f"
+        text,
+        lo,
+        hi,
+        step=0.1,
+        key=key,
+        on_change=_on_slider,
+        args=(field, index),
+        format="%.2f",
+        width=width,
+        help=help,
     )
 
 
-def vector_sliders(field: str, names: Sequence[str], columns: int = 1) -> None:
-    cols = st.columns(columns)
-    for k, name in enumerate(names):
-        with cols[k % columns]:
-            slider(field, (k,), name)
+def slider_row(items: Sequence[tuple[str, tuple[int, ...], str, str]]) -> None:
+    """Sliders (field, index, label, help), two to a row in one wrapping container.
+
+    One container instead of st.columns keeps the number of elements (and so the
+    time of every rerun) low.
+    """
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for field, index, text, tip in items:
+            slider(field, index, text, width=SLIDER_WIDTH, help=tip)
 
 
 # -- exact entry grids ------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""Coloured HTML tables for vectors and matrices: cheap to redraw on every edit.
+
+Same fixed colour scales as the figures in ``plots`` (``scale_for``). Only
+numbers and fixed labels are written into the HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from html import escape
+
+import numpy as np
+import plotly.colors as pc
+
+from lstm_core import LSTMParams
+
+from .plots import PART_COLOR, UNIT_SCALE, fmt
+
+_CELL = "padding:4px 10px; text-align:center; font-size:16px; min-width:3.2em;"
+_HEAD = "padding:3px 8px; text-align:center; font-size:14px; font-weight:600;"
+
+
+@lru_cache(maxsize=4096)
+def _colour(scale: str, t: float) -> tuple[str, str]:
+    """(background, ink) for position t in [0, 1] of a Plotly colour scale."""
+    rgb = pc.sample_colorscale(pc.get_colorscale(scale), [min(max(t, 0.0), 1.0)])[0]
+    r, g, b = (int(v) for v in rgb[4:-1].split(","))
+    ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
+    return rgb, ink
+
+
+def _cell(value: float, scale: str, lo: float, hi: float, extra: str = "") -> str:
+    bg, ink = _colour(scale, round((value - lo) / (hi - lo), 3))
+    return f'<td style="{_CELL} background:{bg}; color:{ink}; {extra}">{escape(fmt(value))}</td>'
+
+
+def _part_header(labels: Sequence[str]) -> str:
+    return "".join(
+        f'<th style="{_HEAD} color:{PART_COLOR[lab[0]]}">{escape(lab)}</th>' for lab in labels
+    )
+
+
+def concat_table(params: LSTMParams, v: np.ndarray) -> str:
+    """v as one row, each entry labelled with where it came from (h part orange, x part blue)."""
+    labels = params.concat_labels()
+    cells = "".join(
+        f'<td style="{_CELL} background:{PART_COLOR[lab[0]]}33; '
+        f'border-bottom:5px solid {PART_COLOR[lab[0]]}">{escape(fmt(x))}</td>'
+        for lab, x in zip(labels, v, strict=True)
+    )
+    index = "".join(f'<th style="{_HEAD} color:#666">v[{k}]</th>' for k in range(len(v)))
+    return (
+        f'<table style="border-collapse:collapse; margin:4px 0 10px">'
+        f"<tr><th></th>{index}</tr><tr><th></th>{_part_header(labels)}</tr>"
+        f'<tr><th style="{_HEAD}">v</th>{cells}</tr></table>'
+    )
+
+
+def block_table(params: LSTMParams, key: str) -> str:
+    """W_key with its columns in v's order and a bold line between the W^h and W^x blocks."""
+    W = params.W(key)
+    n, labels = params.n_hidden, params.concat_labels()
+    lim = max(1.0, float(np.max(np.abs(W))))
+    split = next(k for k in range(1, len(labels)) if labels[k][0] != labels[k - 1][0])
+    blocks = []
+    for part in (labels[0][0], labels[-1][0]):
+        width = sum(lab[0] == part for lab in labels)
+        blocks.append(
+            f'<th colspan="{width}" style="{_HEAD} color:{PART_COLOR[part]}">'
+            f"W^{part}_{escape(key)} ({n}×{width})</th>"
+        )
+    rows = []
+    for r in range(n):
+        cells = "".join(
+            _cell(W[r, j], UNIT_SCALE, -lim, lim,
+                  "border-left:4px solid #222;" if j == split else "")
+            for j in range(W.shape[1])
+        )  # fmt: skip
+        rows.append(f'<tr><th style="{_HEAD}">unit {r}</th>{cells}</tr>')
+    return (
+        f'<table style="border-collapse:separate; border-spacing:2px; margin:4px 0 6px">'
+        f"<tr><th></th>{''.join(blocks)}</tr><tr><th></th>{_part_header(labels)}</tr>"
+        f"{''.join(rows)}</table>"
+        f'<div style="font-size:13px; color:#555">colour: weight on RdBu over '
+        f"[−{fmt(lim)}, {fmt(lim)}], blue positive, red negative</div>"
+    )
+
+
+def change_table(rows: Sequence[tuple[str, float, float]], most: int = 12) -> str:
+    """(name, before, after) rows as a small table with the change, largest changes first."""
+    ordered = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
+    head = "".join(f'<th style="{_HEAD}">{h}</th>' for h in ("value", "before", "after", "change"))
+    body = "".join(
+        f'<tr><td style="{_CELL} text-align:left">{escape(name)}</td>'
+        f'<td style="{_CELL}">{escape(fmt(b, 6))}</td><td style="{_CELL}">{escape(fmt(a, 6))}</td>'
+        f'<td style="{_CELL}">{"+" if a >= b else ""}{escape(fmt(a - b, 4))}</td></tr>'
+        for name, b, a in ordered[:most]
+    )
+    more = (
+        f'<div style="font-size:14px; color:#555">and {len(rows) - most} more</div>'
+        if len(rows) > most
+        else ""
+    )
+    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>{more}'
+
+
+def side_by_side(*blocks: str) -> str:
+    """Blocks of HTML in a row that wraps on narrow screens."""
+    cells = "".join(f"<div>{b}</div>" for b in blocks)
+    return (
+        f'<div style="display:flex; flex-wrap:wrap; gap:28px; align-items:flex-start">{cells}</div>'
+    )
