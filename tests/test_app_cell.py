@@ -21,11 +21,18 @@ UNIT_ROW = re.compile(r"\\text\{unit (\d+):\}")
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 
 
+def formulas(at: Any) -> list[str]:
+    """Every displayed formula: st.latex bodies and the $$…$$ blocks inside markdown."""
+    found = [el.body for el in at.latex]
+    for el in at.markdown:
+        found += re.findall(r"\$\$\n(.*?)\n\$\$", el.value, flags=re.S)
+    return found
+
+
 def row_values(at: Any) -> dict[int, tuple[float, float]]:
     """{unit: (W·v, z)} read from the displayed row-by-row LaTeX ("... = W·v ... z = z")."""
     rows = {}
-    for el in at.latex:
-        tex = el.body
+    for tex in formulas(at):
         m = UNIT_ROW.search(tex)
         if not m:
             continue
@@ -38,7 +45,7 @@ def row_values(at: Any) -> dict[int, tuple[float, float]]:
 
 def shown_z(at: Any) -> np.ndarray:
     rows = row_values(at)
-    assert rows, f"no row-by-row expansion on the page: {[e.body for e in at.latex]}"
+    assert rows, f"no row-by-row expansion on the page: {formulas(at)}"
     return np.array([rows[r][1] for r in sorted(rows)])
 
 
@@ -146,7 +153,7 @@ def test_the_query_params_round_trip(app_test) -> None:
     again = app_test(dict(at.query_params))
     assert_clean(again)
     assert not again.warning
-    assert [e.body for e in again.latex] == [e.body for e in at.latex]
+    assert formulas(again) == formulas(at)
     assert dict(again.query_params) == dict(at.query_params)
 
 
