@@ -42,8 +42,8 @@ def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
         for g in GATES:
             widgets.grid(g.b, [g.b], [f"[{k}]" for k in range(n)])
         widgets.grid("x", ["x_t"], [f"[{k}]" for k in range(m)])
-        widgets.grid("h_prev", ["h_{t-1}"], [f"[{k}]" for k in range(n)])
-        widgets.grid("c_prev", ["C_{t-1}"], [f"[{k}]" for k in range(n)])
+        widgets.grid("h_prev", ["h_t-1"], [f"[{k}]" for k in range(n)])
+        widgets.grid("c_prev", ["C_t-1"], [f"[{k}]" for k in range(n)])
     elif group:
         labels = p.concat_labels()
         widgets.slider_row(
@@ -56,7 +56,7 @@ def render() -> None:
     p = state.model().params
     st.title("One LSTM step, taken apart")
     st.caption(
-        f"m = {p.n_input} inputs, n = {p.n_hidden} units, v = {CONCAT_LATEX[p.concat_order]}, "
+        f"m = {p.n_input} inputs, n = {p.n_hidden} units, $v = {CONCAT_LATEX[p.concat_order]}$, "
         f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
     )
     stepview.stage_controls(state.view().stage, _set_stage, key="ctl:stage")

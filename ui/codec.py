@@ -19,7 +19,7 @@ MIN_SIZE, MAX_SIZE = 1, 8
 DTYPES = ("float64", "float32")
 MAX_VALUE_CHARS = 8000  # 8 × 16 numbers at 17 digits is about 2,500
 DEFAULT_PRESET = "seed-question"
-VECTOR_KEYS = {"x": "x_t", "h": "h_{t-1}", "c": "C_{t-1}"}
+VECTOR_KEYS = {"x": "x_t", "h": "h_t-1", "c": "C_t-1"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,12 @@ def decode(q: dict[str, str]) -> tuple[Example, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
+    unknown = sorted(set(q) - model_keys - {"preset", "dtype", "focus", "stage"})
+    if unknown:
+        names = ", ".join(k[:20] for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        warnings.append(
+            f"This link has settings the app does not know ({names}); they were ignored."
+        )
     if preset is not None:
         if preset in PRESETS:
             model = load_preset(preset)

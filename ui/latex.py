@@ -31,18 +31,37 @@ def gate_value(g: float) -> str:
     return fmt(g, 6)
 
 
+def _factor(x: float) -> str:
+    """A number as a factor: negatives in parentheses, so 2·(−0.3) never reads as 2·−0.3."""
+    text = fmt(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+LINE_BUDGET = 70  # characters of terms per line before the expansion wraps
+
+
 def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
-    """z_{k,r} = W[r,0]·v[0] + … = W·v,  + b = z,  act(z) = value, for unit r."""
+    """unit r: W[r,0]·v[0] + … = W·v, then + b = z, then act(z) = value; long sums wrap."""
     terms = matvec_terms(params, gate.key, s.concat)[r]
     W_row, v = params.W(gate.key)[r], s.concat
-    parts = " + ".join(rf"{fmt(w)}\cdot{fmt(x)}" for w, x in zip(W_row, v, strict=True))
+    products = [rf"{_factor(w)}\cdot{_factor(x)}" for w, x in zip(W_row, v, strict=True)]
+    lines, line = [], []
+    for term in products:
+        if line and sum(len(t) for t in line) + len(term) > LINE_BUDGET:
+            lines.append(" + ".join(line))
+            line = []
+        line.append(term)
+    lines.append(" + ".join(line))
     wv = float(np.sum(terms))
     b = float(params.b(gate.key)[r])
     z = float(s.z(gate.key)[r])
     g = float(s.gate(gate.key)[r])
     sym = r"\sigma" if gate.activation_name == "sigmoid" else r"\tanh"
-    return (
-        rf"\text{{unit {r}:}}\quad {parts} = {fmt(wv)}"
-        rf"\;\xrightarrow{{+\,b={fmt(b)}}}\; z = {fmt(z)}"
+    tail = (
+        rf" = {fmt(wv)}\;\xrightarrow{{+\,b={fmt(b)}}}\; z = {fmt(z)}"
         rf"\;\xrightarrow{{{sym}}}\; {gate_value(g)}"
     )
+    if len(lines) == 1:
+        return rf"\text{{unit {r}:}}\quad {lines[0]}{tail}"
+    body = r" \\ & + ".join(lines)
+    return rf"\begin{{aligned}}\text{{unit {r}:}}\quad & {body}{tail}\end{{aligned}}"

@@ -109,7 +109,7 @@ def concat_bar(params: LSTMParams, v: np.ndarray) -> go.Figure:
     labels = params.concat_labels()
     names = [f"v[{k}] = {lab}" for k, lab in enumerate(labels)]
     bars = []
-    for part, name in (("h", "from h_{t-1}"), ("x", "from x_t")):
+    for part, name in (("h", "from h_t-1"), ("x", "from x_t")):
         idx = [k for k, lab in enumerate(labels) if lab.startswith(part)]
         bars.append(
             dict(
@@ -344,8 +344,8 @@ def saturation_figure(
 # -- the Hadamard table as a picture --------------------------------------------------
 HADAMARD_COLUMNS: tuple[tuple[str, str], ...] = (
     ("f", "f_t"),
-    ("c_prev", "C_{t-1}"),
-    ("forget_term", "f∘C_{t-1}"),
+    ("c_prev", "C_t-1"),
+    ("forget_term", "f∘C_t-1"),
     ("i", "i_t"),
     ("c_tilde", "C̃_t"),
     ("input_term", "i∘C̃_t"),

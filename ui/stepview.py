@@ -50,12 +50,12 @@ def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
                 rf" = {vec(s.gate(key))}"
             )
         texts = {
-            1: "Each unit gets a factor between 0 and 1 for its old memory: 1 keeps C_{t-1} as "
+            1: "Each unit gets a factor between 0 and 1 for its old memory: 1 keeps $C_{t-1}$ as "
             "it is, 0 wipes it. Nothing random happens here; the same inputs always give the "
-            "same f_t.",
-            2: "The candidate C̃_t proposes new content between −1 and 1; the input gate i_t "
-            "says, unit by unit, how much of that proposal is written.",
-            4: "The output gate decides how much of each unit's memory is passed on as h_t, "
+            "same $f_t$.",
+            2: "The candidate $\\tilde C_t$ proposes new content between −1 and 1; the input "
+            "gate $i_t$ says, unit by unit, how much of that proposal is written.",
+            4: "The output gate decides how much of each unit's memory is passed on as $h_t$, "
             "both to the next step and to whatever reads the LSTM.",
         }
         return r"\begin{aligned}" + r"\\".join(eqs) + r"\end{aligned}", texts[k]
@@ -66,14 +66,14 @@ def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
             rf"&= {vec(s.forget_term)} + {vec(s.input_term)} = {vec(s.c)}\end{{aligned}}",
             "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k, "
             f"just as [1, 2, 3] ∘ [3, 2, 1] = {np.multiply([1, 2, 3], [3, 2, 1]).tolist()}. "
-            "On its way from C_{t-1} to C_t the old memory is only multiplied by f_t, with no "
-            "squashing function in between, which is why it can last many steps.",
+            "On its way from $C_{t-1}$ to $C_t$ the old memory is only multiplied by $f_t$, "
+            "with no squashing function in between, which is why it can last many steps.",
         )
     return (
         rf"\begin{{aligned}}h_t &= o_t\circ\tanh(C_t) = {vec(s.o)}\circ\tanh{vec(s.c)} \\"
         rf"&= {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}\end{{aligned}}",
-        f"tanh squeezes C_t into (−1, 1) and o_t scales it. Because the product is elementwise, "
-        f"h_t has exactly as many entries as C_t: n={n}.",
+        f"tanh squeezes $C_t$ into (−1, 1) and $o_t$ scales it. Because the product is "
+        f"elementwise, $h_t$ has exactly as many entries as $C_t$: n={n}.",
     )
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 _CSS = """
 <style>
-.block-container {padding-top: 2.2rem; padding-bottom: 2rem;}
+.block-container {padding-top: 3.8rem; padding-bottom: 2rem;}
 h1 {font-size: 2.0rem !important; padding-bottom: 0.2rem;}
 .katex {font-size: 1.12em;}
 [data-testid="stMarkdownContainer"] p {font-size: 1.02rem;}

@@ -29,7 +29,7 @@ from lstm_core.presets import (
 from . import state
 from .codec import DEFAULT_PRESET, MAX_SIZE, MIN_SIZE
 
-FIELD_LABEL = {"x": "x_t", "h_prev": "h_{t-1}", "c_prev": "C_{t-1}"}
+FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
 SLIDER_SPAN = 10.0
 SLIDER_WIDTH = 150  # px: two to a row in the editor column at 1280 px
 
@@ -121,7 +121,7 @@ def sidebar() -> None:
             ["h_first", "x_first"],
             key="ctl:order",
             on_change=_on_order,
-            format_func=lambda o: CONCAT_LATEX[o],
+            format_func=lambda o: f"${CONCAT_LATEX[o]}$",
             horizontal=True,
             help="Changing the order keeps W's numbers where they are, so they now multiply "
             "other entries of v and the results change.",
