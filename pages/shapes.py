@@ -55,10 +55,10 @@ def every_array(m: int, n: int) -> None:
          "one row / entry is": a.rows, "one column is": a.cols or "—"}
         for a in array_shapes(m, n)
     ]  # fmt: skip
-    left, right = st.columns([1, 1], gap="medium")
+    left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                     height=36 * (len(rows) + 1) + 4)  # fmt: skip
+        # st.table: every row and column visible at once, no inner scrolling
+        st.table(pd.DataFrame(rows).set_index("array"))
     with right:
         per_gate = param_counts(m, n)
         counts = [{"gate": c.gate, "weights": c.weights, "biases": c.biases, "total": c.total}

@@ -57,9 +57,11 @@ def annotations(at: Any) -> list[str]:
 
 
 def frame_with(at: Any, column: str) -> pd.DataFrame:
-    for d in at.dataframe:
-        if column in d.value.columns:
-            return d.value  # type: ignore[no-any-return]
+    """The first st.dataframe or st.table with ``column`` (a table's index as a column)."""
+    for d in [*at.dataframe, *at.table]:
+        df = d.value if d.value.index.name is None else d.value.reset_index()
+        if column in df.columns:
+            return df  # type: ignore[no-any-return]
     raise AssertionError(f"no table with a column {column!r}")
 
 
