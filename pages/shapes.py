@@ -149,34 +149,45 @@ def _numbers_table(a: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame([[plots.fmt(v) for v in row] for row in a2])
 
 
+# (framework, heading, figure helper, export, note under the figure)
+FRAMEWORKS = (
+    (
+        "torch",
+        "**torch** `nn.LSTM({m}, {n})`: gate order i, f, g, o (g is C̃)",
+        plots.torch_layout_figure,
+        to_torch_state,
+        "Two biases, both added: only bias_ih + bias_hh matters. Stored values when this "
+        "model is exported (bias_hh = 0):",
+    ),
+    (
+        "keras",
+        "**Keras** `LSTM({n})` on inputs of size {m}: gate order i, f, c, o",
+        plots.keras_layout_figure,
+        to_keras_weights,
+        "Keras multiplies row vectors, z = x·kernel + h·recurrent_kernel + bias, so its "
+        "matrices are the transposes of torch's.",
+    ),
+)
+
+
 def frameworks_tab() -> None:
     p = state.model().params
     m, n = p.n_input, p.n_hidden
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.markdown(f"**torch** `nn.LSTM({m}, {n})`: gate order i, f, g, o (g is C̃)")
-        fig = plots.torch_layout_figure(framework_layout("torch", m, n), m, n,
-                                        FRAMEWORK_GATE_LETTER["torch"])  # fmt: skip
-        st.plotly_chart(fig, width="stretch", key="shapes:torch",
-                        config={"displayModeBar": False})  # fmt: skip
-        st.caption("Two biases, both added: only bias_ih + bias_hh matters. Stored values "
-                   "when this model is exported (bias_hh = 0):")  # fmt: skip
-        with st.expander("torch arrays with the current numbers"):
-            for name, a in to_torch_state(p).items():
-                st.markdown(f"`{name}` {' × '.join(str(d) for d in a.shape)}")
-                st.dataframe(_numbers_table(a), width="stretch")
-    with right:
-        st.markdown(f"**Keras** `LSTM({n})` on inputs of size {m}: gate order i, f, c, o")
-        fig = plots.keras_layout_figure(framework_layout("keras", m, n), m, n,
-                                        FRAMEWORK_GATE_LETTER["keras"])  # fmt: skip
-        st.plotly_chart(fig, width="stretch", key="shapes:keras",
-                        config={"displayModeBar": False})  # fmt: skip
-        st.caption("Keras multiplies row vectors, z = x·kernel + h·recurrent_kernel + bias, "
-                   "so its matrices are the transposes of torch's.")  # fmt: skip
-        with st.expander("Keras arrays with the current numbers"):
-            for name, a in to_keras_weights(p).items():
-                st.markdown(f"`{name}` {' × '.join(str(d) for d in a.shape)}")
-                st.dataframe(_numbers_table(a), width="stretch")
+    for column, (name, heading, figure, export, note) in zip(
+        st.columns(2, gap="medium"), FRAMEWORKS, strict=True
+    ):
+        with column:
+            st.markdown(heading.format(m=m, n=n))
+            fig = figure(framework_layout(name, m, n), m, n, FRAMEWORK_GATE_LETTER[name])
+            st.plotly_chart(fig, width="stretch", key=f"shapes:{name}",
+                            config={"displayModeBar": False})  # fmt: skip
+            st.caption(note)
+            with st.expander(
+                f"{'torch' if name == 'torch' else 'Keras'} arrays with the current numbers"
+            ):
+                for array_name, a in export(p).items():
+                    st.markdown(f"`{array_name}` {' × '.join(str(d) for d in a.shape)}")
+                    st.dataframe(_numbers_table(a), width="stretch")
 
 
 TABS = (

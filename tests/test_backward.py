@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pytest
+from gradcheck import numgrad, rel_err
 
 from lstm_core import (
     CONCAT_ORDERS,
@@ -23,29 +23,8 @@ from lstm_core import (
 from lstm_core.cell import Trace
 from lstm_core.params import ConcatOrder
 
-EPS = 1e-6  # central differences: error ~EPS² from truncation, ~1e-16/EPS from rounding
 RTOL = 1e-6
 T, M, N = 7, 3, 4
-
-
-def numgrad(f: Callable[[np.ndarray], float], a: np.ndarray) -> np.ndarray:
-    """Central differences of the scalar f at a, entry by entry."""
-    a = np.array(a, dtype=np.float64)
-    g = np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        old = a[idx]
-        a[idx] = old + EPS
-        up = f(a)
-        a[idx] = old - EPS
-        down = f(a)
-        a[idx] = old
-        g[idx] = (up - down) / (2 * EPS)
-    return g
-
-
-def rel_err(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    scale = max(float(np.max(np.abs(numeric))), 1e-12)
-    return float(np.max(np.abs(analytic - numeric))) / scale
 
 
 class Problem:

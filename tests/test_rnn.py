@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pytest
+from gradcheck import numgrad, rel_err
 
 from lstm_core import (
     CONCAT_ORDERS,
@@ -20,26 +19,7 @@ from lstm_core import (
 )
 from lstm_core.params import ConcatOrder
 
-EPS = 1e-6
 T, M, N = 8, 3, 4
-
-
-def numgrad(f: Callable[[np.ndarray], float], a: np.ndarray) -> np.ndarray:
-    a = np.array(a, dtype=np.float64)
-    g = np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        old = a[idx]
-        a[idx] = old + EPS
-        up = f(a)
-        a[idx] = old - EPS
-        down = f(a)
-        a[idx] = old
-        g[idx] = (up - down) / (2 * EPS)
-    return g
-
-
-def rel_err(analytic: np.ndarray, numeric: np.ndarray) -> float:
-    return float(np.max(np.abs(analytic - numeric))) / max(float(np.max(np.abs(numeric))), 1e-12)
 
 
 def test_forward_is_the_equation() -> None:

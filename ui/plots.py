@@ -881,7 +881,7 @@ def gradient_figure(
     triangles, with one legend entry saying so; nothing is NaN or infinite.
     """
     fig = go.Figure()
-    marked_below = marked_above = False
+    marked: set[str] = set()  # each legend entry once
     floor = ceil = None
     for name, safe, color, dash in series:
         y, below, above = safe.y, safe.below, safe.above
@@ -890,26 +890,20 @@ def gradient_figure(
         fig.add_scatter(
             x=t, y=y, name=name, mode="lines", line=dict(color=color, width=3, dash=dash)
         )
-        if below.any():
-            fig.add_scatter(
-                x=t[below],
-                y=y[below],
-                mode="markers",
-                showlegend=not marked_below,
-                name=f"below {floor:.0e} (drawn at {floor:.0e})",
-                marker=dict(symbol="triangle-down-open", size=10, color=color),
-            )
-            marked_below = True
-        if above.any():
-            fig.add_scatter(
-                x=t[above],
-                y=y[above],
-                mode="markers",
-                showlegend=not marked_above,
-                name=f"above {ceil:.0e}",
-                marker=dict(symbol="triangle-up-open", size=10, color=color),
-            )
-            marked_above = True
+        for mask, label, symbol in (
+            (below, f"below {floor:.0e} (drawn at {floor:.0e})", "triangle-down-open"),
+            (above, f"above {ceil:.0e}", "triangle-up-open"),
+        ):
+            if mask.any():
+                fig.add_scatter(
+                    x=t[mask],
+                    y=y[mask],
+                    mode="markers",
+                    showlegend=label not in marked,
+                    name=label,
+                    marker=dict(symbol=symbol, size=10, color=color),
+                )
+                marked.add(label)
     if t_mark is not None:
         fig.add_vline(x=t_mark, line=dict(color="black", width=1, dash="dot"))
     fig.update_yaxes(type="log", title_text="norm (log scale)", exponentformat="power")
