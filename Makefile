@@ -41,6 +41,7 @@ golden: $(BENCH)/.installed
 	$(BENCH)/bin/python tests/fixtures/make_golden_backward.py
 
 bench: $(BENCH)/.installed
+	bash scripts/ensure_chromium.sh
 	$(BENCH)/bin/python benchmarks/bench_core.py
 	for f in benchmarks/bench_*.py; do [ "$$f" = benchmarks/bench_core.py ] || $(BENCH)/bin/python $$f; done
 
