@@ -102,7 +102,12 @@ def _body(group: str, views: str) -> None:
                 f"<b>{focus.W}</b>: {n} × {n + m}{tables.block_table(p, focus.key)}",
             )
         )
-        rows = "\n\n".join(f"$$\n{row_expansion(p, s, focus, r)}\n$$" for r in range(n))
+        # one display block for all rows: one KaTeX render instead of n
+        rows = (
+            "$$\n\\begin{gathered}"
+            + r" \\[4pt] ".join(row_expansion(p, s, focus, r) for r in range(n))
+            + "\\end{gathered}\n$$"
+        )
         note = stepview.precision_md(s, focus, state.view().dtype)
         st.markdown(
             f"**{focus.name.capitalize()}, row by row**: W_{focus.key}·v, then + b, "

@@ -25,7 +25,8 @@ def formulas(at: Any) -> list[str]:
     """Every displayed formula: st.latex bodies and the $$…$$ blocks inside markdown."""
     found = [el.body for el in at.latex]
     for el in at.markdown:
-        found += re.findall(r"\$\$\n(.*?)\n\$\$", el.value, flags=re.S)
+        for block in re.findall(r"\$\$\n(.*?)\n\$\$", el.value, flags=re.S):
+            found += block.split(r" \\[4pt] ")  # several rows in one gathered block
     return found
 
 
