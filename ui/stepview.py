@@ -154,6 +154,12 @@ def precision_note(s: Step, gate: Gate, dtype: str) -> None:
         st.info(text, icon="🔎")
 
 
+# Step field -> the symbol the page shows for it
+SYMBOL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1", "concat": "v", "f": "f_t", "i": "i_t",
+          "c_tilde": "C̃_t", "o": "o_t", "forget_term": "f∘C_t-1", "input_term": "i∘C̃_t",
+          "c": "C_t", "tanh_c": "tanh(C_t)", "h": "h_t"}  # fmt: skip
+
+
 def changes_md(s: Step, before: Step) -> str:
     """Every displayed value that differs from ``before``, with the change (HTML table)."""
     rows = []
@@ -161,8 +167,9 @@ def changes_md(s: Step, before: Step) -> str:
         old = getattr(before, field)
         if old.shape != value.shape:
             return "The sizes changed, so there is nothing to compare with."
+        name = SYMBOL.get(field, field)
         rows += [
-            (f"{field}[{k}]", float(old[k]), float(value[k])) for k in np.flatnonzero(old != value)
+            (f"{name}[{k}]", float(old[k]), float(value[k])) for k in np.flatnonzero(old != value)
         ]
     if not rows:
         return "Nothing has changed since the last edit."
