@@ -16,14 +16,20 @@ def _set_stage(k: int) -> None:
     state.set_view(stage=k)
 
 
+EDIT_GROUPS = ["x_t", "States"]  # then biases, the focus gate's W and the grids
+
+
 def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
-    if group == "Inputs":
+    if group == "x_t":
         widgets.slider_row(
             [("x", (k,), f"x_t[{k}]", f"x_t: the input, m = {m} entries") for k in range(m)]
-            + [("h_prev", (k,), f"h_t-1[{k}]", f"h_(t-1): previous hidden state, n = {n}")
-               for k in range(n)]
+        )
+    elif group == "States":
+        widgets.slider_row(
+            [("h_prev", (k,), f"h_t-1[{k}]", f"h_(t-1): previous hidden state, n = {n}")
+             for k in range(n)]
             + [("c_prev", (k,), f"C_t-1[{k}]", f"C_(t-1): previous cell state, n = {n}, like h")
                for k in range(n)]
         )  # fmt: skip
@@ -63,14 +69,14 @@ def render() -> None:
     focus = GATE_BY_KEY[state.view().focus]
     with st.container(horizontal=True, gap="large"):
         group = st.segmented_control(
-            "Edit", ["Inputs", "Biases", focus.W, "Exact entry"], default="Inputs",
+            "Edit", EDIT_GROUPS[:2] + ["Biases", focus.W, "Exact entry"], default="x_t",
             key="ctl:editgroup",
         )  # fmt: skip
         view = st.segmented_control(
             "Show below", ["Numbers", "Hadamard table", "Saturation"], default="Numbers",
             key="ctl:view",
         )  # fmt: skip
-    _body(group or "Inputs", view or "Numbers")
+    _body(group or "x_t", view or "Numbers")
 
 
 # A fragment: an edit made inside it reruns only this body, not the sidebar, the

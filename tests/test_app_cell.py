@@ -95,7 +95,7 @@ def test_every_view_and_stage_renders(app_test, view: str) -> None:
         assert url_model(at)[1].stage == stage
 
 
-@pytest.mark.parametrize("group", ["Inputs", "Biases", "W_f", "Exact entry"])
+@pytest.mark.parametrize("group", ["x_t", "States", "Biases", "W_f", "Exact entry"])
 def test_every_editor_group_renders(app_test, group: str) -> None:
     at = app_test({"preset": "seed-question"})
     at.segmented_control(key="ctl:editgroup").set_value(group).run()
@@ -136,6 +136,7 @@ def test_lowering_a_bias_lowers_z_by_the_same_amount(app_test) -> None:
 def test_the_query_params_round_trip(app_test) -> None:
     at = app_test({"preset": "random"})
     at.slider(key="sl:x:1").set_value(0.7).run()
+    at.segmented_control(key="ctl:editgroup").set_value("States").run()
     at.slider(key="sl:c_prev:2").set_value(-2.5).run()
     at.radio(key="ctl:stage").set_value(3).run()
     assert_clean(at)

@@ -91,6 +91,7 @@ def test_keyboard_on_a_slider_changes_h_t(app_page: AppPage) -> None:
 def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, new_app_page) -> None:
     app_page.open(SEED)
     app_page.press_slider("x_t[0]", "ArrowRight", times=2)
+    app_page.choose("Edit", "States")  # h_t-1 and C_t-1 sliders
     app_page.press_slider("C_t-1[0]", "ArrowLeft")
     url = urlsplit(app_page.page.url)
     formulas, h = app_page.latex(), shown_h(app_page)
@@ -203,6 +204,7 @@ def test_reload_keeps_the_state(app_page: AppPage) -> None:
 def test_switching_pages_keeps_every_edit(app_page: AppPage) -> None:
     app_page.open(SEED)
     app_page.press_slider("x_t[0]", "ArrowRight")
+    app_page.choose("Edit", "States")
     app_page.press_slider("h_t-1[2]", "ArrowLeft", times=2)
     edited = decode(app_page.query())[0]
 
@@ -223,4 +225,5 @@ def test_switching_pages_keeps_every_edit(app_page: AppPage) -> None:
     np.testing.assert_array_equal(back.x, edited.x)
     np.testing.assert_array_equal(back.h_prev, edited.h_prev)
     assert app_page.slider("x_t[0]").get_attribute("aria-valuetext") == "1.10"
+    app_page.choose("Edit", "States")
     assert app_page.slider("h_t-1[2]").get_attribute("aria-valuetext") == "5.80"
