@@ -36,7 +36,7 @@ from .backward import (
     jacobian_products,
     last_step_loss,
 )
-from .cell import Step, Trace, matvec_terms, run, step
+from .cell import Step, Trace, block_products, matvec_terms, run, step
 from .gates import GATE_BY_KEY, GATES, Gate
 from .params import CONCAT_LATEX, CONCAT_ORDERS, ConcatOrder, LSTMParams
 from .rnn import (
@@ -86,6 +86,7 @@ __all__ = [
     "LSTMParams",
     "Step",
     "Trace",
+    "block_products",
     "matvec_terms",
     "rounds_to_one_z",
     "run",

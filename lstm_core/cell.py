@@ -132,6 +132,15 @@ def matvec_terms(params: LSTMParams, key: str, v: ArrayLike) -> Array:
     return params.W(key) * np.asarray(v, dtype=params.W(key).dtype)[None, :]
 
 
+def block_products(
+    params: LSTMParams, key: str, x: ArrayLike, h_prev: ArrayLike
+) -> tuple[Array, Array, Array]:
+    """(W^h·h_{t-1}, W^x·x_t, W·v) of gate ``key``; the first two add up to the third."""
+    W_h, W_x = params.split(key)
+    x_, h_ = np.asarray(x, dtype=np.float64), np.asarray(h_prev, dtype=np.float64)
+    return W_h @ h_, W_x @ x_, params.W(key) @ params.concat(x_, h_)
+
+
 # Gates with the same activation sit next to each other in run()'s stacked
 # matrices, so one call squashes them all; Step views are cut back out by key.
 _RUN_ORDER = tuple(sorted(GATES, key=lambda g: g.activation_name != "sigmoid"))

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATES
+from lstm_core import CONCAT_LATEX, GATES, block_products
 from lstm_core.presets import resized
 from lstm_core.teaching import (
     FRAMEWORK_GATE_LETTER,
@@ -85,10 +85,10 @@ def block_matrix_tab() -> None:
     p, key = ex.params, gate.key
     st.plotly_chart(plots.block_matrix(p, key), width="stretch", key="shapes:W",
                     config={"displayModeBar": False})  # fmt: skip
-    W_h, W_x = p.split(key)
+    from_h, from_x, total = block_products(p, key, ex.x, ex.h_prev)
     st.latex(
-        rf"W_{key}\,v = W^h_{key}\,h_{{t-1}} + W^x_{key}\,x_t = {vec(W_h @ ex.h_prev)} + "
-        rf"{vec(W_x @ ex.x)} = {vec(p.W(key) @ p.concat(ex.x, ex.h_prev))}"
+        rf"W_{key}\,v = W^h_{key}\,h_{{t-1}} + W^x_{key}\,x_t = {vec(from_h)} + "
+        rf"{vec(from_x)} = {vec(total)}"
     )
     st.markdown(
         f"Row r holds the weights of unit r. The {p.n_hidden} × {p.n_hidden} block W^h meets "

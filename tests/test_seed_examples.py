@@ -206,3 +206,15 @@ def test_rounds_to_one_z(dtype: type[np.floating], bits: int, approx: float) -> 
     p = LSTMParams.zeros(1, 2).replace(b_o=[z - 0.01, z + 0.01])
     s = step(p, [0.0], [0.0, 0.0], [0.0, 0.0], dtype=dtype)
     assert s.o[0] < 1.0 and s.o[1] == 1.0
+
+
+def test_block_products_split_the_seed_sum_into_its_h_and_x_parts() -> None:
+    """h_first: W_f = [W^h | W^x], so W^h·h + W^x·x is W_f·v = [64, 148, 106]."""
+    from lstm_core import block_products
+
+    W_f = [[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]]
+    p = LSTMParams.zeros(3, 3, concat_order="h_first").replace(W_f=W_f, b_f=[1, 2, 3])
+    from_h, from_x, total = block_products(p, "f", [1, 2, 3], [4, 5, 6])
+    np.testing.assert_array_equal(from_h, [32, 92, 62])  # e.g. 1·4 + 2·5 + 3·6 = 32
+    np.testing.assert_array_equal(from_x, [32, 56, 44])  # e.g. 4·1 + 5·2 + 6·3 = 32
+    np.testing.assert_array_equal(total, [64, 148, 106])

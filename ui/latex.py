@@ -52,7 +52,7 @@ def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
             line = []
         line.append(term)
     lines.append(" + ".join(line))
-    wv = float(np.sum(terms))
+    wv = float(terms.sum())  # W·v from the core's products, so the row adds up as shown
     b = float(params.b(gate.key)[r])
     z = float(s.z(gate.key)[r])
     g = float(s.gate(gate.key)[r])

@@ -668,26 +668,14 @@ def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> go.Figure:
 def forget_bars(c_prev: np.ndarray, f: np.ndarray) -> go.Figure:
     """C_{t-1} next to f∘C_{t-1}: f near 1 keeps the bar, f near 0 removes it."""
     units = [f"unit {r}" for r in range(len(c_prev))]
-    kept = f * c_prev
+    kept = f * c_prev  # the demo's own f, not a Step: the slider sets it directly
     fig = go.Figure()
-    fig.add_bar(
-        x=units,
-        y=c_prev,
-        name="C_{t-1}",
-        marker_color=OKABE_ITO["grey"],
-        text=[fmt(v, 3) for v in c_prev],
-        textposition="outside",
-        cliponaxis=False,
-    )
-    fig.add_bar(
-        x=units,
-        y=kept,
-        name="f∘C_{t-1} (what is kept)",
-        marker_color=GATE_COLOR["f"],
-        text=[fmt(v, 3) for v in kept],
-        textposition="outside",
-        cliponaxis=False,
-    )
+    for values, name, color in (
+        (c_prev, "C_t-1", OKABE_ITO["grey"]),
+        (kept, "f∘C_t-1 (what is kept)", GATE_COLOR["f"]),
+    ):
+        fig.add_bar(x=units, y=values, name=name, marker_color=color, cliponaxis=False,
+                    text=[fmt(v, 3) for v in values], textposition="outside")  # fmt: skip
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.18))
     return _base(fig, 280)
 

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from lstm_core import GATE_BY_KEY, Gate, LSTMParams, Step
+from lstm_core import GATE_BY_KEY, Gate, LSTMParams, Step, matvec_terms
 from lstm_core.teaching import STAGES, Culprit
 
 from . import state, widgets
@@ -47,7 +46,7 @@ def gate_expansion(p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit 
         mark(rf"{fmt(w)}\cdot{fmt(x)}", kind == "product" and idx == j)
         for j, (w, x) in enumerate(zip(W_row, v, strict=True))
     ]
-    wv = float(np.dot(W_row, v))
+    wv = float(matvec_terms(p, gate.key, v)[r].sum())
     sym = act_symbol(gate)
     z, value = float(s.z(gate.key)[r]), float(s.gate(gate.key)[r])
     shown = value_text(value, gate.activation_name == "sigmoid")
