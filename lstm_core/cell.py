@@ -21,6 +21,7 @@ h_t   = o_t∘tanh(C_t)
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -144,14 +145,46 @@ def block_products(
 # Gates with the same activation sit next to each other in run()'s stacked
 # matrices, so one call squashes them all; Step views are cut back out by key.
 _RUN_ORDER = tuple(sorted(GATES, key=lambda g: g.activation_name != "sigmoid"))
+_SIGMOID_VALUES = tuple(g.value for g in _RUN_ORDER if g.activation_name == "sigmoid")
+assert _SIGMOID_VALUES[:2] == ("f", "i"), "run() multiplies [f, i] by [C_{t-1}, C̃] at once"
+
+# run() keeps one step's intermediates side by side in a record of 13n numbers
+#   [z_f z_i z_o z_c | f i o | C C̃ | f∘C_{t-1} i∘C̃ | tanh C | h]
+# so that σ of the three sigmoid gates is one call, [f, i]∘[C_{t-1}, C̃] is one
+# multiply, and keeping the step is one copy. The C and h slots still hold
+# C_{t-1} and h_{t-1} until this step overwrites them.
+_RECORD = (
+    ("z", 4),
+    *((v, 1) for v in _SIGMOID_VALUES),
+    ("c", 1),
+    ("c_tilde", 1),
+    ("forget_term", 1),
+    ("input_term", 1),
+    ("tanh_c", 1),
+    ("h", 1),
+)
+
+# A W^h larger than this (bytes) no longer stays in one core's L2 cache from one
+# step to the next (L2 is 1-2 MiB per core on current x86 CPUs); see run().
+_L2_BYTES = 2**20
 
 
 def _blocks(n: int) -> dict[str, slice]:
     return {g.key: slice(k * n, (k + 1) * n) for k, g in enumerate(_RUN_ORDER)}
 
 
+def _slots(n: int) -> dict[str, slice]:
+    """Where each intermediate sits in run()'s record of one step."""
+    ends = np.cumsum([w * n for _, w in _RECORD])
+    return {name: slice(int(e) - w * n, int(e)) for (name, w), e in zip(_RECORD, ends, strict=True)}
+
+
+def _span(s: dict[str, slice], first: str, last: str) -> slice:
+    return slice(s[first].start, s[last].stop)
+
+
 def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
-    """W^h and W^x of all gates stacked in _RUN_ORDER and transposed, and b.
+    """W^h and W^x of all gates stacked in _RUN_ORDER, as (4n, n), (m, 4n), and b.
 
     The loop keeps -z in the sigmoid rows, so that σ(z) = 1/(1 + e^{-z}) needs no
     negation per step: those rows are negated here once. Cached on the (frozen,
@@ -165,10 +198,27 @@ def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
         W_h = np.vstack([params.split(g.key)[0] for g in _RUN_ORDER]) * sign[:, None]
         W_x = np.vstack([params.split(g.key)[1] for g in _RUN_ORDER]) * sign[:, None]
         b = np.concatenate([params.b(g.key) for g in _RUN_ORDER]) * sign
-        cache[d] = tuple(
-            np.ascontiguousarray(a.T if a.ndim == 2 else a, dtype=d) for a in (W_h, W_x, b)
-        )
+        W_h = np.ascontiguousarray(W_h, dtype=d)
+        if W_h.nbytes > _L2_BYTES:
+            W_h = _on_huge_page(W_h)
+        cache[d] = (W_h, np.ascontiguousarray(W_x.T, dtype=d), b.astype(d))
     return cache[d]  # type: ignore[no-any-return]
+
+
+def _on_huge_page(a: Array) -> Array:
+    """A copy of ``a`` that starts on a 2 MiB boundary of a buffer of 4 MiB or more.
+
+    NumPy asks Linux to back buffers that large with 2 MiB "huge" pages. run()
+    reads all of W^h every step; spread over hundreds of 4 KiB pages that read
+    also misses the TLB (the cache of page addresses) every few KiB. Elsewhere
+    this is just an aligned copy.
+    """
+    page = 2**21
+    buf = np.empty(max(2 * page, a.nbytes + page), np.uint8)
+    start = -buf.ctypes.data % page
+    out = buf[start : start + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,8 +292,9 @@ def run(
 
     Same equations as :func:`step`, arranged for speed: the input projections
     W^x·x_t + b of all steps are one matrix product before the loop, the four
-    gates are one stacked matrix, and every intermediate is written into a
-    preallocated array.
+    gates are one stacked matrix, each step is computed in one small record
+    (see _RECORD) with about ten NumPy calls, and the record is copied into a
+    preallocated (T, 13n) array whose columns become the trace's fields.
     """
     d = _dtype(dtype)
     n = params.n_hidden
@@ -253,52 +304,63 @@ def run(
     c0v = as_vector("c0", zeros if c0 is None else c0, n, f"one entry per cell unit (n={n})")
     T = xs.shape[0]
 
-    W_hT, W_xT, b = _run_weights(params, d)  # (n, 4n), (m, 4n), (4n,)
-    blk = _blocks(n)
-    n_sig = 3 * n  # f, i, o come first in _RUN_ORDER
-
+    W_h, W_xT, b = _run_weights(params, d)  # (4n, n), (m, 4n), (4n,)
     with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
-        Z = xs @ W_xT + b  # (T, 4n): every input projection at once (sigmoid rows negated)
-    G = np.empty_like(Z)  # (T, 4n) gate values
-    H = np.empty((T + 1, n), d)  # H[0] = h0, H[t+1] = h_t
-    C = np.empty((T + 1, n), d)
-    H[0], C[0] = h0v, c0v
-    FT = np.empty((T, n), d)
-    IT = np.empty((T, n), d)
-    TC = np.empty((T, n), d)
-    rec = np.empty(4 * n, d)
-    fs, is_, cs, os_ = (blk[k] for k in ("f", "i", "c", "o"))
+        Zx = np.matmul(xs, W_xT)  # (T, 4n): every input projection at once (sigmoid rows negated)
+        Zx += b
+
+    at = _slots(n)
+    R = np.empty((T, at["h"].stop), d)  # (T, 13n): R[t] is step t's record
+    s = np.zeros(at["h"].stop, d)  # the record being computed
+    s[at["c"]], s[at["h"]] = c0v, h0v
+    z, z_sig, z_c = s[at["z"]], s[: 3 * n], s[3 * n : 4 * n]
+    g_sig, c_tilde = s[_span(at, "f", "o")], s[at["c_tilde"]]
+    f_i, c_ctilde, terms = (
+        s[_span(at, "f", "i")],
+        s[_span(at, "c", "c_tilde")],
+        s[_span(at, "forget_term", "input_term")],
+    )
+    o, c, tanh_c, h = s[at["o"]], s[at["c"]], s[at["tanh_c"]], s[at["h"]]
+    forget_term, input_term = s[at["forget_term"]], s[at["input_term"]]
+    rec = np.empty(4 * n, d)  # W^h·h_{t-1}
+
+    # A W^h bigger than the L2 cache is read in two halves, in alternating order,
+    # so each step starts on the half the previous step read last, still cached.
+    k = 2 if W_h.nbytes > _L2_BYTES else 1
+    parts = [(w, r) for w, r in zip(np.array_split(W_h, k), np.array_split(rec, k), strict=True)]
+    orders = itertools.cycle((parts, parts[::-1]))
     exp, tanh, mul, add, dot, recip = np.exp, np.tanh, np.multiply, np.add, np.dot, np.reciprocal
+    one = np.ones((), d)  # a 0-d array: NumPy converts a Python 1.0 anew on every call
 
     with np.errstate(over="ignore"):
-        for z, g, h_prev, h, c_prev, c, ft, it, tc in zip(
-            Z, G, H[:-1], H[1:], C[:-1], C[1:], FT, IT, TC, strict=True
-        ):
-            dot(h_prev, W_hT, rec)
-            add(z, rec, z)
-            g_sig = g[:n_sig]
-            exp(z[:n_sig], g_sig)
-            g_sig += 1.0
+        for zx, record, order in zip(Zx, R, orders, strict=False):  # orders is endless
+            for w, r in order:
+                dot(w, h, r)
+            add(zx, rec, z)
+            exp(z_sig, g_sig)  # σ(z) = 1 / (1 + e^{-z}); the rows hold -z
+            add(g_sig, one, g_sig)
             recip(g_sig, g_sig)
-            tanh(z[n_sig:], g[n_sig:])
-            mul(g[fs], c_prev, ft)
-            mul(g[is_], g[cs], it)
-            add(ft, it, c)
-            tanh(c, tc)
-            mul(g[os_], tc, h)
-    Z[:, :n_sig] *= -1.0
+            tanh(z_c, c_tilde)
+            mul(f_i, c_ctilde, terms)  # [f∘C_{t-1}, i∘C̃]
+            add(forget_term, input_term, c)
+            tanh(c, tanh_c)
+            mul(o, tanh_c, h)
+            record[...] = s
+    R[:, : 3 * n] *= -1.0
 
-    h_prev, c_prev = H[:-1], C[:-1]
+    h_seq, c_seq = R[:, at["h"]], R[:, at["c"]]
+    h_prev = np.concatenate([h0v[None].astype(d), h_seq[:-1]])
+    c_prev = np.concatenate([c0v[None].astype(d), c_seq[:-1]])
     return Trace(
         x=xs,
         h_prev=h_prev,
         c_prev=c_prev,
         concat=params.concat(xs, h_prev),
-        **{f"z_{k}": Z[:, s] for k, s in blk.items()},
-        **{next(g.value for g in GATES if g.key == k): G[:, s] for k, s in blk.items()},
-        forget_term=FT,
-        input_term=IT,
-        c=C[1:],
-        tanh_c=TC,
-        h=H[1:],
+        **{f"z_{key}": R[:, blk] for key, blk in _blocks(n).items()},
+        **{g.value: R[:, at[g.value]] for g in GATES},
+        forget_term=R[:, at["forget_term"]],
+        input_term=R[:, at["input_term"]],
+        c=c_seq,
+        tanh_c=R[:, at["tanh_c"]],
+        h=h_seq,
     )
