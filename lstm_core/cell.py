@@ -184,7 +184,11 @@ def _span(s: dict[str, slice], first: str, last: str) -> slice:
 
 
 def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
-    """W^h and W^x of all gates stacked in _RUN_ORDER, as (4n, n), (m, 4n), and b.
+    """W^h, W^x and b of all gates stacked in _RUN_ORDER, shaped for run().
+
+    W^h comes transposed and cut into k column blocks, shape (k, n, 4n/k), so
+    h_{t-1}·W^h[j] gives block j of W^h·h_{t-1} (k is 2 for a W^h bigger than
+    _L2_BYTES, else 1; see run()). W^x comes transposed, (m, 4n).
 
     The loop keeps -z in the sigmoid rows, so that σ(z) = 1/(1 + e^{-z}) needs no
     negation per step: those rows are negated here once. Cached on the (frozen,
@@ -198,10 +202,11 @@ def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
         W_h = np.vstack([params.split(g.key)[0] for g in _RUN_ORDER]) * sign[:, None]
         W_x = np.vstack([params.split(g.key)[1] for g in _RUN_ORDER]) * sign[:, None]
         b = np.concatenate([params.b(g.key) for g in _RUN_ORDER]) * sign
-        W_h = np.ascontiguousarray(W_h, dtype=d)
-        if W_h.nbytes > _L2_BYTES:
-            W_h = _on_huge_page(W_h)
-        cache[d] = (W_h, np.ascontiguousarray(W_x.T, dtype=d), b.astype(d))
+        k = 2 if W_h.astype(d).nbytes > _L2_BYTES else 1
+        blocks = np.ascontiguousarray(W_h.reshape(k, -1, n).transpose(0, 2, 1), dtype=d)
+        if k > 1:
+            blocks = _on_huge_page(blocks)
+        cache[d] = (blocks, np.ascontiguousarray(W_x.T, dtype=d), b.astype(d))
     return cache[d]  # type: ignore[no-any-return]
 
 
@@ -304,7 +309,7 @@ def run(
     c0v = as_vector("c0", zeros if c0 is None else c0, n, f"one entry per cell unit (n={n})")
     T = xs.shape[0]
 
-    W_h, W_xT, b = _run_weights(params, d)  # (4n, n), (m, 4n), (4n,)
+    W_hT, W_xT, b = _run_weights(params, d)  # (k, n, 4n/k), (m, 4n), (4n,)
     with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
         Zx = np.matmul(xs, W_xT)  # (T, 4n): every input projection at once (sigmoid rows negated)
         Zx += b
@@ -326,8 +331,7 @@ def run(
 
     # A W^h bigger than the L2 cache is read in two halves, in alternating order,
     # so each step starts on the half the previous step read last, still cached.
-    k = 2 if W_h.nbytes > _L2_BYTES else 1
-    parts = [(w, r) for w, r in zip(np.array_split(W_h, k), np.array_split(rec, k), strict=True)]
+    parts = list(zip(W_hT, np.split(rec, len(W_hT)), strict=True))
     orders = itertools.cycle((parts, parts[::-1]))
     exp, tanh, mul, add, dot, recip = np.exp, np.tanh, np.multiply, np.add, np.dot, np.reciprocal
     one = np.ones((), d)  # a 0-d array: NumPy converts a Python 1.0 anew on every call
@@ -335,7 +339,7 @@ def run(
     with np.errstate(over="ignore"):
         for zx, record, order in zip(Zx, R, orders, strict=False):  # orders is endless
             for w, r in order:
-                dot(w, h, r)
+                dot(h, w, r)
             add(zx, rec, z)
             exp(z_sig, g_sig)  # σ(z) = 1 / (1 + e^{-z}); the rows hold -z
             add(g_sig, one, g_sig)
