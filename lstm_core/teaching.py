@@ -28,30 +28,33 @@ from .presets import Example
 @dataclass(frozen=True)
 class ArrayShape:
     name: str  # plain text, e.g. "W_f"
-    shape: tuple[int, ...]
+    dims: tuple[str, ...]  # the shape in letters, e.g. ("n", "n+m")
+    shape: tuple[int, ...]  # the same for the given m and n, e.g. (3, 6)
     rows: str  # what one entry (vector) or one row (matrix) stands for
     cols: str  # what one column stands for; "" for a vector
 
 
 def array_shapes(m: int, n: int) -> list[ArrayShape]:
     """Every array of one LSTM step, in the order the step uses them."""
+    size = {"m": m, "n": n, "n+m": n + m}
+
+    def arr(name: str, dims: tuple[str, ...], rows: str, cols: str = "") -> ArrayShape:
+        return ArrayShape(name, dims, tuple(size[d] for d in dims), rows, cols)
+
     unit = "one cell unit"
-    out = [
-        ArrayShape("x_t", (m,), "one input feature", ""),
-        ArrayShape("h_{t-1}", (n,), unit, ""),
-        ArrayShape("C_{t-1}", (n,), unit, ""),
-        ArrayShape("v", (n + m,), "one entry of h_{t-1} or of x_t", ""),
-    ]
     every = ", ".join  # the four gates share each shape, so they share a row
-    out += [
-        ArrayShape(every(g.W for g in GATES), (n, n + m), unit, "one entry of v"),
-        ArrayShape(every(g.b for g in GATES), (n,), unit, ""),
-        ArrayShape(every(g.z for g in GATES), (n,), unit, ""),
-        ArrayShape(every(g.plain for g in GATES), (n,), unit, ""),
-        ArrayShape("C_t", (n,), unit, ""),
-        ArrayShape("h_t", (n,), unit, ""),
+    return [
+        arr("x_t", ("m",), "one input feature"),
+        arr("h_{t-1}", ("n",), unit),
+        arr("C_{t-1}", ("n",), unit),
+        arr("v", ("n+m",), "one entry of h_{t-1} or of x_t"),
+        arr(every(g.W for g in GATES), ("n", "n+m"), unit, "one entry of v"),
+        arr(every(g.b for g in GATES), ("n",), unit),
+        arr(every(g.z for g in GATES), ("n",), unit),
+        arr(every(g.plain for g in GATES), ("n",), unit),
+        arr("C_t", ("n",), unit),
+        arr("h_t", ("n",), unit),
     ]
-    return out
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from lstm_core.teaching import (
     total_params,
 )
 from lstm_core.torch_layout import to_keras_weights, to_torch_state
-from ui import frame, plots, state, teach
+from ui import frame, plots, state, tables, teach
 from ui.codec import MAX_SIZE, MIN_SIZE
 from ui.latex import vec
 
@@ -31,6 +31,11 @@ def _on_size() -> None:
     m = int(np.clip(ss["shapes:m"], MIN_SIZE, MAX_SIZE))
     n = int(np.clip(ss["shapes:n"], MIN_SIZE, MAX_SIZE))
     state.set_model(resized(state.model(), m, n))
+
+
+def _dims_text(dims: tuple[str, ...]) -> str:
+    """("n", "n+m") → "n × (n+m)"; a single dimension needs no brackets."""
+    return " × ".join(f"({d})" if "+" in d and len(dims) > 1 else d for d in dims)
 
 
 def size_pickers(m: int, n: int) -> None:
@@ -51,32 +56,25 @@ def size_pickers(m: int, n: int) -> None:
 
 def every_array(m: int, n: int) -> None:
     rows = [
-        {"array": a.name, "shape": " × ".join(str(d) for d in a.shape),
-         "one row / entry is": a.rows, "one column is": a.cols or "—"}
+        (a.name, f"{_dims_text(a.dims)} = {' × '.join(map(str, a.shape))}", str(a.shape),
+         a.rows, a.cols or "—")
         for a in array_shapes(m, n)
     ]  # fmt: skip
-    left, right = st.columns([3, 2], gap="medium")
+    header = ("array", "shape", "NumPy .shape", "one entry / row is", "one column is")
+    st.html(tables.text_table(header, rows, nowrap=3))
+    per_gate = param_counts(m, n)
+    counts = [(c.gate, str(c.weights), str(c.biases), str(c.total)) for c in per_gate]
+    counts.append(("all four", str(sum(c.weights for c in per_gate)),
+                   str(sum(c.biases for c in per_gate)), str(total_params(m, n))))  # fmt: skip
+    left, right = st.columns([1, 1], gap="medium")
     with left:
-        # st.table: every row and column visible at once, no inner scrolling
-        st.table(pd.DataFrame(rows).set_index("array"))
+        st.html(tables.text_table(("gate", "weights", "biases", "total"), counts, nowrap=4))
     with right:
-        per_gate = param_counts(m, n)
-        counts = [{"gate": c.gate, "weights": c.weights, "biases": c.biases, "total": c.total}
-                  for c in per_gate]  # fmt: skip
-        counts.append(
-            {
-                "gate": "all four",
-                "weights": sum(c.weights for c in per_gate),
-                "biases": sum(c.biases for c in per_gate),
-                "total": total_params(m, n),
-            }
-        )
-        st.dataframe(pd.DataFrame(counts), hide_index=True, width="stretch")
         formula = param_formula(m, n).replace("·", r"\cdot ")
         st.latex(rf"4n(n+m) + 4n = {formula}")
         st.caption(
             f"Per gate: n(n+m) = {n}·{n + m} weights and n = {n} biases. Every gate has the "
-            "same shapes: one row of weights per unit, one column per entry of v."
+            "same shapes: one row of weights per unit, one column per entry of $v$."
         )
 
 
@@ -91,9 +89,9 @@ def block_matrix_tab() -> None:
         rf"{vec(from_x)} = {vec(total)}"
     )
     st.markdown(
-        f"Row r holds the weights of unit r. The {p.n_hidden} × {p.n_hidden} block W^h meets "
-        f"h_(t−1); the {p.n_hidden} × {p.n_input} block W^x meets x_t. Pick another gate in "
-        "the sidebar (Gate in focus) to see its matrix."
+        f"Row r holds the weights of unit r. The {p.n_hidden} × {p.n_hidden} block $W^h$ "
+        f"meets $h_{{t-1}}$; the {p.n_hidden} × {p.n_input} block $W^x$ meets $x_t$. Pick "
+        "another gate in the sidebar (Gate in focus) to see its matrix."
     )
 
 
@@ -106,21 +104,21 @@ def claim_tab() -> None:
     fits = "fits" if can_multiply((n, width), width) else "does not fit"
     square = "fits" if can_multiply((n, n), width) else "does not fit"
     st.markdown(
-        f"A product W·v needs one column of W for each entry of v. Here v has n + m = "
-        f"**{width}** entries, so W_f must be **{n} × {width}** (it {fits}). A {n} × {n} matrix "
+        f"A product $W v$ needs one column of $W$ for each entry of $v$. Here $v$ has n + m = "
+        f"**{width}** entries, so $W_f$ must be **{n} × {width}** (it {fits}). A {n} × {n} matrix "
         f"{square}: it has {n} columns for {width} entries, so {m} entries of v would have no "
-        "weight at all. The thread's own W_f, with 6 columns, already has the right shape."
+        "weight at all. The thread's own $W_f$, with 6 columns, already has the right shape."
     )
 
 
 def concat_tab() -> None:
     ex, gate = state.model(), teach.gate_of_focus()
     results = concat_order_demo(ex, gate.key)
-    rows = [{"v is": CONCAT_LATEX[r.order], "W": r.case, "v": plots.short_vec(r.v, most=8),
-             f"W_{gate.key}·v": plots.short_vec(r.Wv, 6, 8),
-             f"z_{gate.key} = W_{gate.key}·v + b": plots.short_vec(r.z, 6, 8)}
-            for r in results]  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    k = gate.key
+    header = ("v is", "W", "v", f"W_{k} v", f"z_{k} = W_{k} v + b_{k}")
+    rows = [(CONCAT_LATEX[r.order], r.case, plots.short_vec(r.v, most=8),
+             plots.short_vec(r.Wv, 6, 8), plots.short_vec(r.z, 6, 8)) for r in results]  # fmt: skip
+    st.html(tables.text_table(header, rows))
     same = np.allclose(results[0].z, results[2].z)
     differ = not np.allclose(results[0].z, results[1].z)
     st.markdown(
@@ -137,10 +135,10 @@ def same_size_tab() -> None:
     s, n = state.current_step(), state.model().params.n_hidden
     st.latex(rf"h_t = o_t\circ\tanh(C_t) = {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}")
     st.markdown(
-        f"∘ multiplies entry by entry, so o_t, tanh(C_t) and h_t all have n = **{n}** entries: "
-        "h_t and C_t always have the same size. The one exception is outside the textbook "
-        "cell: torch's `nn.LSTM(..., proj_size=p)` multiplies h_t by an extra p × n matrix "
-        "afterwards, so its h_t has p entries while C_t keeps n."
+        f"∘ multiplies entry by entry, so $o_t$, $\\tanh(C_t)$ and $h_t$ all have n = **{n}** "
+        "entries: $h_t$ and $C_t$ always have the same size. The one exception is outside the "
+        "textbook cell: torch's `nn.LSTM(..., proj_size=p)` multiplies $h_t$ by an extra p × n "
+        "matrix afterwards, so its $h_t$ has p entries while $C_t$ keeps n."
     )
 
 
@@ -192,7 +190,7 @@ def frameworks_tab() -> None:
 
 TABS = (
     ("Every array", lambda m, n: every_array(m, n)),
-    ("W = [W^h | W^x]", lambda m, n: block_matrix_tab()),
+    (r"$W = [W^h \mid W^x]$", lambda m, n: block_matrix_tab()),
     ("3 × 3 or 3 × 6?", lambda m, n: claim_tab()),
     ("Concatenation order", lambda m, n: concat_tab()),
     ("Why h and C match", lambda m, n: same_size_tab()),
@@ -205,8 +203,8 @@ def render() -> None:
     m, n = p.n_input, p.n_hidden
     st.title("Shapes & dimensions")
     st.caption(
-        f"x_t has m entries, h_t and C_t have n. The gates act on v = "
-        f"{CONCAT_LATEX[p.concat_order]} with n + m = {n + m} entries, so each of the "
+        f"$x_t$ has m entries; $h_t$ and $C_t$ have n. The gates act on "
+        f"$v = {CONCAT_LATEX[p.concat_order]}$ with n + m = {n + m} entries, so each of the "
         f"{len(GATES)} weight matrices is n × (n+m) = {n} × {n + m}."
     )
     size_pickers(m, n)

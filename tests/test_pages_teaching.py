@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +57,50 @@ def annotations(at: Any) -> list[str]:
     return notes
 
 
+class _Tables(HTMLParser):
+    """Cell texts of HTML tables; <sub>t−1</sub> reads back as "_{t−1}", <sup>x</sup> as "^x"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.script = ""
+        self.in_cell = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_cell = self.in_cell and tag not in ("td", "th", "tr", "table")
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.tables[-1][-1].append("")
+            self.in_cell = True
+        elif tag in ("sub", "sup"):
+            self.script = "_" if tag == "sub" else "^"
+
+    def handle_data(self, data: str) -> None:
+        if self.script:
+            data = f"{self.script}{data if len(data) == 1 else '{' + data + '}'}"
+            self.script = ""
+        if self.in_cell:
+            self.tables[-1][-1][-1] += data
+
+
+def html_tables(at: Any) -> list[pd.DataFrame]:
+    """Every table drawn with st.html, first row as the header."""
+    parser = _Tables()
+    for element in at.get("html"):
+        parser.feed(element.proto.body)
+    return [pd.DataFrame(t[1:], columns=t[0]) for t in parser.tables if t]
+
+
 def frame_with(at: Any, column: str) -> pd.DataFrame:
-    """The first st.dataframe or st.table with ``column`` (a table's index as a column)."""
-    for d in [*at.dataframe, *at.table]:
-        df = d.value if d.value.index.name is None else d.value.reset_index()
+    """The first table with ``column``: st.dataframe, st.table (index as a column) or HTML."""
+    frames = [d.value if d.value.index.name is None else d.value.reset_index()
+              for d in [*at.dataframe, *at.table]]  # fmt: skip
+    for df in [*frames, *html_tables(at)]:
         if column in df.columns:
             return df  # type: ignore[no-any-return]
     raise AssertionError(f"no table with a column {column!r}")
@@ -70,10 +111,14 @@ def test_shapes_counts_84_parameters_for_m_3_n_3(app_test: AppTestFactory) -> No
     at = open_page(app_test, SHAPES)
     assert at.title[0].value == "Shapes & dimensions"
     counts = frame_with(at, "weights")
-    assert counts["total"].tolist() == [21, 21, 21, 21, 84]
-    assert counts["weights"].iloc[-1] == 72 and counts["biases"].iloc[-1] == 12
-    arrays = frame_with(at, "one column is")
-    assert arrays.set_index("array").loc["W_f, W_i, W_c, W_o", "shape"] == "3 × 6"
+    assert counts["total"].tolist() == ["21", "21", "21", "21", "84"]
+    assert counts["weights"].iloc[-1] == "72" and counts["biases"].iloc[-1] == "12"
+    arrays = frame_with(at, "one column is").set_index("array")
+    assert arrays.loc["W_f, W_i, W_c, W_o", "shape"] == "n × (n+m) = 3 × 6"
+    assert arrays.loc["W_f, W_i, W_c, W_o", "NumPy .shape"] == "(3, 6)"
+    assert arrays.loc["h_{t−1}", "NumPy .shape"] == "(3,)"
+    assert arrays.loc["v", "shape"] == "n+m = 6"
+    assert "one entry of h_{t−1} or of x_t" in arrays["one entry / row is"].tolist()
     text = texts(at)
     assert r"4n(n+m) + 4n = 4\cdot 3\cdot 6 + 4\cdot 3 = 84" in text
     assert "4·3·6 + 4·3 = 84" in text
@@ -83,12 +128,13 @@ def test_shapes_counts_84_parameters_for_m_3_n_3(app_test: AppTestFactory) -> No
 
 def test_shapes_concat_order_with_the_seed_w_f(app_test: AppTestFactory) -> None:
     at = open_page(app_test, SHAPES)
-    table = frame_with(at, "z_f = W_f·v + b")
+    table = frame_with(at, "z_f = W_f v + b_f")
+    assert table["v is"].tolist()[:2] == ["[x_t, h_{t−1}]", "[h_{t−1}, x_t]"]
     assert table["v"].tolist() == ["[1, 2, 3, 4, 5, 6]", "[4, 5, 6, 1, 2, 3]",
                                    "[4, 5, 6, 1, 2, 3]"]  # fmt: skip
-    assert table["z_f = W_f·v + b"].tolist() == ["[92, 177, 136]", "[65, 150, 109]",
-                                                 "[92, 177, 136]"]  # fmt: skip
-    assert table["W_f·v"].tolist()[:2] == ["[91, 175, 133]", "[64, 148, 106]"]
+    assert table["z_f = W_f v + b_f"].tolist() == ["[92, 177, 136]", "[65, 150, 109]",
+                                                   "[92, 177, 136]"]  # fmt: skip
+    assert table["W_f v"].tolist()[:2] == ["[91, 175, 133]", "[64, 148, 106]"]
 
 
 def test_shapes_size_pickers_change_the_shared_model(app_test: AppTestFactory) -> None:
@@ -99,7 +145,7 @@ def test_shapes_size_pickers_change_the_shared_model(app_test: AppTestFactory) -
     assert at.sidebar.number_input(key="ctl:m").value == 2  # the sidebar follows
     assert at.sidebar.number_input(key="ctl:n").value == 4
     assert at.query_params["m"] == "2" and at.query_params["n"] == "4"  # and the URL
-    assert frame_with(at, "weights")["total"].iloc[-1] == 4 * 4 * 6 + 4 * 4 == 112
+    assert frame_with(at, "weights")["total"].iloc[-1] == str(4 * 4 * 6 + 4 * 4) == "112"
     notes = annotations(at)
     for label in ("weight_ih_l0</b><br>16 × 2", "weight_hh_l0</b><br>16 × 4",
                   "bias_ih_l0</b><br>16", "kernel</b><br>2 × 16",

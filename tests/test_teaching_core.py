@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lstm_core import GATES, LSTMParams, rounds_to_one_z, sigmoid, sigmoid_grad
+from lstm_core import GATES, LSTMParams, rounds_to_one_z, sigmoid, sigmoid_grad, step
 from lstm_core.presets import load_preset
 from lstm_core.teaching import (
     CHECK_RTOL,
@@ -58,6 +58,19 @@ def test_every_weight_matrix_is_n_by_n_plus_m() -> None:
     assert shapes["h_t"] == shapes["C_t"] == (3,)
     assert not can_multiply((3, 3), 6)
     assert can_multiply((3, 6), 6)
+
+
+def test_array_shapes_are_the_shapes_of_the_real_arrays() -> None:
+    m, n = 2, 5
+    p = LSTMParams.random(m, n, seed=0)
+    s = step(p, np.ones(m), np.ones(n), np.ones(n))
+    real = {"x_t": s.x, "h_{t-1}": s.h_prev, "C_{t-1}": s.c_prev, "v": s.concat, "W_f": p.W_f,
+            "b_f": p.b_f, "z_f": s.z_f, "f_t": s.f, "C_t": s.c, "h_t": s.h}  # fmt: skip
+    rows = array_shapes(m, n)
+    assert [a.name.split(",")[0] for a in rows] == list(real)
+    for a in rows:
+        assert a.shape == real[a.name.split(",")[0]].shape, a.name
+    assert [a.dims for a in rows][3:5] == [("n+m",), ("n", "n+m")]
 
 
 def test_concat_order_with_the_seed_forget_gate() -> None:

@@ -172,7 +172,7 @@ def block_matrix(params: LSTMParams, key: str) -> go.Figure:
         colorbar=dict(thickness=12, title=dict(text="weight")),
     )
     shapes, notes = [], []
-    for part, name in (("h", "W^h"), ("x", "W^x")):
+    for part in ("h", "x"):
         cols = [k for k, lab in enumerate(labels) if lab.startswith(part)]
         shapes.append(
             dict(
@@ -189,13 +189,14 @@ def block_matrix(params: LSTMParams, key: str) -> go.Figure:
                 x=(min(cols) + max(cols)) / 2,
                 y=n - 0.4,
                 yanchor="bottom",
-                text=f"<b>{name}_{key}</b> ({n}×{len(cols)})",
+                text=f"<b>W<sub>{key}</sub><sup>{part}</sup></b> ({n}×{len(cols)})",
                 showarrow=False,
                 font=dict(color=PART_COLOR[part], size=15),
             )
         )
     layout = dict(shapes=shapes, annotations=notes, xaxis=dict(side="bottom"))
-    return _base(fast_figure([heat], layout), 110 + 42 * n, f"W_{key}: {n} × {W.shape[1]}")
+    title = f"W<sub>{key}</sub>: {n} × {W.shape[1]}"
+    return _base(fast_figure([heat], layout), 110 + 42 * n, title)
 
 
 # -- saturation ----------------------------------------------------------------------

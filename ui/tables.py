@@ -6,6 +6,7 @@ numbers and fixed labels are written into the HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
@@ -19,6 +20,43 @@ from .plots import PART_COLOR, UNIT_SCALE, fmt
 
 _CELL = "padding:4px 10px; text-align:center; font-size:16px; min-width:3.2em;"
 _HEAD = "padding:3px 8px; text-align:center; font-size:14px; font-weight:600;"
+_TEXT = "padding:5px 10px; text-align:left; font-size:15px; border-bottom:1px solid #ddd;"
+_SCRIPT = re.compile(r"([_^])(\{[^}]*\}|[A-Za-z0-9])")
+
+
+def math_html(text: str) -> str:
+    """Plain math names as HTML: "h_{t-1}" → h<sub>t−1</sub>, "W^x" → W<sup>x</sup>.
+
+    The text is escaped first, so only the sub- and superscripts become markup.
+    """
+
+    def script(m: re.Match[str]) -> str:
+        tag = "sub" if m[1] == "_" else "sup"
+        return f"<{tag}>{m[2].strip('{}').replace('-', '−')}</{tag}>"
+
+    return _SCRIPT.sub(script, escape(text))
+
+
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], nowrap: int = 0) -> str:
+    """A plain table of short texts, math names rendered (see ``math_html``).
+
+    The first ``nowrap`` columns never break their lines.
+    """
+    keep = [" white-space:nowrap;" if j < nowrap else "" for j in range(len(header))]
+    head = "".join(
+        f'<th style="{_TEXT}{k} font-weight:600">{math_html(h)}</th>'
+        for h, k in zip(header, keep, strict=True)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td style="{_TEXT}{k}">{math_html(c)}</td>' for c, k in zip(row, keep, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    table = '<table style="border-collapse:collapse; margin:2px 0 10px">'
+    return f"{table}<tr>{head}</tr>{body}</table>"
 
 
 @lru_cache(maxsize=4096)
