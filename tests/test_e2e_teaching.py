@@ -46,7 +46,7 @@ def test_shapes_page(app_page: AppPage) -> None:
     assert "84 parameters: 4·3·6 + 4·3 = 84" in app_page.main_text()
     assert "claimed: W_f is 3 × 3" in chart_text(app_page)
     tab(app_page, "3 × 3 or 3 × 6?")
-    assert "W_f must be 3 × 6" in app_page.main_text()
+    assert "must be 3 × 6 (it fits)" in app_page.main_text()
     app_page.shot("teaching-shapes-claim")
     box = app_page.page.get_by_label("n: cell units")
     app_page.rerun(lambda: (box.fill("4"), box.press("Enter")))
