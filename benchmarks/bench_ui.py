@@ -337,7 +337,7 @@ def main() -> None:
         results = {}
         for name, srv, path, slider in (
             ("reference", ref_srv, "/", "a"),
-            ("cell step", app_srv, f"/?preset={args.preset}", "x_t[0]"),
+            ("cell step", app_srv, f"/?preset={args.preset}", "key=sl:x:0"),
         ):
             context = browser.new_context(viewport=VIEWPORT)
             page = context.new_page()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES
@@ -17,6 +20,13 @@ def _set_stage(k: int) -> None:
 
 
 EDIT_GROUPS = ["x_t", "States"]  # then biases, the focus gate's W and the grids
+BLOCK_NAME = re.compile(r"W\^(\w)_(\w)")
+GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
+
+
+def _block_headers(html: str) -> str:
+    """The block table's "W^h_f" headers as W with a superscript h and a subscript f."""
+    return BLOCK_NAME.sub(r"W<sup>\1</sup><sub>\2</sub>", html)
 
 
 def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
@@ -24,27 +34,31 @@ def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
     n, m = p.n_hidden, p.n_input
     if group == "x_t":
         widgets.slider_row(
-            [("x", (k,), f"x_t[{k}]", f"x_t: the input, m = {m} entries") for k in range(m)]
+            [("x", (k,), f"$x_t[{k}]$", f"$x_t$: the input, m = {m} entries") for k in range(m)]
         )
     elif group == "States":
         widgets.slider_row(
-            [("h_prev", (k,), f"h_t-1[{k}]", f"h_(t-1): previous hidden state, n = {n}")
+            [("h_prev", (k,), f"$h_{{t-1}}[{k}]$", f"$h_{{t-1}}$: previous hidden state, n = {n}")
              for k in range(n)]
-            + [("c_prev", (k,), f"C_t-1[{k}]", f"C_(t-1): previous cell state, n = {n}, like h")
-               for k in range(n)]
+            + [("c_prev", (k,), f"$C_{{t-1}}[{k}]$",
+                f"$C_{{t-1}}$: previous cell state, n = {n}, like $h$") for k in range(n)]
         )  # fmt: skip
     elif group == "Biases":
         widgets.slider_row(
-            [(g.b, (k,), f"{g.b}[{k}]", f"{g.name} bias, n = {n} entries")
+            [(g.b, (k,), f"$b_{g.key}[{k}]$", f"{g.name} bias, n = {n} entries")
              for g in GATES for k in range(n)]
         )  # fmt: skip
     elif group == "Exact entry":
         st.caption("Type numbers as you would write them: 0.5, -1/4, 1e-3.")
         labels = p.concat_labels()
         units = [f"unit {r}" for r in range(n)]
+        # full width, and narrow enough columns that every column of v shows at 1280 px
+        width = int(np.clip(GRID_SPAN // (n + m), 46, 75))
+        if width < 60:  # "h3" instead of "h[3]": the header keeps room for its edit icon
+            labels = [lab.replace("[", "").replace("]", "") for lab in labels]
         for g in GATES:
-            st.markdown(f"**{g.W}** ({n} × {n + m})")
-            widgets.grid(g.W, units, labels)
+            st.markdown(f"**{tables.math_html(g.W)}** ({n} × {n + m})", unsafe_allow_html=True)
+            widgets.grid(g.W, units, labels, width)
         for g in GATES:
             widgets.grid(g.b, [g.b], [f"[{k}]" for k in range(n)])
         widgets.grid("x", ["x_t"], [f"[{k}]" for k in range(m)])
@@ -53,8 +67,8 @@ def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
     elif group:
         labels = p.concat_labels()
         widgets.slider_row(
-            [(focus.W, (r, j), f"{focus.W}[{r},{j}] · {lab}", f"row {r} (unit {r}), column {j}")
-             for r in range(n) for j, lab in enumerate(labels)]
+            [(focus.W, (r, j), f"$W_{focus.key}[{r},{j}]\\cdot {lab}$",
+              f"row {r} (unit {r}), column {j}") for r in range(n) for j, lab in enumerate(labels)]
         )  # fmt: skip
 
 
@@ -70,7 +84,7 @@ def render() -> None:
     with st.container(horizontal=True, gap="large"):
         group = st.segmented_control(
             "Edit", EDIT_GROUPS[:2] + ["Biases", focus.W, "Exact entry"], default="x_t",
-            key="ctl:editgroup",
+            key="ctl:editgroup", format_func=lambda o: f"${o}$" if o in ("x_t", focus.W) else o,
         )  # fmt: skip
         view = st.segmented_control(
             "Show below", ["Numbers", "Hadamard table", "Saturation"], default="Numbers",
@@ -90,22 +104,27 @@ def _body(group: str, views: str) -> None:
     n, m = p.n_hidden, p.n_input
     stage = state.view().stage
     stepview.diagram(s, stage, key="diagram")
-    left, right = st.columns([5, 7], gap="medium")
-    with left:
+    # one element: our own text and a table of numbers (no user text reaches it)
+    story = (
+        f"{stepview.explanation_md(s, p, stage)}\n\n**What changed with the last edit**\n\n"
+        f"{stepview.changes_md(s, state.previous_step())}"
+    )
+    if group == "Exact entry":  # the grids need the whole width: below the story
+        st.markdown(story, unsafe_allow_html=True)
         editors(p, group)
-    with right:
-        # one element: our own text and a table of numbers (no user text reaches it)
-        st.markdown(
-            f"{stepview.explanation_md(s, p, stage)}\n\n**What changed with the last edit**\n\n"
-            f"{stepview.changes_md(s, state.previous_step())}",
-            unsafe_allow_html=True,
-        )
+    else:
+        left, right = st.columns([5, 7], gap="medium")
+        with left:
+            editors(p, group)
+        with right:
+            st.markdown(story, unsafe_allow_html=True)
     if views == "Numbers":
         # our own HTML tables of numbers (st.html: no markdown parsing in the browser)
         st.html(
             tables.side_by_side(
                 f"<b>v</b>: {n + m} entries{tables.concat_table(p, s.concat)}",
-                f"<b>{focus.W}</b>: {n} × {n + m}{tables.block_table(p, focus.key)}",
+                f"<b>{tables.math_html(focus.W)}</b>: {n} × {n + m}"
+                + _block_headers(tables.block_table(p, focus.key)),
             )
         )
         # one display block for all rows: one KaTeX render instead of n
@@ -116,7 +135,7 @@ def _body(group: str, views: str) -> None:
         )
         note = stepview.precision_md(s, focus, state.view().dtype)
         st.markdown(
-            f"**{focus.name.capitalize()}, row by row**: W_{focus.key}·v, then + b, "
+            f"**{focus.name.capitalize()}, row by row**: $W_{focus.key}\\,v$, then $+\\,b$, "
             f"then {focus.activation.symbol}\n\n{rows}" + (f"\n\n> 🔎 {note}" if note else "")
         )
     elif views == "Hadamard table":

@@ -59,8 +59,11 @@ def givens(gate: Gate) -> None:
         rf"\begin{{aligned}}v &= {CONCAT_LATEX[p.concat_order]} = {vec(v)}^\top \\"
         rf"b_{k} &= {vec(p.b(k))}^\top \\ C_{{t-1}} &= {vec(ex.c_prev)}^\top\end{{aligned}}"
     )
-    st.caption("The thread's button loads the seed-answer example (input gate) and types the "
-               "answer's printed sum into W_i·v + b_i.")  # fmt: skip
+    st.caption(
+        "The button on the right loads the answer's example from the Q&A thread this tool "
+        f"grew from (input gate) and types the sum printed there, [{teach.THREAD_TYPED}], "
+        "into $W_i v + b_i$. Two of its entries are off."
+    )
 
 
 def typed_vector(stage: Stage, label: str, n: int) -> list[float | None]:

@@ -65,13 +65,14 @@ def _model(p_shared: LSTMParams) -> tuple[LSTMParams, str]:
     )
     shift = float(
         c3.slider(
-            "Added to every forget bias b_f",
+            "Added to every forget-gate bias",
             -4.0,
             8.0,
             value=0.0,
             step=0.5,
             key=f"{NS}:shift",
-            help="Larger b_f pushes f = σ(W_f·v + b_f) towards 1: the cell keeps more.",
+            help=r"A larger bias $b_f$ pushes $f = \sigma(W_f v + b_f)$ towards 1: the cell "
+            "keeps more.",
         )
     )
     m, n = p_shared.n_input, p_shared.n_hidden
@@ -79,7 +80,7 @@ def _model(p_shared: LSTMParams) -> tuple[LSTMParams, str]:
     label = (
         f"random weights in ±1/√n (seed {seed})" if choice == MODELS[0] else "the sidebar's weights"
     )
-    return shift_forget_bias(base, shift), f"{label}, b_f {shift:+g}"
+    return shift_forget_bias(base, shift), f"{label}, forget-gate biases {shift:+g}"
 
 
 def _figures(g: GradientContrast) -> None:
@@ -88,9 +89,9 @@ def _figures(g: GradientContrast) -> None:
     left.plotly_chart(
         plots.gradient_figure(
             [
-                ("exact ‖∂L/∂C_t‖ (backprop)", dc, C["blue"], "solid"),
+                ("exact ‖∂L/∂C<sub>t</sub>‖ (backprop)", dc, C["blue"], "solid"),
                 (
-                    "direct path only: ∂L/∂C_T-1 ∘ ∏f",
+                    "direct path only: ∂L/∂C<sub>T−1</sub> ∘ ∏f",
                     log_safe(g.lstm_dc_direct),
                     C["green"],
                     "dash",
@@ -110,9 +111,9 @@ def _figures(g: GradientContrast) -> None:
     right.plotly_chart(
         plots.gradient_figure(
             [
-                ("LSTM ‖∂L/∂C_t‖", dc, C["blue"], "solid"),
-                ("LSTM ‖∂L/∂h_t‖", dh, C["purple"], "dash"),
-                ("tanh RNN ‖∂L/∂h_t‖", log_safe(g.rnn_dh), C["vermillion"], "dashdot"),
+                ("LSTM ‖∂L/∂C<sub>t</sub>‖", dc, C["blue"], "solid"),
+                ("LSTM ‖∂L/∂h<sub>t</sub>‖", dh, C["purple"], "dash"),
+                ("tanh RNN ‖∂L/∂h<sub>t</sub>‖", log_safe(g.rnn_dh), C["vermillion"], "dashdot"),
             ],
             "LSTM against a plain tanh RNN",
         ),
@@ -128,13 +129,14 @@ def _jacobian(p: LSTMParams, g: GradientContrast) -> None:
         return
     t = int(st.slider("Step t of the one-step Jacobian", 1, T - 1, value=T - 1, key=f"{NS}:t"))
     direct, total = step_jacobian(p, g.trace, t)
-    c1, c2 = st.columns([3, 2], gap="medium")
+    # from 4 units on, the matrices need the full width for their numbers to fit
+    c1, c2 = st.columns([3, 2], gap="medium") if p.n_hidden <= 3 else (st.container(),) * 2
     c1.plotly_chart(plots.jacobian_figure(direct, total, t), width="stretch", key=f"{NS}:jac")
     extra = float(np.max(np.abs(total - direct)))
     c2.markdown(
-        f"Left: the direct path alone, the forget gate f_t on the diagonal. Right: everything "
-        f"C_t gets from C_t-1, including the way through h_t-1 and the gates. The largest "
-        f"difference between the two is **{extra:.3g}**."
+        "Left: the direct path alone, the forget gate $f_t$ on the diagonal. Right: everything "
+        "$C_t$ gets from $C_{t-1}$, including the way through $h_{t-1}$ and the gates. The "
+        f"largest difference between the two is **{extra:.3g}**."
     )
 
 
@@ -142,12 +144,12 @@ def _numbers(g: GradientContrast) -> None:
     table = pd.DataFrame(
         {
             "t": np.arange(g.T),
-            "mean f_t": [f"{v:.4f}" for v in g.mean_f],
-            "‖∂L/∂C_t‖": [plots.sci(v) for v in g.lstm_dc],
+            "mean forget gate": [f"{v:.4f}" for v in g.mean_f],
+            "‖∂L/∂Cₜ‖": [plots.sci(v) for v in g.lstm_dc],
             "direct path ∏f": [plots.sci(v) for v in g.lstm_dc_direct],
             "Jacobian product": [plots.sci(v) for v in g.lstm_dc_jacobian],
-            "‖∂L/∂h_t‖": [plots.sci(v) for v in g.lstm_dh],
-            "RNN ‖∂L/∂h_t‖": [plots.sci(v) for v in g.rnn_dh],
+            "‖∂L/∂hₜ‖": [plots.sci(v) for v in g.lstm_dh],
+            "RNN ‖∂L/∂hₜ‖": [plots.sci(v) for v in g.rnn_dh],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 * (g.T + 1), 420))
@@ -169,11 +171,11 @@ def render() -> None:
     st.caption(f"LSTM: {label}. Inputs: the Sequence page's sequence (T = {g.T}); edit it there.")
     c = st.columns(4)
     c[0].metric("mean forget gate f", f"{float(np.mean(g.mean_f)):.3f}")
-    c[1].metric("LSTM ‖∂L/∂C_0‖", plots.sci(g.lstm_dc[0]))
-    c[2].metric("direct path only (∏f) at t=0", plots.sci(g.lstm_dc_direct[0]))
-    c[3].metric("RNN ‖∂L/∂h_0‖", plots.sci(g.rnn_dh[0]))
+    c[1].metric("LSTM ‖∂L/∂C₀‖", plots.sci(g.lstm_dc[0]))
+    c[2].metric("direct path only (∏f) at t = 0", plots.sci(g.lstm_dc_direct[0]))
+    c[3].metric("RNN ‖∂L/∂h₀‖", plots.sci(g.rnn_dh[0]))
     _figures(g)
-    st.markdown("#### One step back: ∂C_t/∂C_t-1")
+    st.markdown(r"#### One step back: $\partial C_t / \partial C_{t-1}$")
     _jacobian(p, g)
     st.markdown(EXPLANATION)
     with st.expander("The numbers behind the charts"):

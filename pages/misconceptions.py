@@ -62,7 +62,7 @@ def stochastic_demo() -> None:
     c1.button("🎲 Sample", on_click=_draw, key="misc:sample", width="stretch")
     c2.button("Clear", on_click=_clear, key="misc:clear", width="stretch")
     draws = [np.asarray(d) for d in st.session_state.get(DRAWS, []) if len(d) == len(real)]
-    c3.caption(f"{len(draws)} draws so far. Real C_t: {plots.short_vec(real, 4, 8)}")
+    c3.caption(f"{len(draws)} draws so far. Real $C_t$: {plots.short_vec(real, 4, 8)}")
     st.plotly_chart(plots.draws_figure(draws, real), width="stretch", key="misc:draws-fig",
                     config={"displayModeBar": False})  # fmt: skip
     if stuck and not made_up:
@@ -74,11 +74,11 @@ def stochastic_demo() -> None:
 
 def forget_demo() -> None:
     ex, s = state.model(), state.current_step()
-    f = st.slider("Set every f_t to", 0.0, 1.0, 0.9, step=0.05, key="misc:f")
+    f = st.slider("Set every $f_t$ to", 0.0, 1.0, 0.9, step=0.05, key="misc:f")
     st.plotly_chart(plots.forget_bars(ex.c_prev, np.full(len(ex.c_prev), f)), width="stretch",
                     key="misc:forget", config={"displayModeBar": False})  # fmt: skip
-    st.caption(f"This model's own f_t = {plots.short_vec(s.f, 4, 8)} keeps "
-               f"f∘C_(t−1) = {plots.short_vec(s.forget_term, 4, 8)}.")  # fmt: skip
+    st.caption(f"This model's own $f_t$ = {plots.short_vec(s.f, 4, 8)} keeps "
+               rf"$f_t \circ C_{{t-1}}$ = {plots.short_vec(s.forget_term, 4, 8)}.")  # fmt: skip
 
 
 # -- 3 and 4: sizes and sums ------------------------------------------------------------------
@@ -97,16 +97,27 @@ def shape_demo() -> None:
     st.page_link("pages/shapes.py", label="Every shape on Shapes & dimensions", icon="📐")
 
 
+TERM_BUDGET = 32  # characters of products per line that fit the card's right column
+
+
+def _terms_per_line(W: np.ndarray, v: np.ndarray) -> int:
+    """How many products w·x fit on one line of the expansion, from the longest one."""
+    longest = max(len(plots.fmt(w)) for w in W.ravel()) + max(len(plots.fmt(x)) for x in v) + 1
+    return int(np.clip(TERM_BUDGET // (longest + 3), 1, 4))
+
+
 def sum_demo() -> None:
     ex, s = state.model(), state.current_step()
     gate = GATE_BY_KEY["i"]
+    rows = min(3, ex.params.n_hidden)
+    per_line = _terms_per_line(ex.params.W(gate.key)[:rows], s.concat)
     st.caption("The current model's input gate, row by row:")
-    for r in range(min(3, ex.params.n_hidden)):
-        st.latex(teach.gate_expansion(ex.params, s, gate, r, None))
+    for r in range(rows):
+        st.latex(teach.gate_expansion(ex.params, s, gate, r, None, per_line=per_line))
     if st.button(f"Check [{teach.THREAD_TYPED}] on the thread's example", key="misc:thread",
                  on_click=teach.load_thread_check):  # fmt: skip
         st.switch_page("pages/check.py")
-    st.caption("Loads the `seed-answer` example, where W_i·v + b_i = [22, 43, 64], and opens "
+    st.caption("Loads the `seed-answer` example, where $W_i v + b_i$ = [22, 43, 64], and opens "
                "Check my calculation with the printed sum typed in.")  # fmt: skip
 
 
@@ -119,7 +130,15 @@ def slope_demo() -> None:
         marks[g.activation_name] = np.concatenate([marks[g.activation_name], s.z(g.key)])
     st.plotly_chart(plots.activation_panels(marks), width="stretch", key="misc:slopes",
                     config={"displayModeBar": False})  # fmt: skip
-    st.caption("× marks: this model's units (pre-activations beyond ±8 are drawn at the edge).")
+    st.caption("× marks: this model's units. The axes show z from −8 to 8; a unit whose z lies "
+               "beyond ±8 is drawn at the edge.")  # fmt: skip
+
+
+def _vector(a: np.ndarray) -> str:
+    """A vector in LaTeX: a row while it fits the card's column, else a column."""
+    if len(a) <= 4:
+        return vec(a, 3)
+    return r"\begin{bmatrix}" + r" \\ ".join(plots.fmt(v, 3) for v in a) + r"\end{bmatrix}"
 
 
 def output_demo() -> None:
@@ -127,22 +146,27 @@ def output_demo() -> None:
     n = len(s.h)
     k = st.number_input("Outputs of an extra task layer, k", 1, 8, 2, key="misc:k")
     W_y, y = readout(s.h, int(k))
-    st.latex(rf"h_t = {vec(s.h)}\quad({n}\text{{ entries: what the LSTM returns}})")
-    st.latex(rf"y_t = \sigma(W_y h_t) = {vec(y)}\quad(W_y\text{{ is }}{int(k)}\times{n})")
+    st.markdown(f"What the LSTM returns, {n} entries:")
+    st.latex(rf"h_t = {_vector(s.h)}")
+    st.markdown(f"An extra task layer, with its own $W_y$ of size {int(k)} × {n}:")
+    st.latex(rf"y_t = \sigma(W_y h_t) = {_vector(y)}")
     st.caption(
-        "torch's nn.LSTM returns (output, (h_n, c_n)) where output stacks h_t for every step; "
-        "Keras returns h_t too. y_t's size k is chosen by the task, not by the cell."
+        "torch's `nn.LSTM` returns `(output, (h_n, c_n))` where `output` stacks $h_t$ for "
+        "every step; Keras returns $h_t$ too. The size k of $y_t$ is chosen by the task, not by "
+        "the cell."
     )
 
 
 def path_demo() -> None:
-    T = st.slider("Steps in the sequence (x_t held fixed)", 2, 40, 20, key="misc:T")
+    T = st.slider("Steps in the sequence ($x_t$ held fixed)", 2, 40, 20, key="misc:T")
     path = cell_path(state.model(), int(T))
     st.plotly_chart(plots.cell_path_figure(path.k, path.direct, path.total, path.sigmoid_bound),
                     width="stretch", key="misc:path", config={"displayModeBar": False})  # fmt: skip
     st.caption(f"After {int(path.k[-1])} steps back: direct path ∏f = "
                f"{plots.short_vec(path.direct[-1], 3, 8)}, all paths ≈ {path.total[-1]:.3g}, "
-               f"0.25^k = {path.sigmoid_bound[-1]:.2g}.")  # fmt: skip
+               f"$0.25^k$ = {path.sigmoid_bound[-1]:.2g}.")  # fmt: skip
+    if path.direct.shape[1] > 1 and np.allclose(path.direct, path.direct[:, :1]):
+        st.caption("Every unit has the same ∏f here, so their lines lie on top of each other.")
 
 
 # -- the cards -------------------------------------------------------------------------------
@@ -152,57 +176,59 @@ CARDS: tuple[tuple[str, str, str, Callable[[], None]], ...] = (
         "A gate makes a random choice: draw a uniform number and switch the unit on when the "
         "number is below the gate's value.",
         "A gate is a number between 0 and 1 that scales its unit. Nothing is drawn: the same "
-        "x_t, h_(t−1) and C_(t−1) give the same f_t, i_t and C_t every time. Randomness only "
-        "enters if you add dropout during training. Sample on the right: coin-flip masks move C_t "
-        "from draw to draw, the real cell's C_t (bars) never moves.",
+        "$x_t$, $h_{t-1}$ and $C_{t-1}$ give the same $f_t$, $i_t$ and $C_t$ every time. "
+        "Randomness only enters if you add dropout during training. Sample on the right: "
+        "coin-flip masks move $C_t$ from draw to draw, the real cell's $C_t$ (bars) never moves.",
         stochastic_demo,
     ),
     (
-        "A high f means forget",
-        "When the random number falls below f, the unit's old memory is forgotten.",
-        "It is the other way round. f_t multiplies C_(t−1): f near 1 keeps the old memory, "
-        "f near 0 wipes it. Think of the forget gate as a keep gate.",
+        "A high $f$ means forget",
+        "When the random number falls below $f$, the unit's old memory is forgotten.",
+        "It is the other way round. $f_t$ multiplies $C_{t-1}$: $f$ near 1 keeps the old "
+        "memory, $f$ near 0 wipes it. Think of the forget gate as a keep gate.",
         forget_demo,
     ),
     (
-        "W_f is 3 × 3",
+        "$W_f$ is 3 × 3",
         "With 3 inputs and 3 units, the forget gate's weight matrix is 3 × 3.",
-        "W_f has one row per unit and one column per entry of v = [h_(t−1), x_t]: "
-        "n × (n + m) = 3 × 6. A 3 × 3 matrix would have no weights for half of v.",
+        "$W_f$ has one row per unit and one column per entry of $v = [h_{t-1}, x_t]$: "
+        "n × (n + m) = 3 × 6. A 3 × 3 matrix would have no weights for half of $v$.",
         shape_demo,
     ),
     (
-        "W_i·v + b_i = [22, 42, 62]",
-        "With W_i's rows all 1s, 2s and 3s, v = [1, …, 6] and b_i = 1s, the sum is [22, 42, 62].",
-        "Row r of W_i is r + 1 repeated, so its dot product with v is (r + 1)·21 and the bias "
-        "adds 1: [22, 43, 64]. The order of v does not matter here because each row is "
+        "$W_i v + b_i$ = [22, 42, 62]",
+        "With the rows of $W_i$ all 1s, 2s and 3s, $v$ = [1, …, 6] and $b_i$ = 1s, the sum is "
+        "[22, 42, 62].",
+        "Row r of $W_i$ is r + 1 repeated, so its dot product with $v$ is (r + 1)·21 and the "
+        "bias adds 1: [22, 43, 64]. The order of $v$ does not matter here because each row is "
         "constant.",
         sum_demo,
     ),
     (
         "σ′ is about 1 in the middle",
         "Both sigmoid and tanh have a slope close to 1 around z = 0.",
-        "Only tanh does: tanh′(0) = 1. The sigmoid's slope is at most 0.25, reached at z = 0; "
-        "everywhere else it is smaller. The thread's later comment gives 0.25 correctly.",
+        r"Only tanh does: $\tanh'(0) = 1$. The sigmoid's slope is at most 0.25, reached at "
+        "z = 0; everywhere else it is smaller. The thread's later comment gives 0.25 correctly.",
         slope_demo,
     ),
     (
-        "The output is y_t = σ(W·h_t)",
-        "The LSTM's real output is y_t = σ(W·h_t); h_t is only internal.",
-        "The cell's output is h_t, which also goes on to the next step. A layer such as "
-        "σ(W_y·h_t) is an extra, optional part chosen for a task, with its own weights and "
-        "its own size. (torch's proj_size is a different thing: a linear map of h_t inside "
-        "the LSTM.)",
+        r"The output is $y_t = \sigma(W h_t)$",
+        r"The LSTM's real output is $y_t = \sigma(W h_t)$; $h_t$ is only internal.",
+        "The cell's output is $h_t$, which also goes on to the next step. A layer such as "
+        r"$\sigma(W_y h_t)$ is an extra, optional part chosen for a task, with its own weights "
+        "and its own size. (torch's `proj_size` is a different thing: a linear map of $h_t$ "
+        "inside the LSTM.)",
         output_demo,
     ),
     (
         "σ and tanh can't go deep",
         "ReLU's slope is 1, so deep ReLU nets train; σ and tanh have varying small slopes, so "
         "how can an LSTM carry gradients far? (The thread left this unanswered.)",
-        "Along the cell state, C_t = f_t∘C_(t−1) + i_t∘C̃_t, so the direct path from C_(t−1) to "
-        "C_t is multiplied by f_t alone, with no activation slope in between. With f_t ≈ 1 "
-        "the gradient survives many steps. The paths through h_(t−1) add further terms, so "
-        "the full Jacobian is not exactly diag(f_t): the plot shows both, next to 0.25^k.",
+        r"Along the cell state, $C_t = f_t ∘ C_{t-1} + i_t ∘ \tilde C_t$, so the direct "
+        "path from $C_{t-1}$ to $C_t$ is multiplied by $f_t$ alone, with no activation slope "
+        r"in between. With $f_t \approx 1$ the gradient survives many steps. The paths through "
+        r"$h_{t-1}$ add further terms, so the full Jacobian is not exactly $\mathrm{diag}(f_t)$: "
+        "the plot shows both, next to $0.25^k$.",
         path_demo,
     ),
 )

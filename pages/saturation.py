@@ -50,7 +50,7 @@ def scale_tab() -> None:
     act = gate.activation
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     scale = c1.select_slider(
-        f"Scale W_{gate.key} by s (the bias stays): z = s·W_{gate.key}·v + b_{gate.key}",
+        f"Scale $W_{gate.key}$ by $s$ (the bias stays): $z = s\\,W_{gate.key} v + b_{gate.key}$",
         options=SCALES, value=1.0, key="sat:scale",
         help="s = 1 is the current model. Pick the gate in the sidebar (Gate in focus).",
     )  # fmt: skip
@@ -95,10 +95,11 @@ def rounding_tab() -> None:
                 for r in range(len(zz))]  # fmt: skip
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(
-        f"σ(z) = 1/(1 + e^(−z)) is never exactly 1, but a computer keeps only so many digits. "
-        f"float32 keeps 24 bits, so once e^(−z) is below 2^(−24) the sum 1 + e^(−z) is stored "
-        f"as 1 and σ(z) becomes exactly 1.0: from z ≈ {z_one['float32']:.2f} (= 24·ln 2). "
-        f"float64 keeps 53 bits: from z ≈ {z_one['float64']:.2f} (= 53·ln 2)."
+        "$\\sigma(z) = 1/(1 + e^{-z})$ is never exactly 1, but a computer keeps only so many "
+        "digits. float32 keeps 24 bits, so once $e^{-z}$ is below $2^{-24}$ the sum "
+        "$1 + e^{-z}$ is stored as 1 and σ(z) becomes exactly 1.0: from "
+        f"z ≈ {z_one['float32']:.2f} (= 24·ln 2). float64 keeps 53 bits: from "
+        f"z ≈ {z_one['float64']:.2f} (= 53·ln 2)."
     )
 
 
@@ -108,26 +109,26 @@ def chain_tab() -> None:
                   key="sat:f")  # fmt: skip
     k = np.arange(1, K_MAX + 1, dtype=np.float64)
     series = {
-        "0.25^k: the largest a product of k σ′ can be": chain_products(0.25, K_MAX),
-        f"f^k with f = {f:g}": chain_products(f, K_MAX),
+        "0.25<sup>k</sup>: the largest a product of k σ′ can be": chain_products(0.25, K_MAX),
+        f"f<sup>k</sup> with f = {f:g}": chain_products(f, K_MAX),
     }
     s, gate = state.current_step(), teach.gate_of_focus()
     best = float(np.max(gate.activation.grad(s.z(gate.key))))
     if best > 1e-3:  # a saturated gate's line would fall off the chart at once
-        series[f"{gate.activation.symbol}′^k at this model's {gate.name} ({best:.3g})"] = (
-            chain_products(best, K_MAX))  # fmt: skip
+        label = f"{gate.activation.symbol}′<sup>k</sup> at this model's {gate.name} ({best:.3g})"
+        series[label] = chain_products(best, K_MAX)
     st.plotly_chart(plots.chain_figure(k, series), width="stretch", key="sat:chain",
                     config={"displayModeBar": False})  # fmt: skip
     c2.markdown(
-        f"After {K_MAX} factors: 0.25^{K_MAX} = {0.25**K_MAX:.1e}, but "
-        f"{f:g}^{K_MAX} = {f**K_MAX:.3g}."
+        f"After {K_MAX} factors: $0.25^{{{K_MAX}}}$ = {0.25**K_MAX:.1e}, but "
+        f"${f:g}^{{{K_MAX}}}$ = {f**K_MAX:.3g}."
     )
     if best <= 1e-3:
         st.caption(f"This model's {gate.name} has a largest slope of {best:.3g}, so its own "
                    "chain drops below the chart after the first factor.")  # fmt: skip
     st.markdown(
         "A gradient that passes k squashing functions in a row is multiplied by k slopes. "
-        "With σ each slope is at most 0.25, so the product shrinks at least as fast as 0.25^k. "
+        "With σ each slope is at most 0.25, so the product shrinks at least as fast as $0.25^k$. "
         "Along the LSTM's cell state the factor per step is the forget gate f itself, with no "
         "slope in between, and f close to 1 keeps the product close to 1 for many steps. "
         "The page *Gradient flow* follows this through a whole sequence."
@@ -146,7 +147,7 @@ def render() -> None:
     gate = teach.gate_of_focus()
     st.title("Saturation & derivatives")
     st.caption(
-        f"Gate in focus: {gate.name} ({gate.plain}), {state.view().dtype}. Change it in the "
+        f"Gate in focus: {gate.name} (${gate.symbol}$), {state.view().dtype}. Change it in the "
         "sidebar; every tab follows the current model."
     )
     for tab, (_, body) in zip(st.tabs([t for t, _ in TABS]), TABS, strict=True):

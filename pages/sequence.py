@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core import GATES, Trace, run
-from ui import frame, plots, sequence, state
+from ui import frame, plots, sequence, state, tables, widgets
 
 frame.ensure()  # before anything renders (see ui/frame.py)
 
@@ -15,6 +15,7 @@ HEATMAPS = tuple((g.value, f"{g.plain}: {g.name}") for g in GATES) + (
     ("c", "C_t: cell state"),
     ("h", "h_t: hidden state"),
 )
+HEATMAPS = tuple((field, tables.math_html(title)) for field, title in HEATMAPS)  # Plotly: <sub>
 
 
 def over_time(trace: Trace, t: int) -> None:
@@ -34,12 +35,14 @@ def over_time(trace: Trace, t: int) -> None:
     )
     c1, c2 = st.columns(2)
     c1.plotly_chart(
-        plots.unit_lines(trace.c, "C_t per unit", "C_t", t_mark=t),
+        plots.unit_lines(trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t),
         width="stretch",
         key=f"{NS}:lines:c",
     )
     c2.plotly_chart(
-        plots.unit_lines(trace.h, "h_t per unit", "h_t", t_mark=t, y_range=(-1, 1)),
+        plots.unit_lines(
+            trace.h, "h<sub>t</sub> per unit", "h<sub>t</sub>", t_mark=t, y_range=(-1, 1)
+        ),  # fmt: skip
         width="stretch",
         key=f"{NS}:lines:h",
     )
@@ -52,20 +55,21 @@ def render() -> None:
     st.title("A whole sequence, one step at a time")
     st.caption(
         f"The cell from the sidebar (m = {m} inputs, n = {n} units, {state.view().dtype}) reads "
-        "x_0, x_1, … in turn. Each step takes h and C from the step before; the first step "
-        "takes h0 and C0."
+        "$x_0, x_1, …$ in turn. Each step takes $h$ and $C$ from the step before; the first "
+        "step takes $h_0$ and $C_0$."
     )
-    with st.expander("Input sequence, h0 and C0", expanded=True):
+    with st.expander("Input sequence, $h_0$ and $C_0$", expanded=True):
         data = sequence.editor(NS, m, n, sequence.default_inputs(m))
     trace = run(p, data.xs, data.h0, data.c0, dtype=state.dtype())
     T = len(trace)
     if not trace.c_tilde.any():
         st.info(
-            "In this cell the candidate C̃ is 0 at every step (W_c and b_c are all 0), so "
-            "nothing is ever written into C. For livelier pictures, load the preset 'random' "
-            "or 'remember' in the sidebar.",
+            r"In this cell the candidate $\tilde C_t$ is 0 at every step ($W_c$ and $b_c$ are "
+            "all 0), so nothing is ever written into $C$ and the pictures below stay blank.",
             icon="💡",
         )
+        st.button("Load the preset 'remember' instead", key=f"{NS}:livelier",
+                  on_click=widgets.load, args=("remember",))  # fmt: skip
 
     def body(t: int) -> None:
         over_time(trace, t)

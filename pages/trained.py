@@ -63,15 +63,17 @@ def model_picker() -> TrainedModel:
         with st.container():
             _train_live(seed)
         live = ss[f"{NS}:live"]
-    options = [SHIPPED] + ([LIVE] if live is not None else [])
-    if ss[f"{NS}:which"] not in options:
+    if live is None:
         ss[f"{NS}:which"] = SHIPPED
-    which = c1.radio("Model", options, key=f"{NS}:which", horizontal=True)
+        c1.markdown("**Model:** the shipped weights")
+    else:
+        c1.radio("Model", [SHIPPED, LIVE], key=f"{NS}:which", horizontal=True)
+    which = ss[f"{NS}:which"]
     model = live if which == LIVE and live is not None else shipped()
     source = (
-        "lstm_core/trained_memory.json (reproduce: python -m lstm_core.train)"
+        "Shipped weights, trained with this project's own backward pass"
         if which == SHIPPED
-        else f"trained just now from seed {model.config.seed}"
+        else f"Trained just now from seed {model.config.seed}"
     )
     st.caption(
         f"{source}: n = {model.params.n_hidden} units, {model.config.steps} Adam steps, "
@@ -86,10 +88,10 @@ def result(model: TrainedModel, trace: Trace, unit: int | None) -> None:
     prob = readout_over_time(model.readout.w, model.readout.b, trace)
     answer = 1.0 if prob[-1] > 0.5 else 0.0
     c = st.columns(4)
-    c[0].metric("first value x_0[0]", f"{xs[0, 0]:.4g}")
+    c[0].metric("first value $x_0[0]$", f"{xs[0, 0]:.4g}")
     c[1].metric(
         "target",
-        "none (x_0[0] = 0)"
+        "none (the first value is 0)"
         if target is None
         else f"{target:g} ({'positive' if target else 'negative'})",
     )
@@ -109,7 +111,7 @@ def result(model: TrainedModel, trace: Trace, unit: int | None) -> None:
         st.markdown(
             f"**Unit {unit} holds the sign.** Its forget gate averages **{hold[unit]:.3f}** "
             f"from t = 1 on (highest of all units), so its cell state keeps what step 0 wrote: "
-            f"C_t[{unit}] ends at {trace.c[-1, unit]:.3g}. It is outlined and starred (★) below."
+            f"$C_t[{unit}]$ ends at {trace.c[-1, unit]:.3g}. It is outlined and starred (★) below."
         )
 
 
@@ -122,9 +124,10 @@ def _new_sequence(m: int, T: int) -> None:
 def render() -> None:
     st.title("A trained LSTM that remembers")
     st.caption(
-        "The task: x_t = [value, marker]. At t = 0 the value is a number of random sign with "
+        "The task: $x_t$ = [value, marker]. At t = 0 the value is a number of random sign with "
         "marker 1; after that, 19 steps of noise with marker 0. After the last step a read-out "
-        "ŷ = σ(w·h_T-1 + b), outside the cell, must say whether the first value was positive. "
+        r"$\hat y = \sigma(w \cdot h_{T-1} + b)$, outside the cell, must say whether the first "
+        "value was positive. "
         "To succeed, the cell has to write the sign into a unit at t = 0 and keep it."
     )
     model = model_picker()
@@ -163,7 +166,8 @@ def render() -> None:
 
     def body(t: int) -> None:
         c1, c2 = st.columns(2, gap="medium")
-        rows = [("f", "f_t: forget gate", trace.f), ("c", "C_t: cell state", trace.c)]
+        rows = [("f", "f<sub>t</sub>: forget gate", trace.f),
+                ("c", "C<sub>t</sub>: cell state", trace.c)]  # fmt: skip
         c1.plotly_chart(
             plots.trace_heatmaps(rows, t_mark=t, highlight=unit),
             width="stretch",
@@ -172,7 +176,9 @@ def render() -> None:
         )
         c2.plotly_chart(plots.readout_figure(prob, target, t), width="stretch", key=f"{NS}:readout")
         st.plotly_chart(
-            plots.unit_lines(trace.c, "C_t per unit", "C_t", t_mark=t, highlight=unit),
+            plots.unit_lines(
+                trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t, highlight=unit
+            ),  # fmt: skip
             width="stretch",
             key=f"{NS}:lines:c",
         )

@@ -9,7 +9,7 @@ Browser tests (real headless Chromium, one Streamlit server per test session)
         @pytest.mark.browser
         def test_something(app_page):
             app_page.open("/?preset=seed-question")     # waits for the run to finish
-            app_page.press_slider("x_t[0]", "ArrowRight")  # waits for the rerun
+            app_page.press_slider("key=sl:x:0", "ArrowRight")  # waits for the rerun
             assert "91" in app_page.main_text()
             app_page.assert_no_traceback()
             app_page.shot("my-page-seed", tall=True)    # test-artifacts/screenshots/

@@ -308,7 +308,11 @@ class AppPage:
 
     # widgets
     def slider(self, label: str) -> Any:
-        """The thumb (an ``input[type=range]``) of the slider whose label is exactly ``label``."""
+        """The thumb of the slider whose label is exactly ``label``, or whose widget key is
+        ``label`` = "key=<key>" (for labels drawn as math)."""
+        if label.startswith("key="):
+            css = re.sub(r"[^A-Za-z0-9_-]", "-", label[4:])  # as Streamlit writes st-key-*
+            return self.page.locator(f".st-key-{css}").get_by_role("slider")
         exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
         label_el = self.page.locator('[data-testid="stWidgetLabel"]', has_text=exact)
         box = self.page.locator('[data-testid="stSlider"]').filter(has=label_el)

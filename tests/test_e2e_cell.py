@@ -22,7 +22,10 @@ SEED = "/?preset=seed-question"
 # (W_f·v, z_f) per unit of the thread's forget gate
 SEED_ROWS = ((91, 92), (175, 177), (133, 136))
 
-H_LABEL = re.compile(r"(?<![\w{])h_t\s*=\s*\[([^\]]*)\]")  # diagram label "h_t = [...]"
+# the diagram's label "h_t = [...]"; its subscript is an SVG tspan, so the text reads "ht = [...]"
+H_LABEL = re.compile(r"(?<![\w{])ht\s*=\s*\[([^\]]*)\]")
+# sliders by widget key: their labels are math ("$x_t[0]$")
+X0, C0, H2 = "key=sl:x:0", "key=sl:c_prev:0", "key=sl:h_prev:2"
 BMATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
 
 
@@ -76,8 +79,8 @@ def test_keyboard_on_a_slider_changes_h_t(app_page: AppPage) -> None:
     np.testing.assert_allclose(before, model_h(app_page), rtol=5e-3, atol=1e-3)
     x0 = decode(app_page.query())[0].x[0]
 
-    app_page.press_slider("x_t[0]", "ArrowRight", times=3)
-    app_page.press_slider("x_t[0]", "ArrowLeft")
+    app_page.press_slider(X0, "ArrowRight", times=3)
+    app_page.press_slider(X0, "ArrowLeft")
 
     model = decode(app_page.query())[0]
     assert model.x[0] == pytest.approx(x0 + 0.2), "two net steps of 0.1 on x_t[0]"
@@ -90,9 +93,9 @@ def test_keyboard_on_a_slider_changes_h_t(app_page: AppPage) -> None:
 
 def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, new_app_page) -> None:
     app_page.open(SEED)
-    app_page.press_slider("x_t[0]", "ArrowRight", times=2)
+    app_page.press_slider(X0, "ArrowRight", times=2)
     app_page.choose("Edit", "States")  # h_t-1 and C_t-1 sliders
-    app_page.press_slider("C_t-1[0]", "ArrowLeft")
+    app_page.press_slider(C0, "ArrowLeft")
     url = urlsplit(app_page.page.url)
     formulas, h = app_page.latex(), shown_h(app_page)
 
@@ -101,6 +104,7 @@ def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, ne
     fresh.assert_no_traceback()
     assert fresh.alerts("warning") == []
     assert fresh.query() == app_page.query()
+    fresh.choose("Edit", "States")  # the edit group is not in the URL; slider labels are math
     assert fresh.latex() == formulas
     np.testing.assert_array_equal(shown_h(fresh), h)
     assert numbers_after_equals(" ".join(formulas)) >= {
@@ -187,7 +191,7 @@ def test_exact_entry_rejects_a_non_number_and_keeps_the_old_value(app_page: AppP
 
 def test_reload_keeps_the_state(app_page: AppPage) -> None:
     app_page.open(SEED)
-    app_page.press_slider("x_t[0]", "ArrowRight")
+    app_page.press_slider(X0, "ArrowRight")
     query = app_page.query()
     assert decode(query)[0].x[0] == pytest.approx(1.1)
 
@@ -196,16 +200,16 @@ def test_reload_keeps_the_state(app_page: AppPage) -> None:
     app_page.wait_for_runs(before + 1)
     app_page.assert_no_traceback()
     assert app_page.query() == query
-    assert app_page.slider("x_t[0]").get_attribute("aria-valuetext") == "1.10"
+    assert app_page.slider(X0).get_attribute("aria-valuetext") == "1.10"
     assert any({91.1, 92.1} <= numbers_after_equals(t) for t in app_page.latex())
     app_page.shot("cell-after-reload")
 
 
 def test_switching_pages_keeps_every_edit(app_page: AppPage) -> None:
     app_page.open(SEED)
-    app_page.press_slider("x_t[0]", "ArrowRight")
+    app_page.press_slider(X0, "ArrowRight")
     app_page.choose("Edit", "States")
-    app_page.press_slider("h_t-1[2]", "ArrowLeft", times=2)
+    app_page.press_slider(H2, "ArrowLeft", times=2)
     edited = decode(app_page.query())[0]
 
     others = [t for t in app_page.nav_links() if "Cell step" not in t]
@@ -224,6 +228,6 @@ def test_switching_pages_keeps_every_edit(app_page: AppPage) -> None:
     back = decode(app_page.query())[0]
     np.testing.assert_array_equal(back.x, edited.x)
     np.testing.assert_array_equal(back.h_prev, edited.h_prev)
-    assert app_page.slider("x_t[0]").get_attribute("aria-valuetext") == "1.10"
+    assert app_page.slider(X0).get_attribute("aria-valuetext") == "1.10"
     app_page.choose("Edit", "States")
-    assert app_page.slider("h_t-1[2]").get_attribute("aria-valuetext") == "5.80"
+    assert app_page.slider(H2).get_attribute("aria-valuetext") == "5.80"

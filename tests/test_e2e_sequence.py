@@ -99,7 +99,7 @@ def test_gradient_flow_forget_bias_keeps_gradient(app_page: AppPage) -> None:
     assert "constant error carousel" in text
     assert not re.search(r"\b(nan|inf)\b", text, re.IGNORECASE)
     low = float(re.search(r"mean forget gate f\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
-    app.press_slider("Added to every forget bias b_f", "End")  # +8
+    app.press_slider("Added to every forget-gate bias", "End")  # +8
     text = app.main_text()
     high = float(re.search(r"mean forget gate f\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
     assert low < 0.6 < 0.99 < high

@@ -37,7 +37,7 @@ def open_page(app_test: Any, page: str, preset: str = "random") -> Any:
 def numbers_table(at: Any) -> pd.DataFrame:
     """The step's 'All values at t' table (one row per unit)."""
     for df in at.dataframe:
-        if df.editing_mode == "read_only" and "f_t" in df.value.columns:
+        if df.editing_mode == "read_only" and "fₜ" in df.value.columns:
             return df.value
     raise AssertionError("no table of the selected step's values on the page")
 
@@ -65,7 +65,7 @@ def test_scrubber_selects_the_traces_step(app_test: Any) -> None:
         assert_table_is_step(numbers_table(at), trace[t])
         heading = [m.value for m in at.markdown if m.value.startswith("#### Step t")]
         x_text = ", ".join(f"{v:.4g}" for v in xs[t])
-        assert heading == [f"#### Step t = {t} in detail: x_t = [{x_text}]"]
+        assert heading == [f"#### Step t = {t} in detail: $x_t$ = [{x_text}]"]
     at.button(key="seq:prev").click().run()
     assert at.slider(key="seq:scrub").value == DEFAULT_LENGTH - 2
     assert_table_is_step(numbers_table(at), trace[DEFAULT_LENGTH - 2])
@@ -153,12 +153,12 @@ def test_generators_and_initial_states(app_test: Any) -> None:
     no_exception(at)
     h0, c0 = np.array([0, 0.5, 0]), np.array([-2, 0, 0.75])
     table = numbers_table(at)
-    np.testing.assert_array_equal(table["C_t-1"].to_numpy(float), c0)
+    np.testing.assert_array_equal(table["Cₜ₋₁"].to_numpy(float), c0)
     assert_table_is_step(table, run(p, xs, h0, c0)[0])
 
     at.session_state["seq:init:1"] = {**EMPTY_EDIT, "edited_rows": {1: {"[1]": "one"}}}
     at.run()
-    assert any("Row C0, column [1]: 'one' is not a number" in e for e in errors(at))
+    assert any("Row C₀, column [1]: 'one' is not a number" in e for e in errors(at))
     assert_table_is_step(numbers_table(at), run(p, xs, h0, c0)[0])
 
     at.selectbox(key="seq:gen:kind").set_value("memory").run()
@@ -206,7 +206,7 @@ def test_play_advances_and_pause_stops(app_test: Any) -> None:
 # -- Gradient flow ---------------------------------------------------------------------------
 def grad_table(at: Any) -> pd.DataFrame:
     for df in at.dataframe:
-        if "‖∂L/∂C_t‖" in df.value.columns:
+        if "‖∂L/∂Cₜ‖" in df.value.columns:
             return df.value
     raise AssertionError("no table of gradient norms on the page")
 
@@ -239,13 +239,13 @@ def test_gradient_norms_match_backward(app_test: Any) -> None:
         p = shift_forget_bias(LSTMParams.random(3, 3, seed=0), shift)
         dc, dh, rnn = expected_norms(p, xs)
         table = grad_table(at)
-        np.testing.assert_allclose(as_floats(table["‖∂L/∂C_t‖"]), dc, rtol=1e-4)
-        np.testing.assert_allclose(as_floats(table["‖∂L/∂h_t‖"]), dh, rtol=1e-4)
-        np.testing.assert_allclose(as_floats(table["RNN ‖∂L/∂h_t‖"]), rnn, rtol=1e-4)
+        np.testing.assert_allclose(as_floats(table["‖∂L/∂Cₜ‖"]), dc, rtol=1e-4)
+        np.testing.assert_allclose(as_floats(table["‖∂L/∂hₜ‖"]), dh, rtol=1e-4)
+        np.testing.assert_allclose(as_floats(table["RNN ‖∂L/∂hₜ‖"]), rnn, rtol=1e-4)
     # with f ≈ 1 the LSTM's gradient survives 24 steps, the RNN's does not
     assert dc[0] > 1e-2 * dc[-1] and rnn[0] < 1e-8 * rnn[-1]
     metrics = {m.label: m.value for m in at.metric}
-    assert float(metrics["LSTM ‖∂L/∂C_0‖"]) == pytest.approx(dc[0], rel=1e-4)
+    assert float(metrics["LSTM ‖∂L/∂C₀‖"]) == pytest.approx(dc[0], rel=1e-4)
 
 
 def test_gradient_page_on_the_sidebar_model_shows_no_nan_or_inf(app_test: Any) -> None:
@@ -256,10 +256,10 @@ def test_gradient_page_on_the_sidebar_model_shows_no_nan_or_inf(app_test: Any) -
     text = " ".join(str(v) for v in table.to_numpy().ravel()).lower()
     assert "nan" not in text and "inf" not in text
     # this cell's candidate weights are 0, so the RNN made of them passes nothing back
-    assert (table["RNN ‖∂L/∂h_t‖"].iloc[:-1] == "0 (below 1e-300)").all()
+    assert (table["RNN ‖∂L/∂hₜ‖"].iloc[:-1] == "0 (below 1e-300)").all()
     p = load_preset("seed-question").params
     dc, _, _ = expected_norms(p, generate("sine", DEFAULT_LENGTH, 3))
-    np.testing.assert_allclose(as_floats(table["‖∂L/∂C_t‖"]), dc, rtol=1e-4)
+    np.testing.assert_allclose(as_floats(table["‖∂L/∂Cₜ‖"]), dc, rtol=1e-4)
     at.slider(key="grad:t").set_value(5).run()
     no_exception(at)
 
@@ -300,7 +300,7 @@ def test_train_live_learns_the_task(app_test: Any) -> None:
     assert at.radio(key="trained:which").value == "Trained just now"
     live = at.session_state["trained:live"]
     assert live.config.steps == 200 and live.test_accuracy >= 0.95
-    caption = [c.value for c in at.caption if "trained just now" in c.value]
+    caption = [c.value for c in at.caption if "Trained just now from seed" in c.value]
     assert caption and f"{live.test_accuracy:.1%}" in caption[0]
     at.radio(key="trained:which").set_value("Shipped weights").run()
     no_exception(at)

@@ -279,14 +279,15 @@ def test_misconceptions_sampling_varies_but_the_cell_does_not(app_test: AppTestF
     at = open_page(app_test, MISCONCEPTIONS)
     # seed-question: every f is exactly 1, so the demo starts on the thread's made-up f
     assert at.radio(key="misc:source").value == "thread"
-    real_before = [c.value for c in at.caption if "Real C_t" in c.value][0].split("Real C_t:")[1]
+    real = "Real $C_t$:"
+    real_before = [c.value for c in at.caption if real in c.value][0].split(real)[1]
     for _ in range(6):
         at.button(key="misc:sample").click().run()
     assert not at.exception
     draws = at.session_state["misc:draws"]
     assert len(draws) == 6
     assert len({tuple(d) for d in draws}) > 1  # masks differ from draw to draw
-    real_after = [c.value for c in at.caption if "Real C_t" in c.value][0].split("Real C_t:")[1]
+    real_after = [c.value for c in at.caption if real in c.value][0].split(real)[1]
     assert real_before == real_after == " [0.25, -0.8, 1.8]"  # f∘C_{t-1} + i∘C̃, fixed
     at.button(key="misc:clear").click().run()
     assert at.session_state["misc:draws"] == []
@@ -306,7 +307,9 @@ def test_misconceptions_demos_follow_the_sidebar(app_test: AppTestFactory) -> No
     assert not at.exception
     assert "4 matrices of 4 × 7 plus 4 biases of 4 give **128** parameters" in texts(at)
     at.number_input(key="misc:k").set_value(5).run()
-    assert any(r"(W_y\text{ is }5\times4)" in t.value for t in at.latex)
+    assert "An extra task layer, with its own $W_y$ of size 5 × 4:" in texts(at)
+    y = [t.value for t in at.latex if r"y_t = \sigma(W_y h_t) =" in t.value]
+    assert len(y) == 1 and y[0].count(r" \\ ") == 4  # k = 5 outputs, as a column
 
 
 # -- all four ---------------------------------------------------------------------------------

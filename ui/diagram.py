@@ -7,7 +7,10 @@ and fixed labels go into it.
 
 from __future__ import annotations
 
+import re
 from html import escape
+
+import numpy as np
 
 from lstm_core import GATES, Step
 
@@ -52,6 +55,24 @@ def _px(x: float, y: float) -> tuple[float, float]:
     return round((x - X0) * K, 1), round((Y_TOP - y) * K, 1)
 
 
+_SUB = re.compile(r"_\{([^}]*)\}")
+
+
+def _math(text: str, size: int) -> str:
+    """Escaped text with "C_{t−1}" drawn as C and a lowered, smaller "t−1".
+
+    The shift is in px (dy), which every browser supports, and undone after the subscript.
+    """
+    shift, small = round(0.3 * size, 1), round(0.72 * size, 1)
+    parts = _SUB.split(text)  # text, subscript, text, subscript, …
+    out = [escape(parts[0])]
+    for sub, rest in zip(parts[1::2], parts[2::2], strict=True):
+        out.append(f'<tspan dy="{shift}" font-size="{small}">{escape(sub)}</tspan>')
+        if rest:  # back on the baseline
+            out.append(f'<tspan dy="-{shift}">{escape(rest)}</tspan>')
+    return "".join(out)
+
+
 def _text(
     x: float,
     y: float,
@@ -66,7 +87,7 @@ def _text(
     svg_anchor = {"left": "start", "right": "end", "center": "middle"}.get(anchor, anchor)
     lines = text.split("\n")
     spans = "".join(
-        f'<tspan x="{px}" dy="{0 if k == 0 else 1.2}em">{escape(line)}</tspan>'
+        f'<tspan x="{px}" dy="{0 if k == 0 else 1.2}em">{_math(line, size)}</tspan>'
         for k, line in enumerate(lines)
     )
     dy = -0.6 * (len(lines) - 1)
@@ -109,6 +130,15 @@ def _block(
     return shape + _text(x, y, text, color=ink, size=19, bold=True)
 
 
+def _short(a: np.ndarray, chars: int) -> str:
+    """``short_vec(a)`` with as many entries as fit in ``chars`` characters (at least one)."""
+    for most in (3, 2):
+        text = short_vec(a, most=most)
+        if len(text) <= chars:
+            return text
+    return short_vec(a, most=1)
+
+
 def cell_diagram(s: Step, stage: int) -> str:
     """The cell as an SVG string: wires, gates and nodes, values of the current stage."""
     parts = []
@@ -133,7 +163,15 @@ def cell_diagram(s: Step, stage: int) -> str:
             )
         )
         parts.append(
-            _text(GATE_X[g.key] - 0.7, GATE_Y, g.plain, "right", 17, GATE_COLOR[g.key], bold=True)
+            _text(
+                GATE_X[g.key] - 0.7,
+                GATE_Y,
+                g.plain.replace("_t", "_{t}"),
+                "right",
+                17,
+                GATE_COLOR[g.key],
+                bold=True,
+            )
         )
     parts.append(_block("rect", TANH_X, MID_Y, (0.6, 0.4), OKABE_ITO["black"], stage == 5, "tanh"))
     for stages, sym, x, y in NODES:
@@ -152,19 +190,21 @@ def cell_diagram(s: Step, stage: int) -> str:
         )
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
+    # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus
     labels = (
-        (0.2, LINE_Y - 0.45, f"C_t-1 = {short_vec(s.c_prev)}", "left", 3, True),
-        (fx + 0.45, LINE_Y + 0.45, f"f∘C_t-1 = {short_vec(s.forget_term)}", "left", 3, False),
-        (RIGHT, LINE_Y + 0.45, f"C_t = {short_vec(s.c)}", "right", 3, True),
-        (fx + 0.15, 3.9, f"f = {short_vec(s.f)}", "left", 1, False),
+        (0.2, LINE_Y - 0.45, f"C_{{t−1}} = {short_vec(s.c_prev)}", "left", 3, True),
+        (fx + 0.45, LINE_Y + 0.45, f"f∘C_{{t−1}} = {short_vec(s.forget_term)}", "left", 3, False),
+        (RIGHT, LINE_Y + 0.45, f"C_{{t}} = {short_vec(s.c)}", "right", 3, True),
+        (fx + 0.15, 3.9, f"f_{{t}} = {short_vec(s.f)}", "left", 1, False),
         (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", 2, False),
-        (ix - 0.15, 3.0, f"i = {short_vec(s.i)}", "right", 2, False),
-        (cx + 0.15, 3.55, f"C̃ = {short_vec(s.c_tilde)}", "left", 2, False),
-        (ox - 0.15, 2.45, f"o = {short_vec(s.o)}", "right", 4, False),
-        (TANH_X + 0.75, MID_Y, f"tanh(C_t) =\n{short_vec(s.tanh_c)}", "left", 5, False),
-        (RIGHT, H_Y - 0.62, f"h_t = {short_vec(s.h)}", "right", 5, True),
-        (0.2, BUS_Y + 0.75, f"h_t-1 =\n{short_vec(s.h_prev)}", "left", 0, True),
-        (2.65, -0.45, f"x_t = {short_vec(s.x)}", "left", 0, True),
+        # two short lines between the forget gate's wire and the input gate's
+        (ix - 0.15, 3.1, f"i_{{t}} =\n{_short(s.i, 16)}", "right", 2, False),
+        (cx + 0.15, 3.55, f"C̃_{{t}} = {short_vec(s.c_tilde)}", "left", 2, False),
+        (ox - 0.15, 2.45, f"o_{{t}} = {short_vec(s.o)}", "right", 4, False),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{short_vec(s.tanh_c)}", "left", 5, False),
+        (RIGHT, H_Y - 0.62, f"h_{{t}} = {short_vec(s.h)}", "right", 5, True),
+        (0.2, BUS_Y + 0.75, f"h_{{t−1}} =\n{_short(s.h_prev, 18)}", "left", 0, True),
+        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", 0, True),
     )
     for x, y, text, anchor, st_, always in labels:
         if always or st_ == stage or (stage == 3 and st_ == 2 and "∘" in text):

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import plotly.colors as pc
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -41,14 +42,27 @@ GATE_COLOR = {
     "c": OKABE_ITO["purple"],
     "o": OKABE_ITO["vermillion"],
 }
-GATE_SCALE = "Cividis"
-UNIT_SCALE = "RdBu"
-CELL_SCALE = "PuOr"
+Scale = tuple[tuple[float, str], ...]
+
+
+def _stops(name: str) -> Scale:
+    """A named colour scale as explicit stops, the same in every figure and table.
+
+    Figures built without validation (``fast_figure``) would pass a bare name on to
+    plotly.js, which has no PuOr and whose RdBu runs the other way round (blue low,
+    red high) from ColorBrewer's RdBu that Plotly for Python uses.
+    """
+    return tuple((float(at), colour) for at, colour in pc.get_colorscale(name))
+
+
+GATE_SCALE = _stops("Cividis")  # dark blue 0 → yellow 1
+UNIT_SCALE = _stops("RdBu")  # red negative → white 0 → blue positive
+CELL_SCALE = _stops("PuOr")  # orange negative → white 0 → purple positive
 C_RANGE = 3.0
 FONT = dict(size=15)
 
 
-def scale_for(quantity: str) -> tuple[str, float, float]:
+def scale_for(quantity: str) -> tuple[Scale, float, float]:
     """(colourscale, zmin, zmax) for a Step field name."""
     if quantity in ("f", "i", "o"):
         return GATE_SCALE, 0.0, 1.0
@@ -200,17 +214,19 @@ def block_matrix(params: LSTMParams, key: str) -> go.Figure:
 
 
 # -- saturation ----------------------------------------------------------------------
-def _unit_labels(pos: np.ndarray, shown: np.ndarray) -> list[str]:
-    """'u0', or 'u0,u2' on the first of units drawn at the same spot, so labels never pile up."""
+def _unit_labels(pos: np.ndarray, shown: np.ndarray, near: float) -> list[str]:
+    """'u0', or 'u0,u2' on the leftmost of units drawn closer than ``near`` to each other
+    (a chain of close units shares one label), so labels never pile up."""
     labels = [""] * len(pos)
-    first: dict[float, int] = {}
-    for k in np.flatnonzero(shown):
-        spot = round(float(pos[k]), 1)
-        if spot in first:
-            labels[first[spot]] += f",u{k}"
+    ks = sorted(np.flatnonzero(shown), key=lambda k: (float(pos[k]), int(k)))
+    first, last = -1, -np.inf
+    for k in ks:
+        if first >= 0 and float(pos[k]) - last < near:
+            labels[first] += f",u{k}"
         else:
-            first[spot] = int(k)
+            first = int(k)
             labels[k] = f"u{k}"
+        last = float(pos[k])
     return labels
 
 
@@ -224,6 +240,7 @@ def saturation_figure(
     on every edit, and make_subplots/add_vrect cost about ten times more.
     """
     act = gate.activation
+    name = gate.plain.replace("_t", "<sub>t</sub>")  # f_t → f<sub>t</sub>
     span = 10.0 if act.name == "sigmoid" else 5.0
     zz = np.linspace(-span, span, 401)
     z_sat = act.saturation_z(threshold)
@@ -259,8 +276,10 @@ def saturation_figure(
             y=act.fn(zc),
             mode="markers+text",
             marker=marker | {"size": 13},
-            text=[f"u{k}" if inside[k] else "" for k in range(len(z))],
-            textposition="top center",
+            text=_unit_labels(zc, inside, near=span / 8),
+            # up and to the left of a rising curve (down and right near the left edge)
+            # is clear of it
+            textposition=["top left" if v > -span / 2 else "bottom right" for v in zc],
             textfont=dict(size=13),
             hovertext=[f"unit {k}: z = {fmt(v)}" for k, v in enumerate(z)],
             hoverinfo="text",
@@ -335,25 +354,25 @@ def saturation_figure(
         xaxis=dict(
             anchor="y2", range=[-span * 1.02, span * 1.02], title=dict(text="pre-activation z")
         ),
-        yaxis=dict(domain=[0.42, 1.0], title=dict(text=gate.plain)),
+        yaxis=dict(domain=[0.42, 1.0], title=dict(text=name)),
         yaxis2=dict(domain=[0.0, 0.34], range=[0, act.grad_max * 1.1], title=dict(text="slope")),
     )
-    title = f"{gate.name} {gate.plain}: {n_sat} of {len(z)} units saturated (|z| > {z_sat:.3g})"
+    title = f"{gate.name} {name}: {n_sat} of {len(z)} units saturated (|z| > {z_sat:.3g})"
     return _base(fast_figure(traces, layout), 360, title)
 
 
 # -- the Hadamard table as a picture --------------------------------------------------
 HADAMARD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("f", "f_t"),
-    ("c_prev", "C_t-1"),
-    ("forget_term", "f∘C_t-1"),
-    ("i", "i_t"),
-    ("c_tilde", "C̃_t"),
-    ("input_term", "i∘C̃_t"),
-    ("c", "C_t"),
-    ("tanh_c", "tanh(C_t)"),
-    ("o", "o_t"),
-    ("h", "h_t"),
+    ("f", "f<sub>t</sub>"),
+    ("c_prev", "C<sub>t−1</sub>"),
+    ("forget_term", "f∘C<sub>t−1</sub>"),
+    ("i", "i<sub>t</sub>"),
+    ("c_tilde", "C̃<sub>t</sub>"),
+    ("input_term", "i∘C̃<sub>t</sub>"),
+    ("c", "C<sub>t</sub>"),
+    ("tanh_c", "tanh(C<sub>t</sub>)"),
+    ("o", "o<sub>t</sub>"),
+    ("h", "h<sub>t</sub>"),
 )
 
 
@@ -363,8 +382,13 @@ def hadamard_figure(s: Step) -> go.Figure:
     groups: dict[str, list[int]] = {}
     for col, (field, _) in enumerate(HADAMARD_COLUMNS):
         groups.setdefault(scale_for(field)[0], []).append(col)
-    bar_x = {GATE_SCALE: 1.01, UNIT_SCALE: 1.09, CELL_SCALE: 1.17}
-    bar_title = {GATE_SCALE: "gates", UNIT_SCALE: "[-1,1]", CELL_SCALE: "C"}
+    # one horizontal colour bar per scale under the table, side by side, titled on top
+    bar_x = {GATE_SCALE: 0.0, UNIT_SCALE: 0.36, CELL_SCALE: 0.72}
+    bar_title = {
+        GATE_SCALE: "gates f, i, o: 0 to 1",
+        UNIT_SCALE: "C̃, i∘C̃, tanh(C), h: −1 to 1",
+        CELL_SCALE: f"C<sub>t−1</sub>, f∘C<sub>t−1</sub>, C<sub>t</sub>: ±{C_RANGE:g}",
+    }
     heats = []
     for colorscale, cols in groups.items():
         _, lo, hi = scale_for(HADAMARD_COLUMNS[cols[0]][0])
@@ -391,11 +415,22 @@ def hadamard_figure(s: Step) -> go.Figure:
                 ygap=2,
                 hoverongaps=False,
                 colorbar=dict(
-                    x=bar_x[colorscale], thickness=10, title=dict(text=bar_title[colorscale])
+                    orientation="h",
+                    x=bar_x[colorscale],
+                    xanchor="left",
+                    y=-0.04,
+                    yanchor="top",
+                    ypad=0,
+                    len=0.27,
+                    thickness=14,
+                    tickfont=dict(size=13),
+                    title=dict(text=bar_title[colorscale], side="top", font=dict(size=14)),
                 ),
             )
         )
-    return _base(fast_figure(heats, dict(xaxis=dict(side="top"))), 80 + 40 * n)
+    fig = _base(fast_figure(heats, dict(xaxis=dict(side="top"))), 160 + 40 * n)
+    fig.layout.margin.b = 90  # room for the colour bars
+    return fig
 
 
 # -- sequences -------------------------------------------------------------------------
@@ -557,7 +592,7 @@ def keras_layout_figure(arrays: Sequence[FrameworkArray], m: int, n: int,
 def activation_panels(marks: dict[str, np.ndarray] | None = None) -> go.Figure:
     """σ and tanh (solid) with their derivatives (dotted), side by side; the peaks of the
     derivatives (0.25 and 1) labelled. ``marks`` puts points at given z per activation."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08,
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.15,
                         subplot_titles=("σ(z) and σ′(z)", "tanh(z) and tanh′(z)"))  # fmt: skip
     zz = np.linspace(-8, 8, 401)
     for col, name in ((1, "sigmoid"), (2, "tanh")):
@@ -568,16 +603,24 @@ def activation_panels(marks: dict[str, np.ndarray] | None = None) -> go.Figure:
         fig.add_scatter(x=zz, y=act.grad(zz), name="its slope (derivative)", row=1, col=col,
                         showlegend=first,
                         line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot"))  # fmt: skip
+        # labels in empty space, placed in data units so they move with the panel: σ's to the
+        # right of its peak (under the curve), tanh's above its peak (the y axis leaves room)
+        axis = "" if col == 1 else "2"
         fig.add_annotation(x=0, y=act.grad_max, text=f"peak {act.symbol}′(0) = {fmt(act.grad_max)}",
-                           row=1, col=col, ax=-95 if col == 2 else 70, ay=-25 if col == 1 else 10,
+                           row=1, col=col, axref=f"x{axis}", ayref=f"y{axis}", standoff=4,
+                           ax=1.2 if first else 0.0, ay=0.42 if first else 1.22,
+                           xanchor="left" if first else "center",
+                           yanchor="middle" if first else "bottom",
                            font=dict(size=14, color=INK), arrowcolor=INK)  # fmt: skip
         for z in (marks or {}).get(name, np.array([])):
             zc = float(np.clip(z, -8, 8))
             fig.add_scatter(x=[zc], y=[float(act.grad(np.float64(z)))], mode="markers",
                             marker=dict(size=12, color=OKABE_ITO["black"], symbol="x"),
                             showlegend=False, row=1, col=col)  # fmt: skip
-        fig.update_xaxes(title_text="z", row=1, col=col)
-    fig.update_yaxes(range=[-1.1, 1.15], row=1, col=2)
+        # a fixed range: autorange would stretch the axis to fit the annotation's text
+        fig.update_xaxes(title_text="z", range=[-8.5, 8.5], tickvals=[-8, -4, 0, 4, 8],
+                         row=1, col=col)  # fmt: skip
+    fig.update_yaxes(range=[-1.1, 1.5], tickvals=[-1, -0.5, 0, 0.5, 1], row=1, col=2)
     fig.update_yaxes(range=[-0.05, 1.1], row=1, col=1)
     fig.update_layout(legend=dict(orientation="h", y=-0.25))
     fig = _base(fig, 340)
@@ -596,8 +639,10 @@ def derivative_scale_figure(scales: np.ndarray, derivs: np.ndarray, current: flo
     fig.add_vline(
         x=current,
         line=dict(color="black", dash="dash"),
-        annotation_text=f"scale {fmt(current, 3)}",
+        annotation_text=f"s = {fmt(current, 3)}",
         annotation_font_size=14,
+        annotation_position="top right",
+        annotation_bgcolor="white",
     )
     fig.update_yaxes(type="log", title_text=f"{symbol}′(z) at the unit", exponentformat="power")
     fig.update_xaxes(title_text="weight scale s (z = s·W·v + b)")
@@ -622,7 +667,8 @@ def rounding_figure(z: np.ndarray, exact_gap: np.ndarray, z_one: dict[str, float
         fig.add_scatter(x=[z1], y=[gap], mode="markers+text", row=2, col=1, showlegend=False,
                         marker=dict(size=12, color=colors[dtype], symbol="diamond"),
                         text=[f"{dtype}: σ = 1.0 from z ≈ {z1:.2f}  "],
-                        textposition="middle right" if z1 < z[-1] / 2 else "middle left",
+                        # the curve falls to the right: above it on the right, below on the left
+                        textposition="top right" if z1 < z[-1] / 2 else "bottom left",
                         textfont=dict(size=14, color=colors[dtype]))  # fmt: skip
     fig.update_yaxes(title_text="σ(z)", row=1, col=1)
     fig.update_yaxes(type="log", title_text="1 − σ(z)", exponentformat="power", row=2, col=1)
@@ -651,17 +697,17 @@ def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> go.Figure:
     LSTM's C_t (bars), per unit."""
     n = len(real)
     fig = go.Figure()
-    fig.add_bar(x=list(range(n)), y=real, name="real LSTM: same C_t every time",
+    fig.add_bar(x=list(range(n)), y=real, name="real LSTM: same C<sub>t</sub> every time",
                 marker_color=OKABE_ITO["sky"], width=0.7)  # fmt: skip
     for d, c in enumerate(draws[-12:]):
         offset = -0.3 + 0.6 * (d + 0.5) / 12
         last = d == len(draws[-12:]) - 1
         fig.add_scatter(x=[r + offset for r in range(n)], y=c, mode="markers",
-                        name="sampled C_t, one cross per draw", showlegend=d == 0,
+                        name="sampled C<sub>t</sub>, one cross per draw", showlegend=d == 0,
                         marker=dict(size=13 if last else 10, color=OKABE_ITO["vermillion"],
                                     symbol="x", opacity=1.0 if last else 0.45))  # fmt: skip
     fig.update_xaxes(tickvals=list(range(n)), ticktext=[f"unit {r}" for r in range(n)])
-    fig.update_yaxes(title_text="C_t")
+    fig.update_yaxes(title_text="C<sub>t</sub>")
     fig.update_layout(legend=dict(orientation="h", y=1.18))
     return _base(fig, 300)
 
@@ -672,8 +718,8 @@ def forget_bars(c_prev: np.ndarray, f: np.ndarray) -> go.Figure:
     kept = f * c_prev  # the demo's own f, not a Step: the slider sets it directly
     fig = go.Figure()
     for values, name, color in (
-        (c_prev, "C_t-1", OKABE_ITO["grey"]),
-        (kept, "f∘C_t-1 (what is kept)", GATE_COLOR["f"]),
+        (c_prev, "C<sub>t−1</sub>", OKABE_ITO["grey"]),
+        (kept, "f∘C<sub>t−1</sub> (what is kept)", GATE_COLOR["f"]),
     ):
         fig.add_bar(x=units, y=values, name=name, marker_color=color, cliponaxis=False,
                     text=[fmt(v, 3) for v in values], textposition="outside")  # fmt: skip
@@ -685,17 +731,28 @@ def cell_path_figure(k: np.ndarray, direct: np.ndarray, total: np.ndarray,
                      bound: np.ndarray) -> go.Figure:  # fmt: skip
     """Gradient factor k steps back: direct path ∏f per unit, all paths, and 0.25^k."""
     fig = go.Figure()
-    for r in range(direct.shape[1]):
-        fig.add_scatter(x=k, y=np.maximum(direct[:, r], 1e-320), name=f"∏ f, unit {r}",
-                        line=dict(color=unit_color(r), width=3))  # fmt: skip
+    n = direct.shape[1]
+    # units get a colour, a dash and a marker each; widths shrink so equal lines stay visible
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+    symbols = ("circle", "square", "diamond", "triangle-up", "cross", "star", "x", "pentagon")
+    for r in range(n):
+        color = unit_color(r)
+        fig.add_scatter(x=k, y=np.maximum(direct[:, r], 1e-320), name=f"∏f, unit {r}",
+                        mode="lines+markers",
+                        line=dict(color=color, width=max(2.0, 8.0 - 2.5 * r),
+                                  dash=dashes[r % len(dashes)]),
+                        marker=dict(symbol=symbols[r % len(symbols)],
+                                    size=max(6.0, 14.0 - 3.0 * r), color=color))  # fmt: skip
     fig.add_scatter(x=k, y=np.maximum(total, 1e-320), name="all paths (largest entry)",
-                    line=dict(color="black", width=2, dash="dash"))  # fmt: skip
-    fig.add_scatter(x=k, y=bound, name="0.25^k (k sigmoid slopes)",
+                    mode="lines", line=dict(color="black", width=2, dash="dash"))  # fmt: skip
+    fig.add_scatter(x=k, y=bound, name="0.25<sup>k</sup> (k sigmoid slopes)", mode="lines",
                     line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot"))  # fmt: skip
     fig.update_yaxes(type="log", title_text="factor on the gradient", exponentformat="power")
     fig.update_xaxes(title_text="steps back")
-    fig.update_layout(legend=dict(orientation="h", y=1.2))
-    return _base(fig, 320)
+    # the legend goes below the plot, clear of the lines at 1
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.3, yanchor="top", entrywidth=0.5,
+                                  entrywidthmode="fraction"))  # fmt: skip
+    return _base(fig, 380 + 24 * ((n + 2 + 1) // 2))
 
 
 # -- sequences through time: Sequence, Gradient flow and Trained example pages -----------
@@ -909,10 +966,13 @@ def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
         rows=1,
         cols=2,
         horizontal_spacing=0.12,
-        subplot_titles=(f"direct path: diag(f_t), t = {t}", f"total ∂C_t/∂C_t-1, t = {t}"),
+        subplot_titles=(
+            f"direct path: diag(f<sub>t</sub>), t = {t}",
+            f"total ∂C<sub>t</sub>/∂C<sub>t−1</sub>, t = {t}",
+        ),
     )
-    labels_r = [f"C_t[{r}]" for r in range(n)][::-1]
-    labels_c = [f"C_t-1[{k}]" for k in range(n)]
+    labels_r = [str(r) for r in range(n)][::-1]
+    labels_c = [str(k) for k in range(n)]
     for col, M in ((1, direct), (2, total)):
         fig.add_heatmap(
             z=M[::-1],
@@ -921,9 +981,9 @@ def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
             zmin=-lim,
             zmax=lim,
             colorscale=UNIT_SCALE,
-            text=[[fmt(v, 3) for v in row] for row in M[::-1]],
+            text=[[fmt(v, 3 if n <= 4 else 2) for v in row] for row in M[::-1]],
             texttemplate="%{text}",
-            textfont=dict(size=14),
+            textfont=dict(size=14 if n <= 4 else 12),
             xgap=2,
             ygap=2,
             showscale=col == 2,
@@ -931,6 +991,11 @@ def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
             row=1,
             col=col,
         )
+    fig.update_xaxes(title_text="unit of C<sub>t−1</sub>", type="category")
+    fig.update_yaxes(type="category")
+    fig.update_yaxes(title_text="unit of C<sub>t</sub>", row=1, col=1)
     fig.update_yaxes(showticklabels=False, row=1, col=2)
     fig.update_annotations(font_size=15)
-    return _readable(_base(fig, 140 + 46 * n))
+    fig = _readable(_base(fig, 190 + 46 * n))
+    fig.update_layout(margin=dict(t=45))  # room for the subplot titles
+    return fig

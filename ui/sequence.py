@@ -37,14 +37,15 @@ from . import state, stepview
 
 PLAY_INTERVAL = 0.8  # seconds per step while playing
 DEFAULT_LENGTH = 24
+# Unicode subscripts: table headers cannot render LaTeX
 STEP_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("c_prev", "C_t-1"),
-    ("f", "f_t"),
-    ("i", "i_t"),
-    ("c_tilde", "C̃_t"),
-    ("o", "o_t"),
-    ("c", "C_t"),
-    ("h", "h_t"),
+    ("c_prev", "Cₜ₋₁"),
+    ("f", "fₜ"),
+    ("i", "iₜ"),
+    ("c_tilde", "C̃ₜ"),
+    ("o", "oₜ"),
+    ("c", "Cₜ"),
+    ("h", "hₜ"),
 )
 
 
@@ -123,7 +124,9 @@ def _on_generate(ns: str, m: int) -> None:
     replace_inputs(ns, xs)
 
 
-def generator_controls(ns: str, m: int, kinds: Sequence[str], default_kind: str) -> None:
+def generator_controls(
+    ns: str, m: int, kinds: Sequence[str], default_kind: str, length: int = DEFAULT_LENGTH
+) -> None:
     ss = st.session_state
     ss.setdefault(_key(ns, "gen:kind"), default_kind)
     kind = st.selectbox(
@@ -139,7 +142,7 @@ def generator_controls(ns: str, m: int, kinds: Sequence[str], default_kind: str)
         f"Length T ({MIN_STEPS}–{MAX_STEPS})",
         MIN_STEPS,
         MAX_STEPS,
-        value=DEFAULT_LENGTH,
+        value=length,
         step=1,
         key=_key(ns, "gen:T"),
     )
@@ -237,7 +240,7 @@ def sequence_table(ns: str, data: SeqData, m: int) -> SeqData:
 def init_table(ns: str, data: SeqData, n: int) -> SeqData:
     """h0 and C0 as a 2 × n table of text cells."""
     cols = [f"[{k}]" for k in range(n)]
-    names = ["h0", "C0"]
+    names = ["h₀", "C₀"]
     edited = st.data_editor(
         _text_frame(data.base_init, cols, names),
         key=_key(ns, f"init:{data.rev}"),
@@ -248,7 +251,7 @@ def init_table(ns: str, data: SeqData, n: int) -> SeqData:
         init = parse_table(edited.to_numpy(dtype=object).tolist(), cols, names, max_rows=2)
     except ValueError as err:
         st.error(
-            f"{str(err)[:1].upper()}{str(err)[1:]}. Still using the last valid h0 and C0.",
+            f"{str(err)[:1].upper()}{str(err)[1:]}. Still using the last valid h₀ and C₀.",
             icon="⚠️",
         )
         return data
@@ -276,15 +279,16 @@ def editor(
         _store(ns, data)
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        generator_controls(ns, m, kinds, default_kind)
+        generator_controls(ns, m, kinds, default_kind, len(data.xs))
     with right:
         st.markdown(
-            f"**Inputs x_t**, one row per step (T = {len(data.xs)}, m = {m}). Type numbers "
+            f"**Inputs $x_t$**, one row per step from t = 0 at the top (T = {len(data.xs)}, "
+            f"m = {m}). Type numbers "
             "like 0.5, -1/4 or 1e-3; add or delete rows at the bottom (1 to 64 rows)."
         )
         data = sequence_table(ns, data, m)
         if with_init:
-            st.markdown(f"**Initial states** h0 and C0 (n = {n} each)")
+            st.markdown(f"**Initial states** $h_0$ and $C_0$ (n = {n} each)")
             data = init_table(ns, data, n)
     return data
 
@@ -426,7 +430,7 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
     """The Cell step page's one-step view (stage picker, diagram, equations with numbers)
     for step t, with the step's numbers as a table and the Hadamard table on request."""
     stage = state.view().stage
-    st.markdown(f"#### Step t = {t} in detail: x_t = {_vec_text(s.x)}")
+    st.markdown(f"#### Step t = {t} in detail: $x_t$ = {_vec_text(s.x)}")
     stepview.stage_controls(stage, _set_stage, key=_key(ns, "stage"))
     stepview.diagram(s, stage, key=_key(ns, "diagram"))
     stepview.explanation(s, params, stage)
@@ -436,7 +440,7 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
         step_numbers(s),
         width="stretch",
         column_config={
-            label: st.column_config.NumberColumn(label, format="%.6g") for _, label in STEP_COLUMNS
+            label: st.column_config.NumberColumn(label, format="%.4g") for _, label in STEP_COLUMNS
         },
     )
     with st.expander("Hadamard table of this step"):

@@ -6,6 +6,7 @@ Sequence page draw the same components from different sources.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -15,7 +16,7 @@ from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
 from . import plots, tables
 from .diagram import cell_diagram
-from .latex import vec
+from .latex import PX_PER_CHAR, chain, vec, vec_width
 
 # (title, short label for the stage picker)
 STAGES = (
@@ -28,13 +29,51 @@ STAGES = (
 )
 
 
+EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
+ROW_VECTOR_MAX = 300  # px; an equation with a wider vector writes its vectors as columns
+
+
+Term = tuple[str, str, np.ndarray | None]  # (operator, TeX, then the vector if any)
+
+
+def _eq(*eqs: tuple[str, list[list[Term]]], width: float = EQ_WIDTH) -> str:
+    """Equations ``lhs = … = …`` over as many aligned lines as ``width`` needs.
+
+    Each step (a list of terms, the first with operator "=") starts a line. A term's TeX
+    is followed by its vector: a row vector, or a column (one unit per line) when a row
+    would be too wide; all vectors of the block get the same shape.
+    """
+    arrays = [a for _, steps in eqs for step in steps for *_, a in step if a is not None]
+    column = any(vec_width(a) > ROW_VECTOR_MAX for a in arrays)
+
+    digits = 3 if column else 4  # columns: narrower, so more of them fit on a line
+
+    def term(op: str, tex: str, a: np.ndarray | None) -> tuple[str, str, float]:
+        w = PX_PER_CHAR * 0.6 * len(tex)  # TeX source is longer than what it shows
+        if a is None:
+            return op, tex, w
+        return op, tex + vec(a, digits, column), w + vec_width(a, digits, column)
+
+    lines = [
+        chain(
+            lhs,
+            PX_PER_CHAR * 3,
+            [[term(*t) for t in step] for step in steps],
+            width,
+            step_lines=not column,
+        )  # fmt: skip
+        for lhs, steps in eqs
+    ]
+    return r"\begin{aligned}" + r" \\[6pt] ".join(lines) + r"\end{aligned}"
+
+
 def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
     """The equation of stage k with live numbers (LaTeX), and a few sentences for a student."""
     n, m = p.n_hidden, p.n_input
     order = CONCAT_LATEX[p.concat_order]
     if k == 0:
         return (
-            rf"v = {order} = {vec(s.concat)}",
+            _eq(("v", [[("=", order, None)], [("=", "", s.concat)]])),
             f"Both the previous hidden state (n={n}) and the new input (m={m}) enter every gate "
             f"as one vector v with n+m={n + m} entries. Each weight matrix has one column per "
             "entry of v, in this order, so swapping the order changes what each column multiplies.",
@@ -46,8 +85,14 @@ def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
             g = GATE_BY_KEY[key]
             sym = r"\sigma" if g.activation_name == "sigmoid" else r"\tanh"
             eqs.append(
-                rf"{g.symbol} &= {sym}(W_{key}\,v + b_{key}) = {sym}\left({vec(s.z(key))}\right)"
-                rf" = {vec(s.gate(key))}"
+                (
+                    g.symbol,
+                    [
+                        [("=", rf"{sym}(W_{key}\,v + b_{key})", None)],
+                        [("=", sym, s.z(key))],
+                        [("=", "", s.gate(key))],
+                    ],
+                )
             )
         texts = {
             1: "Each unit gets a factor between 0 and 1 for its old memory: 1 keeps $C_{t-1}$ as "
@@ -58,20 +103,38 @@ def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
             4: "The output gate decides how much of each unit's memory is passed on as $h_t$, "
             "both to the next step and to whatever reads the LSTM.",
         }
-        return r"\begin{aligned}" + r"\\".join(eqs) + r"\end{aligned}", texts[k]
+        return _eq(*eqs), texts[k]
     if k == 3:
         return (
-            rf"\begin{{aligned}}C_t &= f_t\circ C_{{t-1}} + i_t\circ\tilde C_t \\"
-            rf"&= {vec(s.f)}\circ{vec(s.c_prev)} + {vec(s.i)}\circ{vec(s.c_tilde)} \\"
-            rf"&= {vec(s.forget_term)} + {vec(s.input_term)} = {vec(s.c)}\end{{aligned}}",
+            _eq(
+                (
+                    "C_t",
+                    [
+                        [("=", r"f_t\circ C_{t-1} + i_t\circ\tilde C_t", None)],
+                        [("=", "", s.f), (r"\circ", "", s.c_prev)]
+                        + [("+", "", s.i), (r"\circ", "", s.c_tilde)],
+                        [("=", "", s.forget_term), ("+", "", s.input_term)],
+                        [("=", "", s.c)],
+                    ],
+                )
+            ),
             "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k, "
             f"just as [1, 2, 3] ∘ [3, 2, 1] = {np.multiply([1, 2, 3], [3, 2, 1]).tolist()}. "
             "On its way from $C_{t-1}$ to $C_t$ the old memory is only multiplied by $f_t$, "
             "with no squashing function in between, which is why it can last many steps.",
         )
     return (
-        rf"\begin{{aligned}}h_t &= o_t\circ\tanh(C_t) = {vec(s.o)}\circ\tanh{vec(s.c)} \\"
-        rf"&= {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}\end{{aligned}}",
+        _eq(
+            (
+                "h_t",
+                [
+                    [("=", r"o_t\circ\tanh(C_t)", None)],
+                    [("=", "", s.o), (r"\circ", r"\tanh", s.c)],
+                    [("=", "", s.o), (r"\circ", "", s.tanh_c)],
+                    [("=", "", s.h)],
+                ],
+            )
+        ),
         f"tanh squeezes $C_t$ into (−1, 1) and $o_t$ scales it. Because the product is "
         f"elementwise, $h_t$ has exactly as many entries as $C_t$: n={n}.",
     )
@@ -127,8 +190,8 @@ def explanation(s: Step, p: LSTMParams, stage: int) -> None:
 
 def hadamard(s: Step, key: str) -> None:
     st.markdown(
-        "One row per unit. Colours: gates on [0, 1]; C̃, tanh(C) and h on [−1, 1]; "
-        f"C on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (beyond: end colour)."
+        r"One row per unit. Colours: gates on [0, 1]; $\tilde C_t$, $\tanh(C_t)$ and $h_t$ on "
+        f"[−1, 1]; $C$ on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (beyond: end colour)."
     )
     st.plotly_chart(plots.hadamard_figure(s), width="stretch", key=key)
 
@@ -143,8 +206,8 @@ def precision_md(s: Step, gate: Gate, dtype: str) -> str:
         gap = float(sigmoid(-np.float64(z[r])))  # 1 − σ(z) without cancellation
         shown = "exactly 1.0" if g[r] == 1.0 else repr(float(g[r]))
         lines.append(
-            f"unit {r}: z = {plots.fmt(z[r])}, 1 − {gate.plain} = {gap:.3g}; "
-            f"{dtype} stores {gate.plain} as {shown}"
+            f"unit {r}: z = {plots.fmt(z[r])}, $1 - {gate.symbol}$ = {gap:.3g}; "
+            f"{dtype} stores ${gate.symbol}$ as {shown}"
         )
     return "  \n".join(lines)
 
@@ -154,10 +217,11 @@ def precision_note(s: Step, gate: Gate, dtype: str) -> None:
         st.info(text, icon="🔎")
 
 
-# Step field -> the symbol the page shows for it
-SYMBOL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1", "concat": "v", "f": "f_t", "i": "i_t",
-          "c_tilde": "C̃_t", "o": "o_t", "forget_term": "f∘C_t-1", "input_term": "i∘C̃_t",
-          "c": "C_t", "tanh_c": "tanh(C_t)", "h": "h_t"}  # fmt: skip
+# Step field -> the symbol the page shows for it; "_{…}" becomes a subscript (see changes_md)
+SYMBOL = {"x": "x_{t}", "h_prev": "h_{t−1}", "c_prev": "C_{t−1}", "concat": "v", "f": "f_{t}",
+          "i": "i_{t}", "c_tilde": "C̃_{t}", "o": "o_{t}", "forget_term": "f∘C_{t−1}",
+          "input_term": "i∘C̃_{t}", "c": "C_{t}", "tanh_c": "tanh(C_{t})", "h": "h_{t}"}  # fmt: skip
+_SUB = re.compile(r"_\{([^}<>&]*)\}")
 
 
 def changes_md(s: Step, before: Step) -> str:
@@ -173,4 +237,5 @@ def changes_md(s: Step, before: Step) -> str:
         ]
     if not rows:
         return "Nothing has changed since the last edit."
-    return tables.change_table(rows)
+    # the table escapes the names; only their "_{…}" (no markup inside) become <sub>
+    return _SUB.sub(r"<sub>\1</sub>", tables.change_table(rows))

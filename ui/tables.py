@@ -16,7 +16,7 @@ import plotly.colors as pc
 
 from lstm_core import LSTMParams
 
-from .plots import PART_COLOR, UNIT_SCALE, fmt
+from .plots import PART_COLOR, UNIT_SCALE, Scale, fmt
 
 _CELL = "padding:4px 10px; text-align:center; font-size:16px; min-width:3.2em;"
 _HEAD = "padding:3px 8px; text-align:center; font-size:14px; font-weight:600;"
@@ -60,15 +60,15 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], nowrap: int
 
 
 @lru_cache(maxsize=4096)
-def _colour(scale: str, t: float) -> tuple[str, str]:
-    """(background, ink) for position t in [0, 1] of a Plotly colour scale."""
-    rgb = pc.sample_colorscale(pc.get_colorscale(scale), [min(max(t, 0.0), 1.0)])[0]
+def _colour(scale: Scale, t: float) -> tuple[str, str]:
+    """(background, ink) for position t in [0, 1] of one of ``plots``' colour scales."""
+    rgb = pc.sample_colorscale([list(stop) for stop in scale], [min(max(t, 0.0), 1.0)])[0]
     r, g, b = (int(v) for v in rgb[4:-1].split(","))
     ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
     return rgb, ink
 
 
-def _cell(value: float, scale: str, lo: float, hi: float, extra: str = "") -> str:
+def _cell(value: float, scale: Scale, lo: float, hi: float, extra: str = "") -> str:
     bg, ink = _colour(scale, round((value - lo) / (hi - lo), 3))
     return f'<td style="{_CELL} background:{bg}; color:{ink}; {extra}">{escape(fmt(value))}</td>'
 

@@ -64,7 +64,7 @@ def load(preset: str) -> None:
     state.set_model(load_preset(preset))
     state.set_view(focus=PRESETS[preset].focus, stage=0)
     state.errors().clear()
-    _sync_controls()
+    _sync_controls(preset)
 
 
 def _on_load() -> None:
@@ -88,11 +88,13 @@ def _on_reset() -> None:
     load(DEFAULT_PRESET)
 
 
-def _sync_controls() -> None:
+def _sync_controls(preset: str | None = None) -> None:
     """Put the sidebar widgets on the model's values (after a preset or reset)."""
     ss, p, v = st.session_state, state.model().params, state.view()
     ss["ctl:m"], ss["ctl:n"], ss["ctl:order"] = p.n_input, p.n_hidden, p.concat_order
     ss["ctl:dtype"], ss["ctl:focus"] = v.dtype, v.focus
+    if preset is not None:
+        ss["ctl:preset"] = preset
 
 
 def sidebar() -> None:
@@ -223,8 +225,13 @@ def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> N
     state.set_model(new)
 
 
-def grid(field: str, row_labels: Sequence[str], col_labels: Sequence[str]) -> None:
-    """An exact-entry grid; typed text is read like a student writes numbers."""
+def grid(
+    field: str, row_labels: Sequence[str], col_labels: Sequence[str], col_width: Any = "small"
+) -> None:
+    """An exact-entry grid; typed text is read like a student writes numbers.
+
+    ``col_width``: "small", "medium", "large" or px, for every column.
+    """
     a = np.asarray(get_array(state.model(), field))
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     df = pd.DataFrame(
@@ -239,7 +246,8 @@ def grid(field: str, row_labels: Sequence[str], col_labels: Sequence[str]) -> No
         on_change=_on_grid,
         args=(field, key, a.shape, list(df.columns)),
         width="stretch",
-        column_config={c_: st.column_config.TextColumn(c_, width="small") for c_ in df.columns},
+        column_config={c_: st.column_config.TextColumn(c_, width=col_width) for c_ in df.columns}
+        | {"_index": st.column_config.Column(width=58)},
     )
     if field in state.errors():
         st.error(f"{state.errors()[field]}. The previous value is still in use.", icon="⚠️")
