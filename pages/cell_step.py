@@ -34,13 +34,13 @@ def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
     n, m = p.n_hidden, p.n_input
     if group == "x_t":
         widgets.slider_row(
-            [("x", (k,), f"$x_t[{k}]$", f"$x_t$: the input, m = {m} entries") for k in range(m)]
+            [("x", (k,), f"xₜ[{k}]", f"$x_t$: the input, m = {m} entries") for k in range(m)]
         )
     elif group == "States":
         widgets.slider_row(
-            [("h_prev", (k,), f"$h_{{t-1}}[{k}]$", f"$h_{{t-1}}$: previous hidden state, n = {n}")
+            [("h_prev", (k,), f"hₜ₋₁[{k}]", f"$h_{{t-1}}$: previous hidden state, n = {n}")
              for k in range(n)]
-            + [("c_prev", (k,), f"$C_{{t-1}}[{k}]$",
+            + [("c_prev", (k,), f"Cₜ₋₁[{k}]",
                 f"$C_{{t-1}}$: previous cell state, n = {n}, like $h$") for k in range(n)]
         )  # fmt: skip
     elif group == "Biases":
@@ -135,7 +135,7 @@ def _body(group: str, views: str) -> None:
         )
         note = stepview.precision_md(s, focus, state.view().dtype)
         st.markdown(
-            f"**{focus.name.capitalize()}, row by row**: $W_{focus.key}\\,v$, then $+\\,b$, "
+            f"**{focus.name.capitalize()}, row by row**: each row of weights times v, then + b, "
             f"then {focus.activation.symbol}\n\n{rows}" + (f"\n\n> 🔎 {note}" if note else "")
         )
     elif views == "Hadamard table":

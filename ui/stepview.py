@@ -201,13 +201,14 @@ def precision_md(s: Step, gate: Gate, dtype: str) -> str:
     if gate.activation_name != "sigmoid":
         return ""
     z, g = s.z(gate.key), s.gate(gate.key)
+    name = f"{gate.key}ₜ"  # f, i, o: Unicode has a subscript t (plain text, no KaTeX to draw)
     lines = []
     for r in (r for r in range(len(z)) if g[r] > 0.999):
         gap = float(sigmoid(-np.float64(z[r])))  # 1 − σ(z) without cancellation
         shown = "exactly 1.0" if g[r] == 1.0 else repr(float(g[r]))
         lines.append(
-            f"unit {r}: z = {plots.fmt(z[r])}, $1 - {gate.symbol}$ = {gap:.3g}; "
-            f"{dtype} stores ${gate.symbol}$ as {shown}"
+            f"unit {r}: z = {plots.fmt(z[r])}, 1 − {name} = {gap:.3g}; "
+            f"{dtype} stores {name} as {shown}"
         )
     return "  \n".join(lines)
 
