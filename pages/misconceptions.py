@@ -18,7 +18,7 @@ from lstm_core.teaching import (
     total_params,
 )
 from ui import frame, plots, state, teach
-from ui.latex import vec
+from ui.latex import factor, vec
 
 frame.ensure()  # before anything renders (see ui/frame.py)
 
@@ -102,7 +102,7 @@ TERM_BUDGET = 32  # characters of products per line that fit the card's right co
 
 def _terms_per_line(W: np.ndarray, v: np.ndarray) -> int:
     """How many products w·x fit on one line of the expansion, from the longest one."""
-    longest = max(len(plots.fmt(w)) for w in W.ravel()) + max(len(plots.fmt(x)) for x in v) + 1
+    longest = max(len(factor(w)) for w in W.ravel()) + max(len(factor(x)) for x in v) + 1
     return int(np.clip(TERM_BUDGET // (longest + 3), 1, 4))
 
 

@@ -90,7 +90,7 @@ def gate_value(g: float) -> str:
     return fmt(g, 6)
 
 
-def _factor(x: float) -> str:
+def factor(x: float) -> str:
     """A number as a factor: negatives in parentheses, so 2·(−0.3) never reads as 2·−0.3."""
     text = fmt(x)
     return f"({text})" if text.startswith("-") else text
@@ -103,7 +103,7 @@ def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
     """unit r: W[r,0]·v[0] + … = W·v, then + b = z, then act(z) = value; long sums wrap."""
     terms = matvec_terms(params, gate.key, s.concat)[r]
     W_row, v = params.W(gate.key)[r], s.concat
-    products = [rf"{_factor(w)}\cdot{_factor(x)}" for w, x in zip(W_row, v, strict=True)]
+    products = [rf"{factor(w)}\cdot{factor(x)}" for w, x in zip(W_row, v, strict=True)]
     lines, line = [], []
     for term in products:
         if line and sum(len(t) for t in line) + len(term) > LINE_BUDGET:

@@ -9,6 +9,7 @@ from lstm_core import GATE_BY_KEY, Gate, LSTMParams, Step, matvec_terms
 from lstm_core.teaching import STAGES, Culprit
 
 from . import state, widgets
+from .latex import factor
 from .plots import fmt, fmt_gate
 
 HIGHLIGHT = "#D55E00"  # Okabe-Ito vermillion; the box keeps it visible without colour
@@ -43,7 +44,7 @@ def gate_expansion(p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit 
     kind = culprit.kind if culprit else ""
     idx = culprit.index if culprit else None
     products = [
-        mark(rf"{fmt(w)}\cdot{fmt(x)}", kind == "product" and idx == j)
+        mark(rf"{factor(w)}\cdot{factor(x)}", kind == "product" and idx == j)
         for j, (w, x) in enumerate(zip(W_row, v, strict=True))
     ]
     wv = float(matvec_terms(p, gate.key, v)[r].sum())
@@ -57,7 +58,7 @@ def gate_expansion(p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit 
     return (
         r"\begin{aligned}"
         rf"\text{{unit {r}:}}\quad & (W_{gate.key} v)_{r} = {sum_line} \\"
-        rf"& z_{r} = " + mark(rf"{fmt(wv)} + {fmt(p.b(gate.key)[r])}", kind == "bias")
+        rf"& z_{r} = " + mark(rf"{fmt(wv)} + {factor(p.b(gate.key)[r])}", kind == "bias")
         + rf" = {fmt(z)} \\"
         + rf"& {gate.symbol.replace('_t', '')}_{r} = "
         + mark(rf"{sym}({fmt(z)})", kind == "activation")
