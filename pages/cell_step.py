@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import streamlit as st
 
@@ -20,13 +18,7 @@ def _set_stage(k: int) -> None:
 
 
 EDIT_GROUPS = ["x_t", "States"]  # then biases, the focus gate's W and the grids
-BLOCK_NAME = re.compile(r"W\^(\w)_(\w)")
 GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
-
-
-def _block_headers(html: str) -> str:
-    """The block table's "W^h_f" headers as W with a superscript h and a subscript f."""
-    return BLOCK_NAME.sub(r"W<sup>\1</sup><sub>\2</sub>", html)
 
 
 def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
@@ -124,7 +116,7 @@ def _body(group: str, views: str) -> None:
             tables.side_by_side(
                 f"<b>v</b>: {n + m} entries{tables.concat_table(p, s.concat)}",
                 f"<b>{tables.math_html(focus.W)}</b>: {n} × {n + m}"
-                + _block_headers(tables.block_table(p, focus.key)),
+                + tables.block_table(p, focus.key),
             )
         )
         # one display block for all rows: one KaTeX render instead of n

@@ -6,7 +6,6 @@ Sequence page draw the same components from different sources.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -218,11 +217,10 @@ def precision_note(s: Step, gate: Gate, dtype: str) -> None:
         st.info(text, icon="🔎")
 
 
-# Step field -> the symbol the page shows for it; "_{…}" becomes a subscript (see changes_md)
+# Step field -> the symbol the page shows for it; "_{…}" becomes a subscript (math_html)
 SYMBOL = {"x": "x_{t}", "h_prev": "h_{t−1}", "c_prev": "C_{t−1}", "concat": "v", "f": "f_{t}",
           "i": "i_{t}", "c_tilde": "C̃_{t}", "o": "o_{t}", "forget_term": "f∘C_{t−1}",
           "input_term": "i∘C̃_{t}", "c": "C_{t}", "tanh_c": "tanh(C_{t})", "h": "h_{t}"}  # fmt: skip
-_SUB = re.compile(r"_\{([^}<>&]*)\}")
 
 
 def changes_md(s: Step, before: Step) -> str:
@@ -238,5 +236,4 @@ def changes_md(s: Step, before: Step) -> str:
         ]
     if not rows:
         return "Nothing has changed since the last edit."
-    # the table escapes the names; only their "_{…}" (no markup inside) become <sub>
-    return _SUB.sub(r"<sub>\1</sub>", tables.change_table(rows))
+    return tables.change_table(rows)

@@ -106,7 +106,7 @@ def block_table(params: LSTMParams, key: str) -> str:
         width = sum(lab[0] == part for lab in labels)
         blocks.append(
             f'<th colspan="{width}" style="{_HEAD} color:{PART_COLOR[part]}">'
-            f"W^{part}_{escape(key)} ({n}×{width})</th>"
+            f"W<sup>{part}</sup><sub>{escape(key)}</sub> ({n}×{width})</th>"
         )
     rows = []
     for r in range(n):
@@ -126,11 +126,12 @@ def block_table(params: LSTMParams, key: str) -> str:
 
 
 def change_table(rows: Sequence[tuple[str, float, float]], most: int = 12) -> str:
-    """(name, before, after) rows as a small table with the change, largest changes first."""
+    """(name, before, after) rows as a small table with the change, largest changes first;
+    names are drawn as math (``math_html``)."""
     ordered = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
     head = "".join(f'<th style="{_HEAD}">{h}</th>' for h in ("value", "before", "after", "change"))
     body = "".join(
-        f'<tr><td style="{_CELL} text-align:left">{escape(name)}</td>'
+        f'<tr><td style="{_CELL} text-align:left">{math_html(name)}</td>'
         f'<td style="{_CELL}">{escape(fmt(b, 6))}</td><td style="{_CELL}">{escape(fmt(a, 6))}</td>'
         f'<td style="{_CELL}">{"+" if a >= b else ""}{escape(fmt(a - b, 4))}</td></tr>'
         for name, b, a in ordered[:most]
