@@ -139,7 +139,8 @@ def decode(q: dict[str, str]) -> tuple[Example, View, list[str]]:
 def _decode_model(q: dict[str, str]) -> Example:
     missing = [k for k in ("m", "n") if k not in q]
     if missing:
-        raise ValueError(f"the sizes {' and '.join(missing)} are missing")
+        what = f"the size {missing[0]} is" if len(missing) == 1 else "the sizes m and n are"
+        raise ValueError(f"{what} missing")
     m, n = _size(q, "m"), _size(q, "n")
     order = q.get("order", "h_first")
     if order not in CONCAT_ORDERS:
