@@ -19,7 +19,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy lstm_core
+	$(BIN)/mypy lstm_core ui views
 
 test: $(STAMP)
 	bash scripts/ensure_chromium.sh

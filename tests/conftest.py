@@ -49,9 +49,9 @@ AppTest (no browser)
 
         def test_page(app_test):
             at = app_test({"preset": "seed-question"})   # runs it once
-            at.switch_page("pages/shapes.py").run()
+            at.switch_page("views/shapes.py").run()
 
-    Read :func:`app_test` about the ``pages/`` trap.
+    Read :func:`app_test` about why the page files are not in ``pages/``.
 """
 
 from __future__ import annotations
@@ -220,13 +220,12 @@ def new_app_page(
 def app_test() -> Callable[..., Any]:
     """``app_test(query=None, timeout=30)`` → ``AppTest.from_file("app.py")``, already run once.
 
-    Exactly what Streamlit does, no patching. Mind the trap (verified with Streamlit
-    1.67 in tests/test_app_cell.py): with ``st.navigation`` and a folder named
-    ``pages/``, every AppTest run after the first (``switch_page``, a widget's
-    ``set_value(...).run()``, a bare ``run()``) starts ``pages/<page>.py`` WITHOUT
-    app.py. Our pages survive it because each one calls ``ui.frame.ensure()`` first,
-    which runs the whole app around the page. A new page that forgets it renders
-    without the sidebar, the URL and the warnings; check ``at.sidebar`` in its test.
+    Exactly what Streamlit does, no patching. The page files live in ``views/``: with
+    ``st.navigation`` and a folder named ``pages/``, every AppTest run after the first
+    (``switch_page``, a widget's ``set_value(...).run()``, a bare ``run()``) would start
+    ``pages/<page>.py`` WITHOUT app.py (tests/test_app_cell.py shows it, Streamlit 1.67).
+    Do not add a ``pages/`` folder; a page's test can check ``at.sidebar`` to see that
+    app.py's frame ran around it.
     """
     from streamlit.testing.v1 import AppTest
 

@@ -189,12 +189,15 @@ def test_a_bad_url_warns_and_loads_the_seed_example(app_test, name: str) -> None
 TRAP_ENTRY = """
 import streamlit as st
 st.sidebar.write("entry frame")
-st.navigation([st.Page("pages/one.py", default=True), st.Page("pages/two.py")]).run()
+st.navigation([st.Page("{folder}/one.py", default=True), st.Page("{folder}/two.py")]).run()
 """
 
 
-def test_the_reported_trap_is_real_in_streamlit(tmp_path) -> None:
-    """What we found (Streamlit 1.67), on a minimal app that does NOT protect its pages.
+@pytest.mark.parametrize(("folder", "trapped"), [("pages", True), ("views", False)])
+def test_a_folder_named_pages_runs_its_files_without_the_entry_script(
+    tmp_path, folder: str, trapped: bool
+) -> None:
+    """Why the page files live in ``views/`` (Streamlit 1.67, a minimal app).
 
     With ``st.navigation`` AND a folder named ``pages/`` next to the entry script,
     ``AppTest`` runs the entry script only on the FIRST run. Every later run
@@ -203,43 +206,43 @@ def test_the_reported_trap_is_real_in_streamlit(tmp_path) -> None:
     Cause: ``AppTest.run`` resets ``PagesManager.uses_pages_directory`` every time,
     so Streamlit wraps the script in its old "MPA v1" navigation built from
     ``pages/``, which resolves the page hash requested after the first run straight
-    to the page file. A real server only does this on the first run of the process
-    (``st.navigation`` then clears the flag), e.g. a first visitor deep-linking to a
-    page. If this test fails, Streamlit fixed it and ``ui.frame.ensure`` could go.
+    to the page file. A real server does the same on the first run of the process
+    (a first visitor deep-linking to a page). Any other folder name is not caught.
     """
     from streamlit.testing.v1 import AppTest
 
-    (tmp_path / "pages").mkdir()
-    (tmp_path / "app.py").write_text(TRAP_ENTRY)
-    (tmp_path / "pages" / "one.py").write_text("import streamlit as st\nst.write('one')\n")
-    (tmp_path / "pages" / "two.py").write_text("import streamlit as st\nst.write('two')\n")
+    (tmp_path / folder).mkdir()
+    (tmp_path / "app.py").write_text(TRAP_ENTRY.format(folder=folder))
+    (tmp_path / folder / "one.py").write_text("import streamlit as st\nst.write('one')\n")
+    (tmp_path / folder / "two.py").write_text("import streamlit as st\nst.write('two')\n")
     at = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=30).run()
     assert [m.value for m in at.sidebar.markdown] == ["entry frame"]
-    at.switch_page("pages/two.py").run()
+    at.switch_page(f"{folder}/two.py").run()
     assert [m.value for m in at.main.markdown] == ["two"]
-    assert list(at.sidebar.markdown) == [], "the trap: page two ran without the entry frame"
+    frame = [] if trapped else ["entry frame"]
+    assert [m.value for m in at.sidebar.markdown] == frame, "switch_page"
     at.run()
-    assert list(at.sidebar.markdown) == [], "the trap: any rerun after the first"
+    assert [m.value for m in at.sidebar.markdown] == frame, "a rerun after the first"
 
 
 def test_switch_page_and_reruns_keep_the_entry_frame_in_our_app(app_test) -> None:
-    """Our app is not caught: every page calls ``ui.frame.ensure()``, which runs the
-    whole app (state from the URL, sidebar, navigation, URL rewrite) around a bare page
-    run. Checked here through plain AppTest, without any patching."""
+    """Every page of our app runs inside app.py's frame (state from the URL, sidebar,
+    navigation, URL rewrite) after switch_page and widget reruns, through plain AppTest."""
+    assert not (ROOT / "pages").exists(), "a pages/ folder would run its files bare"
     at = app_test({"preset": "seed-question"})
     assert_clean(at)
-    at.switch_page("pages/cell_step.py").run()  # the call the trap was reported for
+    at.switch_page("views/cell_step.py").run()
     assert_clean(at)
     at.slider(key="sl:x:0").set_value(2.0).run()  # a widget rerun after the first run
     assert_clean(at)
     assert url_model(at)[0].x[0] == 2.0, "the URL is rewritten by the entry frame"
     np.testing.assert_array_equal(shown_z(at), [93, 182, 139])
 
-    other = next(p for p in sorted((ROOT / "pages").glob("*.py")) if p.name != "cell_step.py")
-    at.switch_page(f"pages/{other.name}").run()
-    assert entry_frame_ran(at), f"pages/{other.name} ran without the entry frame"
-    assert not at.exception, [e.value for e in at.exception]
-    assert url_model(at)[0].x[0] == 2.0, f"the edit was lost on pages/{other.name}"
-    at.switch_page("pages/cell_step.py").run()
+    for page in sorted((ROOT / "views").glob("*.py")):
+        at.switch_page(f"views/{page.name}").run()
+        assert entry_frame_ran(at), f"views/{page.name} ran without the entry frame"
+        assert not at.exception, [e.value for e in at.exception]
+        assert url_model(at)[0].x[0] == 2.0, f"the edit was lost on views/{page.name}"
+    at.switch_page("views/cell_step.py").run()
     assert_clean(at)
     np.testing.assert_array_equal(shown_z(at), [93, 182, 139])

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from lstm_core import run, step
+from lstm_core import LSTMParams, run, step
 from lstm_core.presets import load_preset
-from ui import plots, tables
+from ui import colours, fig_step, fig_time, tables
 
 
 def _figures() -> list[tuple[str, object]]:
@@ -18,15 +18,15 @@ def _figures() -> list[tuple[str, object]]:
     tr = run(ex.params, np.random.default_rng(0).normal(size=(6, ex.params.n_input)))
     rows = [(name, name, getattr(tr, name)) for name in ("f", "c_tilde", "c", "h")]
     return [
-        ("hadamard", plots.hadamard_figure(s)),
-        ("block matrix", plots.block_matrix(ex.params, "f")),
-        ("trace heatmaps", plots.trace_heatmaps(rows)),
+        ("hadamard", fig_step.hadamard_figure(s)),
+        ("block matrix", fig_step.block_matrix(ex.params, "f")),
+        ("trace heatmaps", fig_time.trace_heatmaps(rows)),
     ]
 
 
 @pytest.mark.parametrize(("name", "fig"), _figures())
 def test_figures_carry_explicit_colour_stops(name: str, fig: object) -> None:
-    known = {json.dumps(s) for s in (plots.GATE_SCALE, plots.UNIT_SCALE, plots.CELL_SCALE)}
+    known = {json.dumps(s) for s in (colours.GATE_SCALE, colours.UNIT_SCALE, colours.CELL_SCALE)}
     scales = [t["colorscale"] for t in json.loads(fig.to_json())["data"] if "colorscale" in t]  # type: ignore[attr-defined]
     assert scales, name
     for scale in scales:
@@ -36,7 +36,10 @@ def test_figures_carry_explicit_colour_stops(name: str, fig: object) -> None:
 
 
 def test_tables_and_figures_agree_on_positive_and_negative() -> None:
-    top, bottom = plots.UNIT_SCALE[-1][1], plots.UNIT_SCALE[0][1]
-    assert tables._colour(plots.UNIT_SCALE, 1.0)[0].replace(" ", "") == top  # blue: +1
-    assert tables._colour(plots.UNIT_SCALE, 0.0)[0].replace(" ", "") == bottom  # red: −1
+    top, bottom = colours.UNIT_SCALE[-1][1], colours.UNIT_SCALE[0][1]
     assert top == "rgb(5,48,97)" and bottom == "rgb(103,0,31)"
+    # a weight table with one +1 and one −1 colours them with the figures' ends
+    p = LSTMParams.zeros(1, 1).replace(W_f=[[1.0, -1.0]])
+    html = tables.block_table(p, "f").replace(" ", "")
+    assert f"background:{top};color:white" in html  # blue: +1
+    assert f"background:{bottom};color:white" in html  # red: −1

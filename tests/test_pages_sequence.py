@@ -4,7 +4,6 @@ on the page checked against lstm_core."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -17,9 +16,10 @@ from lstm_core.presets import load_preset
 from lstm_core.rnn import RNNParams, rnn_last_step_grads, rnn_run
 from lstm_core.sequences import generate, readout_over_time, shift_forget_bias, sign_target
 from lstm_core.train import load_trained, memory_unit
+from ui import sequence
 from ui.sequence import DEFAULT_LENGTH, PLAY_INTERVAL, STEP_COLUMNS
 
-SEQ, GRAD, TRAINED = "pages/sequence.py", "pages/gradient_flow.py", "pages/trained.py"
+SEQ, GRAD, TRAINED = "views/sequence.py", "views/gradient_flow.py", "views/trained.py"
 EMPTY_EDIT = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
 
 
@@ -171,15 +171,38 @@ def test_generators_and_initial_states(app_test: Any) -> None:
     )
 
 
-def test_play_advances_and_pause_stops(app_test: Any) -> None:
+class ManualClock:
+    """Play's clock, moved by the test instead of by time passing."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def play_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    clock = ManualClock()
+    monkeypatch.setattr(sequence, "clock", clock)
+    return clock
+
+
+def test_play_advances_and_pause_stops(app_test: Any, play_clock: ManualClock) -> None:
     at = open_page(app_test, SEQ)
     at.slider(key="seq:scrub").set_value(DEFAULT_LENGTH - 3).run()
     at.button(key="seq:playbtn").click().run()
     assert at.button(key="seq:playbtn").label == "⏸ Pause"
     assert not at.slider  # while playing, a progress bar stands in for the scrubber
+    play_clock.advance(0.4 * PLAY_INTERVAL)
+    at.run()
+    assert at.session_state["seq:t"] == DEFAULT_LENGTH - 3, "moved on before its time"
     seen = []
     for _ in range(4):
-        time.sleep(PLAY_INTERVAL)
+        play_clock.advance(PLAY_INTERVAL)
         at.run()
         no_exception(at)
         seen.append(at.session_state["seq:t"])
@@ -192,12 +215,12 @@ def test_play_advances_and_pause_stops(app_test: Any) -> None:
     assert_table_is_step(numbers_table(at), trace[DEFAULT_LENGTH - 1])
     at.button(key="seq:playbtn").click().run()  # Play at the end starts again from 0
     assert at.session_state["seq:t"] == 0
-    time.sleep(PLAY_INTERVAL)
+    play_clock.advance(PLAY_INTERVAL)
     at.run()
     assert at.session_state["seq:t"] == 1
     at.button(key="seq:playbtn").click().run()  # Pause
     assert at.button(key="seq:playbtn").label == "▶ Play"
-    time.sleep(PLAY_INTERVAL)
+    play_clock.advance(PLAY_INTERVAL)
     at.run()
     assert at.slider(key="seq:scrub").value == 1
     assert_table_is_step(numbers_table(at), trace[1])

@@ -20,8 +20,8 @@ import pytest
 from lstm_core import sigmoid_grad
 from lstm_core.presets import SEED_W_F, SEED_W_I
 
-SHAPES, SATURATION = "pages/shapes.py", "pages/saturation.py"
-CHECK, MISCONCEPTIONS = "pages/check.py", "pages/misconceptions.py"
+SHAPES, SATURATION = "views/shapes.py", "views/saturation.py"
+CHECK, MISCONCEPTIONS = "views/check.py", "views/misconceptions.py"
 PAGES = (SHAPES, SATURATION, CHECK, MISCONCEPTIONS)
 THREAD = Path(__file__).resolve().parents[2] / "shared" / "reference" / "seed-qa.txt"
 

@@ -1,1 +1,9 @@
-"""Streamlit-side helpers: shared state, editors, plots. No math lives here."""
+"""The Streamlit side: shared state, editors, figures, tables and text built from
+``lstm_core``'s results.
+
+Bottom (no Streamlit, no figures): ``colours``, ``fmt``, ``stages``, ``codec``, then the
+string builders ``latex``, ``tables``, ``diagram``. Figures (Plotly): ``fig_base`` and
+one module per topic, ``fig_step``, ``fig_time``, ``fig_shapes``, ``fig_slopes``.
+Streamlit: ``state``, ``widgets``, ``stepview``, ``sequence``, ``teach``, ``style`` and
+``frame`` (the app around every page in ``views/``).
+"""

@@ -15,7 +15,9 @@ from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
 from lstm_core.numbers import format_number, parse_number
 from lstm_core.presets import PRESETS, Example, load_preset
 
-MIN_SIZE, MAX_SIZE = 1, 8
+from .stages import LAST_STAGE
+
+MIN_SIZE, MAX_EDITABLE = 1, 8  # m and n the app lets you edit (the core allows more)
 DTYPES = ("float64", "float32")
 MAX_VALUE_CHARS = 8000  # 8 × 16 numbers at 17 digits is about 2,500
 DEFAULT_PRESET = "seed-question"
@@ -73,8 +75,8 @@ def _size(q: dict[str, str], key: str) -> int:
         v = int(raw)
     except ValueError:
         raise ValueError(f"size {key}='{raw[:20]}' is not a whole number") from None
-    if not MIN_SIZE <= v <= MAX_SIZE:
-        raise ValueError(f"size {key}={v} is outside {MIN_SIZE}..{MAX_SIZE}")
+    if not MIN_SIZE <= v <= MAX_EDITABLE:
+        raise ValueError(f"size {key}={v} is outside {MIN_SIZE}..{MAX_EDITABLE}")
     return v
 
 
@@ -93,10 +95,10 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
     if "stage" in q:
         try:
             stage = int(q["stage"])
-            if not 0 <= stage <= 5:
+            if not 0 <= stage <= LAST_STAGE:
                 raise ValueError
         except ValueError:
-            warnings.append(f"stage '{q['stage'][:20]}' must be 0 to 5; using 0.")
+            warnings.append(f"stage '{q['stage'][:20]}' must be 0 to {LAST_STAGE}; using 0.")
             stage = 0
     return View(dtype, focus, stage)
 
@@ -160,4 +162,5 @@ def _decode_model(q: dict[str, str]) -> Example:
             f"the arrays are for m={params.n_input}, n={params.n_hidden} but the link says "
             f"m={m}, n={n}"
         )
-    return Example(params, vectors["x"], vectors["h"], vectors["c"])
+    # Example reads any array-like and names the vector in its errors
+    return Example(params, vectors["x"], vectors["h"], vectors["c"])  # type: ignore[arg-type]

@@ -14,35 +14,37 @@ import numpy as np
 
 from lstm_core import GATES, Step
 
-from .plots import GATE_COLOR, OKABE_ITO, PART_COLOR, short_vec
+from .colours import GATE_COLOR, OKABE_ITO, PART_COLOR
+from .fmt import short_vec
+from .stages import CELL, CONCAT, GATE_STAGES, HIDDEN, STAGE_OF_GATE
 
 DIM = "#B8B8B8"
-CELL = OKABE_ITO["black"]
+INK = OKABE_ITO["black"]  # the cell state and h_t lines
 GATE_X = {"f": 4.0, "i": 7.0, "c": 9.5, "o": 13.0}
 TANH_X, RIGHT = 15.5, 19.9
 GATE_Y = 1.7
 LINE_Y, MID_Y, H_Y, BUS_Y = 6.0, 4.3, 2.9, 0.45
 
 # (stage numbers that light it, colour when lit, path as (x, y) points)
+F, I, C, O = (STAGE_OF_GATE[k] for k in "fico")  # the stage that computes each gate
 WIRES: tuple[tuple[set[int], str, list[tuple[float, float]]], ...] = (
-    ({3}, CELL, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # the cell-state line
-    ({0}, PART_COLOR["h"], [(0.2, BUS_Y), (2.5, BUS_Y)]),  # h_{t-1} in
-    ({0}, PART_COLOR["x"], [(2.5, -0.5), (2.5, BUS_Y)]),  # x_t in
-    ({0, 1, 2, 4}, "#555", [(2.5, BUS_Y), (GATE_X["o"], BUS_Y)]),  # v to every gate
-    ({1}, GATE_COLOR["f"], [(GATE_X["f"], BUS_Y), (GATE_X["f"], LINE_Y)]),
-    ({2}, GATE_COLOR["i"], [(GATE_X["i"], BUS_Y), (GATE_X["i"], MID_Y), (GATE_X["c"], MID_Y)]),
-    ({2}, GATE_COLOR["c"], [(GATE_X["c"], BUS_Y), (GATE_X["c"], LINE_Y)]),
-    ({4}, GATE_COLOR["o"], [(GATE_X["o"], BUS_Y), (GATE_X["o"], H_Y), (TANH_X, H_Y)]),
-    ({5}, CELL, [(TANH_X, LINE_Y), (TANH_X, H_Y)]),  # C_t down through tanh
-    ({5}, PART_COLOR["h"], [(TANH_X, H_Y), (RIGHT, H_Y)]),  # h_t out
+    ({CELL}, INK, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # the cell-state line
+    ({CONCAT}, PART_COLOR["h"], [(0.2, BUS_Y), (2.5, BUS_Y)]),  # h_{t-1} in
+    ({CONCAT}, PART_COLOR["x"], [(2.5, -0.5), (2.5, BUS_Y)]),  # x_t in
+    ({CONCAT, *GATE_STAGES}, "#555", [(2.5, BUS_Y), (GATE_X["o"], BUS_Y)]),  # v to every gate
+    ({F}, GATE_COLOR["f"], [(GATE_X["f"], BUS_Y), (GATE_X["f"], LINE_Y)]),
+    ({I}, GATE_COLOR["i"], [(GATE_X["i"], BUS_Y), (GATE_X["i"], MID_Y), (GATE_X["c"], MID_Y)]),
+    ({C}, GATE_COLOR["c"], [(GATE_X["c"], BUS_Y), (GATE_X["c"], LINE_Y)]),
+    ({O}, GATE_COLOR["o"], [(GATE_X["o"], BUS_Y), (GATE_X["o"], H_Y), (TANH_X, H_Y)]),
+    ({HIDDEN}, INK, [(TANH_X, LINE_Y), (TANH_X, H_Y)]),  # C_t down through tanh
+    ({HIDDEN}, PART_COLOR["h"], [(TANH_X, H_Y), (RIGHT, H_Y)]),  # h_t out
 )
 NODES: tuple[tuple[set[int], str, float, float], ...] = (
-    ({1, 3}, "⊙", GATE_X["f"], LINE_Y),
-    ({2, 3}, "⊙", GATE_X["c"], MID_Y),
-    ({3}, "+", GATE_X["c"], LINE_Y),
-    ({5}, "⊙", TANH_X, H_Y),
+    ({F, CELL}, "⊙", GATE_X["f"], LINE_Y),
+    ({I, CELL}, "⊙", GATE_X["c"], MID_Y),
+    ({CELL}, "+", GATE_X["c"], LINE_Y),
+    ({HIDDEN}, "⊙", TANH_X, H_Y),
 )
-STAGE_OF_GATE = {"f": 1, "i": 2, "c": 2, "o": 4}
 
 
 # SVG canvas: diagram units to pixels of the viewBox (the picture scales to its column)
@@ -173,7 +175,7 @@ def cell_diagram(s: Step, stage: int) -> str:
                 bold=True,
             )
         )
-    parts.append(_block("rect", TANH_X, MID_Y, (0.6, 0.4), OKABE_ITO["black"], stage == 5, "tanh"))
+    parts.append(_block("rect", TANH_X, MID_Y, (0.6, 0.4), INK, stage == HIDDEN, "tanh"))
     for stages, sym, x, y in NODES:
         parts.append(
             _block(
@@ -192,22 +194,30 @@ def cell_diagram(s: Step, stage: int) -> str:
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
     # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus
     labels = (
-        (0.2, LINE_Y - 0.45, f"C_{{t−1}} = {short_vec(s.c_prev)}", "left", 3, True),
-        (fx + 0.45, LINE_Y + 0.45, f"f∘C_{{t−1}} = {short_vec(s.forget_term)}", "left", 3, False),
-        (RIGHT, LINE_Y + 0.45, f"C_{{t}} = {short_vec(s.c)}", "right", 3, True),
-        (fx + 0.15, 3.9, f"f_{{t}} = {short_vec(s.f)}", "left", 1, False),
-        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", 2, False),
+        (0.2, LINE_Y - 0.45, f"C_{{t−1}} = {short_vec(s.c_prev)}", "left", CELL, True),
+        (
+            fx + 0.45,
+            LINE_Y + 0.45,
+            f"f∘C_{{t−1}} = {short_vec(s.forget_term)}",
+            "left",
+            CELL,
+            False,
+        ),
+        (RIGHT, LINE_Y + 0.45, f"C_{{t}} = {short_vec(s.c)}", "right", CELL, True),
+        (fx + 0.15, 3.9, f"f_{{t}} = {short_vec(s.f)}", "left", F, False),
+        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", I, False),
         # two short lines between the forget gate's wire and the input gate's
-        (ix - 0.15, 3.1, f"i_{{t}} =\n{_short(s.i, 16)}", "right", 2, False),
-        (cx + 0.15, 3.55, f"C̃_{{t}} = {short_vec(s.c_tilde)}", "left", 2, False),
-        (ox - 0.15, 2.45, f"o_{{t}} = {short_vec(s.o)}", "right", 4, False),
-        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{short_vec(s.tanh_c)}", "left", 5, False),
-        (RIGHT, H_Y - 0.62, f"h_{{t}} = {short_vec(s.h)}", "right", 5, True),
-        (0.2, BUS_Y + 0.75, f"h_{{t−1}} =\n{_short(s.h_prev, 18)}", "left", 0, True),
-        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", 0, True),
+        (ix - 0.15, 3.1, f"i_{{t}} =\n{_short(s.i, 16)}", "right", I, False),
+        (cx + 0.15, 3.55, f"C̃_{{t}} = {short_vec(s.c_tilde)}", "left", C, False),
+        (ox - 0.15, 2.45, f"o_{{t}} = {short_vec(s.o)}", "right", O, False),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{short_vec(s.tanh_c)}", "left", HIDDEN, False),
+        (RIGHT, H_Y - 0.62, f"h_{{t}} = {short_vec(s.h)}", "right", HIDDEN, True),
+        (0.2, BUS_Y + 0.75, f"h_{{t−1}} =\n{_short(s.h_prev, 18)}", "left", CONCAT, True),
+        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", CONCAT, True),
     )
     for x, y, text, anchor, st_, always in labels:
-        if always or st_ == stage or (stage == 3 and st_ == 2 and "∘" in text):
+        # the cell update also shows i∘C̃, computed with the input gate
+        if always or st_ == stage or (stage == CELL and st_ == I and "∘" in text):
             current = st_ == stage
             parts.append(
                 _text(

@@ -6,7 +6,14 @@ import numpy as np
 
 from lstm_core import Gate, LSTMParams, Step, matvec_terms
 
-from .plots import fmt
+from .fmt import NEAR_ONE, fmt
+
+ACT_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh"}  # each activation's name in LaTeX
+
+
+def act_tex(gate: Gate) -> str:
+    """The gate's activation in LaTeX: ``\\sigma`` or ``\\tanh``."""
+    return ACT_TEX[gate.activation_name]
 
 
 def vec(a: np.ndarray, digits: int = 4, column: bool = False) -> str:
@@ -37,8 +44,13 @@ def vec_width(a: np.ndarray, digits: int = 4, column: bool = False) -> float:
     return PX_PER_CHAR * sum(map(len, texts)) + PX_COLUMN_GAP * (len(texts) - 1) + PX_BRACKETS
 
 
-def chain(lhs: str, lhs_width: float, steps: list[list[tuple[str, str, float]]],
-          budget: float, step_lines: bool = True) -> str:  # fmt: skip
+def chain(
+    lhs: str,
+    lhs_width: float,
+    steps: list[list[tuple[str, str, float]]],
+    budget: float,
+    step_lines: bool = True,
+) -> str:
     """``lhs = step = step …`` as aligned lines (for ``aligned``), none wider than ``budget``.
 
     A step is a list of (operator, TeX, width in px) terms, the first with operator "=";
@@ -85,7 +97,7 @@ def gate_value(g: float) -> str:
     """A gate value in LaTeX, with the digits that matter next to 1."""
     if g == 1.0:
         return r"1\ \text{(exactly)}"
-    if g > 0.999:
+    if g > NEAR_ONE:
         return rf"1 - {sci(1.0 - g)}"
     return fmt(g, 6)
 
@@ -104,7 +116,8 @@ def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
     terms = matvec_terms(params, gate.key, s.concat)[r]
     W_row, v = params.W(gate.key)[r], s.concat
     products = [rf"{factor(w)}\cdot{factor(x)}" for w, x in zip(W_row, v, strict=True)]
-    lines, line = [], []
+    lines: list[str] = []
+    line: list[str] = []
     for term in products:
         if line and sum(len(t) for t in line) + len(term) > LINE_BUDGET:
             lines.append(" + ".join(line))
@@ -115,7 +128,7 @@ def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
     b = float(params.b(gate.key)[r])
     z = float(s.z(gate.key)[r])
     g = float(s.gate(gate.key)[r])
-    sym = r"\sigma" if gate.activation_name == "sigmoid" else r"\tanh"
+    sym = act_tex(gate)
     tail = (
         rf" = {fmt(wv)}\;\xrightarrow{{+\,b={fmt(b)}}}\; z = {fmt(z)}"
         rf"\;\xrightarrow{{{sym}}}\; {gate_value(g)}"

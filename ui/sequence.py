@@ -36,6 +36,9 @@ from lstm_core.sequences import (
 from . import state, stepview
 
 PLAY_INTERVAL = 0.8  # seconds per step while playing
+# Play's clock, in seconds. A test replaces it with a clock it moves by hand, so Play
+# can be stepped through without waiting (st.fragment's run_every still uses real time).
+clock: Callable[[], float] = time.monotonic
 DEFAULT_LENGTH = 24
 # Unicode subscripts: table headers cannot render LaTeX
 STEP_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -284,7 +287,8 @@ def editor(
         st.markdown(
             f"**Inputs $x_t$**, one row per step from t = 0 at the top (T = {len(data.xs)}, "
             f"m = {m}). Type numbers "
-            "like 0.5, -1/4 or 1e-3; add or delete rows at the bottom (1 to 64 rows)."
+            f"like 0.5, -1/4 or 1e-3; add or delete rows at the bottom ({MIN_STEPS} to "
+            f"{MAX_STEPS} rows)."
         )
         data = sequence_table(ns, data, m)
         if with_init:
@@ -310,7 +314,7 @@ def _set_play(ns: str, T: int, on: bool) -> None:
     if ss.get(_key(ns, "play")) is None:
         if int(ss.get(_key(ns, "t"), 0)) >= T - 1:
             ss[_key(ns, "t")] = 0
-        ss[_key(ns, "play")] = time.monotonic()
+        ss[_key(ns, "play")] = clock()
 
 
 def _nudge(ns: str, t: int) -> None:
@@ -329,7 +333,7 @@ def _tick(ns: str, T: int) -> bool:
     last = ss.get(_key(ns, "play"))
     if last is None:
         return False
-    now = time.monotonic()
+    now = clock()
     if now - last >= 0.5 * PLAY_INTERVAL:
         ss[_key(ns, "t")] = min(int(ss.get(_key(ns, "t"), 0)) + 1, T - 1)
         ss[_key(ns, "play")] = now
@@ -449,19 +453,3 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
 
 def _vec_text(a: Array) -> str:
     return "[" + ", ".join(f"{float(v):.4g}" for v in np.asarray(a)) + "]"
-
-
-__all__ = [
-    "DEFAULT_LENGTH",
-    "PLAY_INTERVAL",
-    "SeqData",
-    "current",
-    "default_inputs",
-    "editor",
-    "playing",
-    "replace_inputs",
-    "selected",
-    "step_detail",
-    "step_numbers",
-    "timeline",
-]

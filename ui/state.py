@@ -34,7 +34,7 @@ def init() -> None:
 
 
 def _ss() -> Any:
-    """session_state, initialised if a page runs before (or without) the entry script."""
+    """session_state, with the shared model loaded on first use."""
     init()
     return st.session_state
 

@@ -13,29 +13,22 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import plots, tables
+from . import fig_step, tables
+from .colours import C_RANGE
 from .diagram import cell_diagram
-from .latex import PX_PER_CHAR, chain, vec, vec_width
-
-# (title, short label for the stage picker)
-STAGES = (
-    ("Concatenate", "Concat"),
-    ("Forget gate", "Forget"),
-    ("Input gate & candidate", "Input"),
-    ("Cell update", "Cell"),
-    ("Output gate", "Output"),
-    ("Hidden state", "Hidden"),
-)
-
+from .fmt import NEAR_ONE, fmt
+from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
+from .stages import CELL, CONCAT, LAST_STAGE, STAGES
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
 ROW_VECTOR_MAX = 300  # px; an equation with a wider vector writes its vectors as columns
 
 
 Term = tuple[str, str, np.ndarray | None]  # (operator, TeX, then the vector if any)
+Equation = tuple[str, list[list[Term]]]  # (left-hand side, its steps)
 
 
-def _eq(*eqs: tuple[str, list[list[Term]]], width: float = EQ_WIDTH) -> str:
+def _eq(*eqs: Equation, width: float = EQ_WIDTH) -> str:
     """Equations ``lhs = … = …`` over as many aligned lines as ``width`` needs.
 
     Each step (a list of terms, the first with operator "=") starts a line. A term's TeX
@@ -60,90 +53,58 @@ def _eq(*eqs: tuple[str, list[list[Term]]], width: float = EQ_WIDTH) -> str:
             [[term(*t) for t in step] for step in steps],
             width,
             step_lines=not column,
-        )  # fmt: skip
+        )
         for lhs, steps in eqs
     ]
     return r"\begin{aligned}" + r" \\[6pt] ".join(lines) + r"\end{aligned}"
 
 
+def _gate_eq(key: str, s: Step) -> Equation:
+    g, sym = GATE_BY_KEY[key], act_tex(GATE_BY_KEY[key])
+    steps: list[list[Term]] = [
+        [("=", rf"{sym}(W_{key}\,v + b_{key})", None)],
+        [("=", sym, s.z(key))],
+        [("=", "", s.gate(key))],
+    ]
+    return g.symbol, steps
+
+
+def stage_equation(k: int, s: Step, p: LSTMParams) -> str:
+    """The equation of stage k with live numbers (LaTeX)."""
+    if k == CONCAT:
+        return _eq(("v", [[("=", CONCAT_LATEX[p.concat_order], None)], [("=", "", s.concat)]]))
+    if STAGES[k].gates:
+        return _eq(*(_gate_eq(key, s) for key in STAGES[k].gates))
+    if k == CELL:
+        update: list[list[Term]] = [
+            [("=", r"f_t\circ C_{t-1} + i_t\circ\tilde C_t", None)],
+            [("=", "", s.f), (r"\circ", "", s.c_prev), ("+", "", s.i), (r"\circ", "", s.c_tilde)],
+            [("=", "", s.forget_term), ("+", "", s.input_term)],
+            [("=", "", s.c)],
+        ]
+        return _eq(("C_t", update))
+    hidden: list[list[Term]] = [
+        [("=", r"o_t\circ\tanh(C_t)", None)],
+        [("=", "", s.o), (r"\circ", r"\tanh", s.c)],
+        [("=", "", s.o), (r"\circ", "", s.tanh_c)],
+        [("=", "", s.h)],
+    ]
+    return _eq(("h_t", hidden))
+
+
 def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
     """The equation of stage k with live numbers (LaTeX), and a few sentences for a student."""
+    a, b = [1, 2, 3], [3, 2, 1]
+    example = f"{a} ∘ {b} = {np.multiply(a, b).tolist()}"
     n, m = p.n_hidden, p.n_input
-    order = CONCAT_LATEX[p.concat_order]
-    if k == 0:
-        return (
-            _eq(("v", [[("=", order, None)], [("=", "", s.concat)]])),
-            f"Both the previous hidden state (n={n}) and the new input (m={m}) enter every gate "
-            f"as one vector v with n+m={n + m} entries. Each weight matrix has one column per "
-            "entry of v, in this order, so swapping the order changes what each column multiplies.",
-        )
-    if k in (1, 2, 4):
-        keys = {1: ("f",), 2: ("i", "c"), 4: ("o",)}[k]
-        eqs = []
-        for key in keys:
-            g = GATE_BY_KEY[key]
-            sym = r"\sigma" if g.activation_name == "sigmoid" else r"\tanh"
-            eqs.append(
-                (
-                    g.symbol,
-                    [
-                        [("=", rf"{sym}(W_{key}\,v + b_{key})", None)],
-                        [("=", sym, s.z(key))],
-                        [("=", "", s.gate(key))],
-                    ],
-                )
-            )
-        texts = {
-            1: "Each unit gets a factor between 0 and 1 for its old memory: 1 keeps $C_{t-1}$ as "
-            "it is, 0 wipes it. Nothing random happens here; the same inputs always give the "
-            "same $f_t$.",
-            2: "The candidate $\\tilde C_t$ proposes new content between −1 and 1; the input "
-            "gate $i_t$ says, unit by unit, how much of that proposal is written.",
-            4: "The output gate decides how much of each unit's memory is passed on as $h_t$, "
-            "both to the next step and to whatever reads the LSTM.",
-        }
-        return _eq(*eqs), texts[k]
-    if k == 3:
-        return (
-            _eq(
-                (
-                    "C_t",
-                    [
-                        [("=", r"f_t\circ C_{t-1} + i_t\circ\tilde C_t", None)],
-                        [("=", "", s.f), (r"\circ", "", s.c_prev)]
-                        + [("+", "", s.i), (r"\circ", "", s.c_tilde)],
-                        [("=", "", s.forget_term), ("+", "", s.input_term)],
-                        [("=", "", s.c)],
-                    ],
-                )
-            ),
-            "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k, "
-            f"just as [1, 2, 3] ∘ [3, 2, 1] = {np.multiply([1, 2, 3], [3, 2, 1]).tolist()}. "
-            "On its way from $C_{t-1}$ to $C_t$ the old memory is only multiplied by $f_t$, "
-            "with no squashing function in between, which is why it can last many steps.",
-        )
-    return (
-        _eq(
-            (
-                "h_t",
-                [
-                    [("=", r"o_t\circ\tanh(C_t)", None)],
-                    [("=", "", s.o), (r"\circ", r"\tanh", s.c)],
-                    [("=", "", s.o), (r"\circ", "", s.tanh_c)],
-                    [("=", "", s.h)],
-                ],
-            )
-        ),
-        f"tanh squeezes $C_t$ into (−1, 1) and $o_t$ scales it. Because the product is "
-        f"elementwise, $h_t$ has exactly as many entries as $C_t$: n={n}.",
-    )
+    text = STAGES[k].text.format(n=n, m=m, width=n + m, example=example)
+    return stage_equation(k, s, p), text
 
 
 def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> None:
     """Prev / stage picker / Next; ``set_stage`` stores the choice wherever the page keeps it."""
     if st.session_state.get(key) != stage:
         st.session_state[key] = stage
-    last = len(STAGES) - 1
     # one horizontal container rather than columns: fewer elements to redraw per edit
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.button(
@@ -158,7 +119,7 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
         range(len(STAGES)),
         key=key,
         horizontal=True,
-        format_func=lambda k: f"{k + 1} {STAGES[k][1]}",
+        format_func=lambda k: f"{k + 1} {STAGES[k].label}",
         on_change=lambda: set_stage(int(st.session_state[key])),
         label_visibility="collapsed",
     )
@@ -166,8 +127,8 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
         "Next ▶",
         key=f"{key}:next",
         on_click=set_stage,
-        args=(min(stage + 1, last),),
-        disabled=stage == last,
+        args=(min(stage + 1, LAST_STAGE),),
+        disabled=stage == LAST_STAGE,
     )
 
 
@@ -180,7 +141,7 @@ def diagram(s: Step, stage: int, key: str) -> None:
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
     """Title, equation with numbers and a few sentences, as one markdown string."""
     eq, text = stage_text(stage, s, p)
-    return f"#### {stage + 1}. {STAGES[stage][0]}\n\n$$\n{eq}\n$$\n\n{text}"
+    return f"#### {stage + 1}. {STAGES[stage].title}\n\n$$\n{eq}\n$$\n\n{text}"
 
 
 def explanation(s: Step, p: LSTMParams, stage: int) -> None:
@@ -190,9 +151,9 @@ def explanation(s: Step, p: LSTMParams, stage: int) -> None:
 def hadamard(s: Step, key: str) -> None:
     st.markdown(
         r"One row per unit. Colours: gates on [0, 1]; $\tilde C_t$, $\tanh(C_t)$ and $h_t$ on "
-        f"[−1, 1]; $C$ on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (beyond: end colour)."
+        f"[−1, 1]; $C$ on [−{C_RANGE:g}, {C_RANGE:g}] (beyond: end colour)."
     )
-    st.plotly_chart(plots.hadamard_figure(s), width="stretch", key=key)
+    st.plotly_chart(fig_step.hadamard_figure(s), width="stretch", key=key)
 
 
 def precision_md(s: Step, gate: Gate, dtype: str) -> str:
@@ -202,12 +163,11 @@ def precision_md(s: Step, gate: Gate, dtype: str) -> str:
     z, g = s.z(gate.key), s.gate(gate.key)
     name = f"{gate.key}ₜ"  # f, i, o: Unicode has a subscript t (plain text, no KaTeX to draw)
     lines = []
-    for r in (r for r in range(len(z)) if g[r] > 0.999):
+    for r in (r for r in range(len(z)) if g[r] > NEAR_ONE):
         gap = float(sigmoid(-np.float64(z[r])))  # 1 − σ(z) without cancellation
         shown = "exactly 1.0" if g[r] == 1.0 else repr(float(g[r]))
         lines.append(
-            f"unit {r}: z = {plots.fmt(z[r])}, 1 − {name} = {gap:.3g}; "
-            f"{dtype} stores {name} as {shown}"
+            f"unit {r}: z = {fmt(z[r])}, 1 − {name} = {gap:.3g}; {dtype} stores {name} as {shown}"
         )
     return "  \n".join(lines)
 
@@ -218,9 +178,21 @@ def precision_note(s: Step, gate: Gate, dtype: str) -> None:
 
 
 # Step field -> the symbol the page shows for it; "_{…}" becomes a subscript (math_html)
-SYMBOL = {"x": "x_{t}", "h_prev": "h_{t−1}", "c_prev": "C_{t−1}", "concat": "v", "f": "f_{t}",
-          "i": "i_{t}", "c_tilde": "C̃_{t}", "o": "o_{t}", "forget_term": "f∘C_{t−1}",
-          "input_term": "i∘C̃_{t}", "c": "C_{t}", "tanh_c": "tanh(C_{t})", "h": "h_{t}"}  # fmt: skip
+SYMBOL = {
+    "x": "x_{t}",
+    "h_prev": "h_{t−1}",
+    "c_prev": "C_{t−1}",
+    "concat": "v",
+    "f": "f_{t}",
+    "i": "i_{t}",
+    "c_tilde": "C̃_{t}",
+    "o": "o_{t}",
+    "forget_term": "f∘C_{t−1}",
+    "input_term": "i∘C̃_{t}",
+    "c": "C_{t}",
+    "tanh_c": "tanh(C_{t})",
+    "h": "h_{t}",
+}
 
 
 def changes_md(s: Step, before: Step) -> str:

@@ -1,22 +1,21 @@
 """Coloured HTML tables for vectors and matrices: cheap to redraw on every edit.
 
-Same fixed colour scales as the figures in ``plots`` (``scale_for``). Only
-numbers and fixed labels are written into the HTML.
+Same fixed colour scales as the figures (``colours``). Only numbers and fixed
+labels are written into the HTML; ``math_html`` escapes everything else.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from html import escape
 
 import numpy as np
-import plotly.colors as pc
 
 from lstm_core import LSTMParams
 
-from .plots import PART_COLOR, UNIT_SCALE, Scale, fmt
+from .colours import PART_COLOR, UNIT_SCALE, Scale, colour_at
+from .fmt import fmt
 
 _CELL = "padding:4px 10px; text-align:center; font-size:16px; min-width:3.2em;"
 _HEAD = "padding:3px 8px; text-align:center; font-size:14px; font-weight:600;"
@@ -59,17 +58,8 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], nowrap: int
     return f"{table}<tr>{head}</tr>{body}</table>"
 
 
-@lru_cache(maxsize=4096)
-def _colour(scale: Scale, t: float) -> tuple[str, str]:
-    """(background, ink) for position t in [0, 1] of one of ``plots``' colour scales."""
-    rgb = pc.sample_colorscale([list(stop) for stop in scale], [min(max(t, 0.0), 1.0)])[0]
-    r, g, b = (int(v) for v in rgb[4:-1].split(","))
-    ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "white"
-    return rgb, ink
-
-
 def _cell(value: float, scale: Scale, lo: float, hi: float, extra: str = "") -> str:
-    bg, ink = _colour(scale, round((value - lo) / (hi - lo), 3))
+    bg, ink = colour_at(scale, round((value - lo) / (hi - lo), 3))
     return f'<td style="{_CELL} background:{bg}; color:{ink}; {extra}">{escape(fmt(value))}</td>'
 
 
@@ -111,10 +101,11 @@ def block_table(params: LSTMParams, key: str) -> str:
     rows = []
     for r in range(n):
         cells = "".join(
-            _cell(W[r, j], UNIT_SCALE, -lim, lim,
-                  "border-left:4px solid #222;" if j == split else "")
+            _cell(
+                W[r, j], UNIT_SCALE, -lim, lim, "border-left:4px solid #222;" if j == split else ""
+            )
             for j in range(W.shape[1])
-        )  # fmt: skip
+        )
         rows.append(f'<tr><th style="{_HEAD}">unit {r}</th>{cells}</tr>')
     return (
         f'<table style="border-collapse:separate; border-spacing:2px; margin:4px 0 6px">'

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
-from lstm_core import GATE_BY_KEY, Gate, LSTMParams, Step, matvec_terms
+from lstm_core import GATE_BY_KEY, Gate, LSTMParams, Step, matvec_terms, step
+from lstm_core.presets import load_preset
 from lstm_core.teaching import STAGES, Culprit
 
 from . import state, widgets
-from .latex import factor
-from .plots import fmt, fmt_gate
+from .colours import HIGHLIGHT
+from .fmt import fmt, fmt_gate
+from .latex import act_tex, factor
 
-HIGHLIGHT = "#D55E00"  # Okabe-Ito vermillion; the box keeps it visible without colour
 THREAD_PRESET = "seed-answer"
 THREAD_TYPED = "22, 42, 62"
 STAGE_FIELDS = {st_: f"check:{st_}" for st_ in STAGES}
@@ -20,10 +22,6 @@ STAGE_FIELDS = {st_: f"check:{st_}" for st_ in STAGES}
 
 def mark(tex: str, on: bool) -> str:
     return rf"\boxed{{\textcolor{{{HIGHLIGHT}}}{{{tex}}}}}" if on else tex
-
-
-def act_symbol(gate: Gate) -> str:
-    return r"\sigma" if gate.activation_name == "sigmoid" else r"\tanh"
 
 
 def value_text(v: float, gate_like: bool) -> str:
@@ -36,8 +34,9 @@ def _wrap(terms: list[str], per_line: int) -> str:
     return r" \\ &\quad + ".join(lines)
 
 
-def gate_expansion(p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit | None,
-                   per_line: int = 6) -> str:  # fmt: skip
+def gate_expansion(
+    p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit | None, per_line: int = 6
+) -> str:
     """Unit r of gate k, term by term, on aligned lines, with the culprit boxed:
     W[r,0]·v[0] + … = W·v;  W·v + b = z;  act(z) = value."""
     W_row, v = p.W(gate.key)[r], s.concat
@@ -48,23 +47,25 @@ def gate_expansion(p: LSTMParams, s: Step, gate: Gate, r: int, culprit: Culprit 
         for j, (w, x) in enumerate(zip(W_row, v, strict=True))
     ]
     wv = float(matvec_terms(p, gate.key, v)[r].sum())
-    sym = act_symbol(gate)
+    sym = act_tex(gate)
     z, value = float(s.z(gate.key)[r]), float(s.gate(gate.key)[r])
     shown = value_text(value, gate.activation_name == "sigmoid")
-    sum_line = mark(rf"{_wrap(products, per_line)} = {fmt(wv)}", kind == "sum" and
-                    len(products) <= per_line)  # fmt: skip
+    sum_line = mark(
+        rf"{_wrap(products, per_line)} = {fmt(wv)}", kind == "sum" and len(products) <= per_line
+    )
     if kind == "sum" and len(products) > per_line:
         sum_line = rf"{_wrap(products, per_line)} = " + mark(fmt(wv), True)
     return (
         r"\begin{aligned}"
         rf"\text{{unit {r}:}}\quad & (W_{gate.key} v)_{r} = {sum_line} \\"
-        rf"& z_{r} = " + mark(rf"{fmt(wv)} + {factor(p.b(gate.key)[r])}", kind == "bias")
+        rf"& z_{r} = "
+        + mark(rf"{fmt(wv)} + {factor(p.b(gate.key)[r])}", kind == "bias")
         + rf" = {fmt(z)} \\"
         + rf"& {gate.symbol.replace('_t', '')}_{r} = "
         + mark(rf"{sym}({fmt(z)})", kind == "activation")
         + rf" = \text{{{shown}}}"
         + r"\end{aligned}"
-    )  # fmt: skip
+    )
 
 
 def cell_expansion(s: Step, r: int, culprit: Culprit | None) -> str:
@@ -73,19 +74,23 @@ def cell_expansion(s: Step, r: int, culprit: Culprit | None) -> str:
     write = rf"{fmt(s.i[r])}\cdot{fmt(s.c_tilde[r])}"
     return (
         rf"C_t[{r}] = f\,C_{{t-1}} + i\,\tilde C = "
-        + mark(forget, kind == "forget_term") + " + " + mark(write, kind == "input_term")
-        + " = " + mark(fmt(s.c[r], 6), kind == "sum")
-    )  # fmt: skip
+        + mark(forget, kind == "forget_term")
+        + " + "
+        + mark(write, kind == "input_term")
+        + " = "
+        + mark(fmt(s.c[r], 6), kind == "sum")
+    )
 
 
 def hidden_expansion(s: Step, r: int, culprit: Culprit | None) -> str:
     kind = culprit.kind if culprit else ""
     return (
         rf"h_t[{r}] = o\cdot\tanh(C_t) = "
-        + mark(fmt(s.o[r]), kind == "output_gate") + r"\cdot"
+        + mark(fmt(s.o[r]), kind == "output_gate")
+        + r"\cdot"
         + mark(rf"\tanh({fmt(s.c[r])})", kind == "tanh")
         + rf" = {fmt(s.o[r])}\cdot{fmt(s.tanh_c[r])} = {fmt(s.h[r], 6)}"
-    )  # fmt: skip
+    )
 
 
 NOTES = {
@@ -107,6 +112,13 @@ def load_thread_check() -> None:
     ss["check:gate"] = "i"
     for stage, key in STAGE_FIELDS.items():
         ss[key] = THREAD_TYPED if stage == "z" else ""
+
+
+def largest_slope(preset: str, key: str) -> float:
+    """The largest slope of gate ``key`` over the units of a preset's step."""
+    ex, gate = load_preset(preset), GATE_BY_KEY[key]
+    s = step(ex.params, ex.x, ex.h_prev, ex.c_prev)
+    return float(np.max(gate.activation.grad(s.z(key))))
 
 
 def gate_of_focus() -> Gate:

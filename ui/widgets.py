@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATES
+from lstm_core import CONCAT_LATEX, CONCAT_ORDERS, GATES, LSTMParams
 from lstm_core.numbers import format_number, parse_number
 from lstm_core.presets import (
     PRESETS,
@@ -27,7 +27,7 @@ from lstm_core.presets import (
 )
 
 from . import state
-from .codec import DEFAULT_PRESET, MAX_SIZE, MIN_SIZE
+from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
 SLIDER_SPAN = 10.0
@@ -39,11 +39,20 @@ def label(field: str) -> str:
 
 
 # -- sidebar -------------------------------------------------------------------
-def _on_size() -> None:
+def on_size(m_key: str, n_key: str) -> None:
+    """Callback: resize the model to the sizes in two number inputs (kept in range)."""
     ss = st.session_state
-    m = int(np.clip(ss["ctl:m"], MIN_SIZE, MAX_SIZE))
-    n = int(np.clip(ss["ctl:n"], MIN_SIZE, MAX_SIZE))
+    m = int(np.clip(ss[m_key], MIN_SIZE, MAX_EDITABLE))
+    n = int(np.clip(ss[n_key], MIN_SIZE, MAX_EDITABLE))
     state.set_model(resized(state.model(), m, n))
+
+
+def size_inputs(cols: Sequence[Any], keys: tuple[str, str], labels: tuple[str, str]) -> None:
+    """Number inputs for m and n in two columns; an edit resizes the model."""
+    for col, key, text in zip(cols, keys, labels, strict=True):
+        col.number_input(
+            text, MIN_SIZE, MAX_EDITABLE, step=1, key=key, on_change=on_size, args=keys
+        )
 
 
 def _on_order() -> None:
@@ -72,8 +81,6 @@ def _on_load() -> None:
 
 
 def _on_randomize() -> None:
-    from lstm_core import LSTMParams
-
     cur = state.model()
     p, m, n = cur.params, cur.params.n_input, cur.params.n_hidden
     seed = int(st.session_state["ctl:seed"])
@@ -116,11 +123,10 @@ def sidebar() -> None:
     with st.sidebar:
         st.markdown("### Model")
         c1, c2 = st.columns(2)
-        c1.number_input("m (inputs)", MIN_SIZE, MAX_SIZE, step=1, key="ctl:m", on_change=_on_size)
-        c2.number_input("n (units)", MIN_SIZE, MAX_SIZE, step=1, key="ctl:n", on_change=_on_size)
+        size_inputs((c1, c2), ("ctl:m", "ctl:n"), ("m (inputs)", "n (units)"))
         st.radio(
             "Concatenation v",
-            ["h_first", "x_first"],
+            list(CONCAT_ORDERS),
             key="ctl:order",
             on_change=_on_order,
             format_func=lambda o: f"${CONCAT_LATEX[o]}$",
@@ -130,7 +136,7 @@ def sidebar() -> None:
         )
         st.radio(
             "Precision",
-            ["float64", "float32"],
+            list(DTYPES),
             key="ctl:dtype",
             on_change=_on_dtype,
             horizontal=True,
@@ -153,7 +159,7 @@ def sidebar() -> None:
         c1, c2 = st.columns([1, 1])
         c1.number_input("Seed", 0, 10**6, value=0, step=1, key="ctl:seed")
         c2.button("Randomize", on_click=_on_randomize, width="stretch")
-        st.button("Reset to seed-question", on_click=_on_reset, width="stretch")
+        st.button(f"Reset to {DEFAULT_PRESET}", on_click=_on_reset, width="stretch")
 
 
 # -- sliders --------------------------------------------------------------------

@@ -17,14 +17,15 @@ from lstm_core.teaching import (
     sample_cell,
     total_params,
 )
-from ui import frame, plots, state, teach
+from ui import fig_slopes, fig_step, fig_time, state, teach
+from ui.fmt import fmt, short_vec
 from ui.latex import factor, vec
 
-frame.ensure()  # before anything renders (see ui/frame.py)
-
 DRAWS = "misc:draws"
-SOURCES = {"model": "f from the current model",
-           "thread": "the thread's made-up f = [0.5, 0.8, 0.9]"}  # fmt: skip
+SOURCES = {
+    "model": "f from the current model",
+    "thread": "the thread's made-up f = [0.5, 0.8, 0.9]",
+}
 
 
 # -- 1 and 2: gates are multipliers, and f keeps ------------------------------------------
@@ -54,17 +55,27 @@ def stochastic_demo() -> None:
     stuck = not draws_can_differ(s.f, s.i, s.c_tilde, ex.c_prev)
     if "misc:source" not in st.session_state:
         st.session_state["misc:source"] = "thread" if stuck else "model"
-    st.radio("Gate values", list(SOURCES), key="misc:source", horizontal=True,
-             on_change=_clear, format_func=SOURCES.get)  # fmt: skip
+    st.radio(
+        "Gate values",
+        list(SOURCES),
+        key="misc:source",
+        horizontal=True,
+        on_change=_clear,
+        format_func=SOURCES.get,
+    )
     f, i, made_up = _gate_values()
     real = f * ex.c_prev + i * s.c_tilde
     c1, c2, c3 = st.columns([1.3, 1, 2.2], vertical_alignment="center")
     c1.button("🎲 Sample", on_click=_draw, key="misc:sample", width="stretch")
     c2.button("Clear", on_click=_clear, key="misc:clear", width="stretch")
     draws = [np.asarray(d) for d in st.session_state.get(DRAWS, []) if len(d) == len(real)]
-    c3.caption(f"{len(draws)} draws so far. Real $C_t$: {plots.short_vec(real, 4, 8)}")
-    st.plotly_chart(plots.draws_figure(draws, real), width="stretch", key="misc:draws-fig",
-                    config={"displayModeBar": False})  # fmt: skip
+    c3.caption(f"{len(draws)} draws so far. Real $C_t$: {short_vec(real, 4, 8)}")
+    st.plotly_chart(
+        fig_step.draws_figure(draws, real),
+        width="stretch",
+        key="misc:draws-fig",
+        config={"displayModeBar": False},
+    )
     if stuck and not made_up:
         st.caption(
             "Every f and i of this model is exactly 0 or 1 (or meets a 0), so even sampled "
@@ -75,10 +86,16 @@ def stochastic_demo() -> None:
 def forget_demo() -> None:
     ex, s = state.model(), state.current_step()
     f = st.slider("Set every $f_t$ to", 0.0, 1.0, 0.9, step=0.05, key="misc:f")
-    st.plotly_chart(plots.forget_bars(ex.c_prev, np.full(len(ex.c_prev), f)), width="stretch",
-                    key="misc:forget", config={"displayModeBar": False})  # fmt: skip
-    st.caption(f"This model's own $f_t$ = {plots.short_vec(s.f, 4, 8)} keeps "
-               rf"$f_t \circ C_{{t-1}}$ = {plots.short_vec(s.forget_term, 4, 8)}.")  # fmt: skip
+    st.plotly_chart(
+        fig_step.forget_bars(ex.c_prev, np.full(len(ex.c_prev), f)),
+        width="stretch",
+        key="misc:forget",
+        config={"displayModeBar": False},
+    )
+    st.caption(
+        f"This model's own $f_t$ = {short_vec(s.f, 4, 8)} keeps "
+        rf"$f_t \circ C_{{t-1}}$ = {short_vec(s.forget_term, 4, 8)}."
+    )
 
 
 # -- 3 and 4: sizes and sums ------------------------------------------------------------------
@@ -92,9 +109,11 @@ def shape_demo() -> None:
         rf"\underbrace{{W_f v}}_{{{n}}}\;{right}"
         rf"\qquad \underbrace{{W}}_{{{n}\times{n}}}\;\underbrace{{v}}_{{{n + m}}}:\;{wrong}"
     )
-    st.markdown(f"With the sidebar's m = {m} and n = {n}: 4 matrices of {n} × {n + m} plus "
-                f"4 biases of {n} give **{total_params(m, n)}** parameters.")  # fmt: skip
-    st.page_link("pages/shapes.py", label="Every shape on Shapes & dimensions", icon="📐")
+    st.markdown(
+        f"With the sidebar's m = {m} and n = {n}: 4 matrices of {n} × {n + m} plus "
+        f"4 biases of {n} give **{total_params(m, n)}** parameters."
+    )
+    st.page_link("views/shapes.py", label="Every shape on Shapes & dimensions", icon="📐")
 
 
 TERM_BUDGET = 32  # characters of products per line that fit the card's right column
@@ -114,11 +133,16 @@ def sum_demo() -> None:
     st.caption("The current model's input gate, row by row:")
     for r in range(rows):
         st.latex(teach.gate_expansion(ex.params, s, gate, r, None, per_line=per_line))
-    if st.button(f"Check [{teach.THREAD_TYPED}] on the thread's example", key="misc:thread",
-                 on_click=teach.load_thread_check):  # fmt: skip
-        st.switch_page("pages/check.py")
-    st.caption("Loads the `seed-answer` example, where $W_i v + b_i$ = [22, 43, 64], and opens "
-               "Check my calculation with the printed sum typed in.")  # fmt: skip
+    if st.button(
+        f"Check [{teach.THREAD_TYPED}] on the thread's example",
+        key="misc:thread",
+        on_click=teach.load_thread_check,
+    ):
+        st.switch_page("views/check.py")
+    st.caption(
+        "Loads the `seed-answer` example, where $W_i v + b_i$ = [22, 43, 64], and opens "
+        "Check my calculation with the printed sum typed in."
+    )
 
 
 # -- 5, 6 and 7: slopes, outputs, and the cell-state path ------------------------------------
@@ -128,17 +152,23 @@ def slope_demo() -> None:
     for g in GATES:
         marks.setdefault(g.activation_name, np.array([]))
         marks[g.activation_name] = np.concatenate([marks[g.activation_name], s.z(g.key)])
-    st.plotly_chart(plots.activation_panels(marks), width="stretch", key="misc:slopes",
-                    config={"displayModeBar": False})  # fmt: skip
-    st.caption("× marks: this model's units. The axes show z from −8 to 8; a unit whose z lies "
-               "beyond ±8 is drawn at the edge.")  # fmt: skip
+    st.plotly_chart(
+        fig_slopes.activation_panels(marks),
+        width="stretch",
+        key="misc:slopes",
+        config={"displayModeBar": False},
+    )
+    st.caption(
+        "× marks: this model's units. The axes show z from −8 to 8; a unit whose z lies "
+        "beyond ±8 is drawn at the edge."
+    )
 
 
 def _vector(a: np.ndarray) -> str:
     """A vector in LaTeX: a row while it fits the card's column, else a column."""
     if len(a) <= 4:
         return vec(a, 3)
-    return r"\begin{bmatrix}" + r" \\ ".join(plots.fmt(v, 3) for v in a) + r"\end{bmatrix}"
+    return r"\begin{bmatrix}" + r" \\ ".join(fmt(v, 3) for v in a) + r"\end{bmatrix}"
 
 
 def output_demo() -> None:
@@ -160,11 +190,17 @@ def output_demo() -> None:
 def path_demo() -> None:
     T = st.slider("Steps in the sequence ($x_t$ held fixed)", 2, 40, 20, key="misc:T")
     path = cell_path(state.model(), int(T))
-    st.plotly_chart(plots.cell_path_figure(path.k, path.direct, path.total, path.sigmoid_bound),
-                    width="stretch", key="misc:path", config={"displayModeBar": False})  # fmt: skip
-    st.caption(f"After {int(path.k[-1])} steps back: direct path ∏f = "
-               f"{plots.short_vec(path.direct[-1], 3, 8)}, all paths ≈ {path.total[-1]:.3g}, "
-               f"$0.25^k$ = {path.sigmoid_bound[-1]:.2g}.")  # fmt: skip
+    st.plotly_chart(
+        fig_time.cell_path_figure(path.k, path.direct, path.total, path.sigmoid_bound),
+        width="stretch",
+        key="misc:path",
+        config={"displayModeBar": False},
+    )
+    st.caption(
+        f"After {int(path.k[-1])} steps back: direct path ∏f = "
+        f"{short_vec(path.direct[-1], 3, 8)}, all paths ≈ {path.total[-1]:.3g}, "
+        f"$0.25^k$ = {path.sigmoid_bound[-1]:.2g}."
+    )
     if path.direct.shape[1] > 1 and np.allclose(path.direct, path.direct[:, :1]):
         st.caption("Every unit has the same ∏f here, so their lines lie on top of each other.")
 

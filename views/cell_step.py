@@ -7,10 +7,8 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import frame, plots, state, stepview, tables, widgets
+from ui import fig_step, state, stepview, tables, widgets
 from ui.latex import row_expansion
-
-frame.ensure()  # before anything renders (see ui/frame.py)
 
 
 def _set_stage(k: int) -> None:
@@ -30,16 +28,28 @@ def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
         )
     elif group == "States":
         widgets.slider_row(
-            [("h_prev", (k,), f"hₜ₋₁[{k}]", f"$h_{{t-1}}$: previous hidden state, n = {n}")
-             for k in range(n)]
-            + [("c_prev", (k,), f"Cₜ₋₁[{k}]",
-                f"$C_{{t-1}}$: previous cell state, n = {n}, like $h$") for k in range(n)]
-        )  # fmt: skip
+            [
+                ("h_prev", (k,), f"hₜ₋₁[{k}]", f"$h_{{t-1}}$: previous hidden state, n = {n}")
+                for k in range(n)
+            ]
+            + [
+                (
+                    "c_prev",
+                    (k,),
+                    f"Cₜ₋₁[{k}]",
+                    f"$C_{{t-1}}$: previous cell state, n = {n}, like $h$",
+                )
+                for k in range(n)
+            ]
+        )
     elif group == "Biases":
         widgets.slider_row(
-            [(g.b, (k,), f"$b_{g.key}[{k}]$", f"{g.name} bias, n = {n} entries")
-             for g in GATES for k in range(n)]
-        )  # fmt: skip
+            [
+                (g.b, (k,), f"$b_{g.key}[{k}]$", f"{g.name} bias, n = {n} entries")
+                for g in GATES
+                for k in range(n)
+            ]
+        )
     elif group == "Exact entry":
         st.caption("Type numbers as you would write them: 0.5, -1/4, 1e-3.")
         labels = p.concat_labels()
@@ -59,9 +69,17 @@ def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
     elif group:
         labels = p.concat_labels()
         widgets.slider_row(
-            [(focus.W, (r, j), f"$W_{focus.key}[{r},{j}]\\cdot {lab}$",
-              f"row {r} (unit {r}), column {j}") for r in range(n) for j, lab in enumerate(labels)]
-        )  # fmt: skip
+            [
+                (
+                    focus.W,
+                    (r, j),
+                    f"$W_{focus.key}[{r},{j}]\\cdot {lab}$",
+                    f"row {r} (unit {r}), column {j}",
+                )
+                for r in range(n)
+                for j, lab in enumerate(labels)
+            ]
+        )
 
 
 def render() -> None:
@@ -75,13 +93,18 @@ def render() -> None:
     focus = GATE_BY_KEY[state.view().focus]
     with st.container(horizontal=True, gap="large"):
         group = st.segmented_control(
-            "Edit", EDIT_GROUPS[:2] + ["Biases", focus.W, "Exact entry"], default="x_t",
-            key="ctl:editgroup", format_func=lambda o: f"${o}$" if o in ("x_t", focus.W) else o,
-        )  # fmt: skip
+            "Edit",
+            EDIT_GROUPS[:2] + ["Biases", focus.W, "Exact entry"],
+            default="x_t",
+            key="ctl:editgroup",
+            format_func=lambda o: f"${o}$" if o in ("x_t", focus.W) else o,
+        )
         view = st.segmented_control(
-            "Show below", ["Numbers", "Hadamard table", "Saturation"], default="Numbers",
+            "Show below",
+            ["Numbers", "Hadamard table", "Saturation"],
+            default="Numbers",
             key="ctl:view",
-        )  # fmt: skip
+        )
     _body(group or "x_t", view or "Numbers")
 
 
@@ -145,7 +168,7 @@ def _body(group: str, views: str) -> None:
         cols = st.columns(2)
         for k, g in enumerate(GATES):
             with cols[k % 2]:
-                fig = plots.saturation_figure(g, s.z(g.key), thr, state.view().dtype)
+                fig = fig_step.saturation_figure(g, s.z(g.key), thr, state.view().dtype)
                 st.plotly_chart(fig, width="stretch", key=f"sat-{g.key}")
         st.caption(
             "Grey: saturated tails, where the slope is below the chosen fraction of its peak "

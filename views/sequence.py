@@ -5,9 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core import GATES, Trace, run
-from ui import frame, plots, sequence, state, tables, widgets
-
-frame.ensure()  # before anything renders (see ui/frame.py)
+from ui import colours, fig_time, sequence, state, tables, widgets
 
 NS = "seq"
 # (Trace field, title) of the units × time heatmaps; the gates come from the GATES table
@@ -23,26 +21,26 @@ def over_time(trace: Trace, t: int) -> None:
     h_t as lines."""
     rows = [(field, title, getattr(trace, field)) for field, title in HEATMAPS]
     st.plotly_chart(
-        plots.trace_heatmaps(rows, t_mark=t),
+        fig_time.trace_heatmaps(rows, t_mark=t),
         width="stretch",
         key=f"{NS}:heat",
         config={"displayModeBar": False},
     )
     st.caption(
         "Fixed colour scales, as on the Cell step page: gates on [0, 1] (Cividis), C̃ and h on "
-        f"[−1, 1] (red–blue), C on [−{plots.C_RANGE:g}, {plots.C_RANGE:g}] (purple–orange; "
+        f"[−1, 1] (red–blue), C on [−{colours.C_RANGE:g}, {colours.C_RANGE:g}] (purple–orange; "
         "beyond that, the end colour). The black line marks the selected step."
     )
     c1, c2 = st.columns(2)
     c1.plotly_chart(
-        plots.unit_lines(trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t),
+        fig_time.unit_lines(trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t),
         width="stretch",
         key=f"{NS}:lines:c",
     )
     c2.plotly_chart(
-        plots.unit_lines(
+        fig_time.unit_lines(
             trace.h, "h<sub>t</sub> per unit", "h<sub>t</sub>", t_mark=t, y_range=(-1, 1)
-        ),  # fmt: skip
+        ),
         width="stretch",
         key=f"{NS}:lines:h",
     )
@@ -68,8 +66,12 @@ def render() -> None:
             "all 0), so nothing is ever written into $C$ and the pictures below stay blank.",
             icon="💡",
         )
-        st.button("Load the preset 'remember' instead", key=f"{NS}:livelier",
-                  on_click=widgets.load, args=("remember",))  # fmt: skip
+        st.button(
+            "Load the preset 'remember' instead",
+            key=f"{NS}:livelier",
+            on_click=widgets.load,
+            args=("remember",),
+        )
 
     def body(t: int) -> None:
         over_time(trace, t)

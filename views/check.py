@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, Gate
-from lstm_core.teaching import CHECK_RTOL, Check, Entry, Stage, check, parse_vector
-from ui import frame, plots, state, teach
+from lstm_core.teaching import CHECK_RTOL, PREVIOUS, Check, Entry, Stage, check, parse_vector
+from ui import state, teach
+from ui.fmt import fmt, fmt_gate
 from ui.latex import vec
-
-frame.ensure()  # before anything renders (see ui/frame.py)
 
 
 def stage_labels(gate: Gate) -> dict[Stage, str]:
@@ -37,15 +37,25 @@ def gate_picker() -> Gate:
     if ss.get("check:gate") != focus:
         ss["check:gate"] = focus
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    c1.radio("Gate to check", [g.key for g in GATES], key="check:gate", on_change=_on_gate,
-             horizontal=True, format_func=short_name)  # fmt: skip
-    c2.button(f"Load the thread's sum [{teach.THREAD_TYPED}]", on_click=teach.load_thread_check,
-              key="check:thread", width="stretch")  # fmt: skip
+    c1.radio(
+        "Gate to check",
+        [g.key for g in GATES],
+        key="check:gate",
+        on_change=_on_gate,
+        horizontal=True,
+        format_func=short_name,
+    )
+    c2.button(
+        f"Load the thread's sum [{teach.THREAD_TYPED}]",
+        on_click=teach.load_thread_check,
+        key="check:thread",
+        width="stretch",
+    )
     return GATE_BY_KEY[str(ss["check:gate"])]
 
 
-def mat(W: object) -> str:
-    rows = [" & ".join(plots.fmt(v) for v in row) for row in W]  # type: ignore[attr-defined]
+def mat(W: np.ndarray) -> str:
+    rows = [" & ".join(fmt(v) for v in row) for row in W]
     return r"\begin{bmatrix}" + r"\\".join(rows) + r"\end{bmatrix}"
 
 
@@ -85,8 +95,7 @@ def verdict(e: Entry, labels: dict[Stage, str]) -> str:
     if e.ok:
         return "✅ right"
     if e.carried:
-        before = {"z": "wv", "a": "z", "h": "c"}[e.stage]
-        return f"❌ wrong, but it follows from your {labels[before]}"  # type: ignore[index]
+        return f"❌ wrong, but it follows from your {labels[PREVIOUS[e.stage]]}"
     return "❌ wrong"
 
 
@@ -95,9 +104,15 @@ def results_table(result: Check, stage: Stage, gate: Gate, labels: dict[Stage, s
     if not entries:
         return
     near_one = stage == "a" and gate.activation_name == "sigmoid"
-    rows = [{"entry": f"{e.unit + 1} (unit {e.unit})", "you typed": plots.fmt(e.typed, 8),  # type: ignore[arg-type]
-             "correct": plots.fmt_gate(e.correct) if near_one else plots.fmt(e.correct, 8),
-             "": verdict(e, labels)} for e in entries]  # fmt: skip
+    rows = [
+        {
+            "entry": f"{e.unit + 1} (unit {e.unit})",
+            "you typed": fmt(e.typed, 8),  # type: ignore[arg-type]
+            "correct": fmt_gate(e.correct) if near_one else fmt(e.correct, 8),
+            "": verdict(e, labels),
+        }
+        for e in entries
+    ]
     st.markdown(f"**{labels[stage]}**")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
@@ -106,8 +121,10 @@ def expansions(result: Check, gate: Gate) -> None:
     if not result.culprits:
         return
     p, s = state.model().params, result.step
-    st.markdown("**The correct calculation, row by row.** The boxed term is the first place "
-                "where your numbers part from it.")  # fmt: skip
+    st.markdown(
+        "**The correct calculation, row by row.** The boxed term is the first place "
+        "where your numbers part from it."
+    )
     for r, culprits in result.culprits.items():
         for c in culprits:
             if c.stage in ("wv", "z", "a"):

@@ -15,14 +15,13 @@ from lstm_core.sequences import (
     shift_forget_bias,
     step_jacobian,
 )
-from ui import frame, plots, sequence, state
-
-frame.ensure()  # before anything renders (see ui/frame.py)
+from ui import colours, fig_time, sequence, state
+from ui.fmt import sci
 
 NS = "grad"
 SEQ_NS = "seq"  # the Sequence page's sequence is used as input
 MODELS = ("Random LSTM (seeded)", "The sidebar's model")
-C = plots.OKABE_ITO
+C = colours.OKABE_ITO
 
 EXPLANATION = r"""
 **Why the cell state keeps the gradient alive (the "constant error carousel")**
@@ -87,7 +86,7 @@ def _figures(g: GradientContrast) -> None:
     dc, dh = log_safe(g.lstm_dc), log_safe(g.lstm_dh)
     left, right = st.columns(2, gap="medium")
     left.plotly_chart(
-        plots.gradient_figure(
+        fig_time.gradient_figure(
             [
                 ("exact ‖∂L/∂C<sub>t</sub>‖ (backprop)", dc, C["blue"], "solid"),
                 (
@@ -109,7 +108,7 @@ def _figures(g: GradientContrast) -> None:
         key=f"{NS}:fig:paths",
     )
     right.plotly_chart(
-        plots.gradient_figure(
+        fig_time.gradient_figure(
             [
                 ("LSTM ‖∂L/∂C<sub>t</sub>‖", dc, C["blue"], "solid"),
                 ("LSTM ‖∂L/∂h<sub>t</sub>‖", dh, C["purple"], "dash"),
@@ -131,7 +130,7 @@ def _jacobian(p: LSTMParams, g: GradientContrast) -> None:
     direct, total = step_jacobian(p, g.trace, t)
     # from 4 units on, the matrices need the full width for their numbers to fit
     c1, c2 = st.columns([3, 2], gap="medium") if p.n_hidden <= 3 else (st.container(),) * 2
-    c1.plotly_chart(plots.jacobian_figure(direct, total, t), width="stretch", key=f"{NS}:jac")
+    c1.plotly_chart(fig_time.jacobian_figure(direct, total, t), width="stretch", key=f"{NS}:jac")
     extra = float(np.max(np.abs(total - direct)))
     c2.markdown(
         "Left: the direct path alone, the forget gate $f_t$ on the diagonal. Right: everything "
@@ -145,11 +144,11 @@ def _numbers(g: GradientContrast) -> None:
         {
             "t": np.arange(g.T),
             "mean forget gate": [f"{v:.4f}" for v in g.mean_f],
-            "‖∂L/∂Cₜ‖": [plots.sci(v) for v in g.lstm_dc],
-            "direct path ∏f": [plots.sci(v) for v in g.lstm_dc_direct],
-            "Jacobian product": [plots.sci(v) for v in g.lstm_dc_jacobian],
-            "‖∂L/∂hₜ‖": [plots.sci(v) for v in g.lstm_dh],
-            "RNN ‖∂L/∂hₜ‖": [plots.sci(v) for v in g.rnn_dh],
+            "‖∂L/∂Cₜ‖": [sci(v) for v in g.lstm_dc],
+            "direct path ∏f": [sci(v) for v in g.lstm_dc_direct],
+            "Jacobian product": [sci(v) for v in g.lstm_dc_jacobian],
+            "‖∂L/∂hₜ‖": [sci(v) for v in g.lstm_dh],
+            "RNN ‖∂L/∂hₜ‖": [sci(v) for v in g.rnn_dh],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 * (g.T + 1), 420))
@@ -171,9 +170,9 @@ def render() -> None:
     st.caption(f"LSTM: {label}. Inputs: the Sequence page's sequence (T = {g.T}); edit it there.")
     c = st.columns(4)
     c[0].metric("mean forget gate f", f"{float(np.mean(g.mean_f)):.3f}")
-    c[1].metric("LSTM ‖∂L/∂C₀‖", plots.sci(g.lstm_dc[0]))
-    c[2].metric("direct path only (∏f) at t = 0", plots.sci(g.lstm_dc_direct[0]))
-    c[3].metric("RNN ‖∂L/∂h₀‖", plots.sci(g.rnn_dh[0]))
+    c[1].metric("LSTM ‖∂L/∂C₀‖", sci(g.lstm_dc[0]))
+    c[2].metric("direct path only (∏f) at t = 0", sci(g.lstm_dc_direct[0]))
+    c[3].metric("RNN ‖∂L/∂h₀‖", sci(g.rnn_dh[0]))
     _figures(g)
     st.markdown(r"#### One step back: $\partial C_t / \partial C_{t-1}$")
     _jacobian(p, g)
@@ -181,7 +180,7 @@ def render() -> None:
     with st.expander("The numbers behind the charts"):
         _numbers(g)
     st.page_link(
-        "pages/sequence.py", label="Edit the input sequence on the Sequence page", icon="🎞️"
+        "views/sequence.py", label="Edit the input sequence on the Sequence page", icon="🎞️"
     )
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATES, block_products
-from lstm_core.presets import resized
 from lstm_core.teaching import (
     FRAMEWORK_GATE_LETTER,
+    Framework,
     array_shapes,
     can_multiply,
     concat_order_demo,
@@ -19,18 +22,9 @@ from lstm_core.teaching import (
     total_params,
 )
 from lstm_core.torch_layout import to_keras_weights, to_torch_state
-from ui import frame, plots, state, tables, teach
-from ui.codec import MAX_SIZE, MIN_SIZE
+from ui import fig_shapes, fig_step, state, tables, teach, widgets
+from ui.fmt import fmt, short_vec
 from ui.latex import vec
-
-frame.ensure()  # before anything renders (see ui/frame.py)
-
-
-def _on_size() -> None:
-    ss = st.session_state
-    m = int(np.clip(ss["shapes:m"], MIN_SIZE, MAX_SIZE))
-    n = int(np.clip(ss["shapes:n"], MIN_SIZE, MAX_SIZE))
-    state.set_model(resized(state.model(), m, n))
 
 
 def _dims_text(dims: tuple[str, ...]) -> str:
@@ -44,9 +38,7 @@ def size_pickers(m: int, n: int) -> None:
         if ss.get(key) != value:
             ss[key] = value
     c1, c2, c3 = st.columns([1, 1, 4])
-    c1.number_input("m: inputs", MIN_SIZE, MAX_SIZE, step=1, key="shapes:m", on_change=_on_size)
-    c2.number_input("n: cell units", MIN_SIZE, MAX_SIZE, step=1, key="shapes:n",
-                    on_change=_on_size)  # fmt: skip
+    widgets.size_inputs((c1, c2), ("shapes:m", "shapes:n"), ("m: inputs", "n: cell units"))
     c3.markdown(
         f"<div style='padding-top:1.9rem'>The whole model has <b>{total_params(m, n)}</b> "
         f"parameters: {param_formula(m, n)}.</div>",
@@ -56,16 +48,27 @@ def size_pickers(m: int, n: int) -> None:
 
 def every_array(m: int, n: int) -> None:
     rows = [
-        (a.name, f"{_dims_text(a.dims)} = {' × '.join(map(str, a.shape))}", str(a.shape),
-         a.rows, a.cols or "—")
+        (
+            a.name,
+            f"{_dims_text(a.dims)} = {' × '.join(map(str, a.shape))}",
+            str(a.shape),
+            a.rows,
+            a.cols or "—",
+        )
         for a in array_shapes(m, n)
-    ]  # fmt: skip
+    ]
     header = ("array", "shape", "NumPy .shape", "one entry / row is", "one column is")
     st.html(tables.text_table(header, rows, nowrap=3))
     per_gate = param_counts(m, n)
     counts = [(c.gate, str(c.weights), str(c.biases), str(c.total)) for c in per_gate]
-    counts.append(("all four", str(sum(c.weights for c in per_gate)),
-                   str(sum(c.biases for c in per_gate)), str(total_params(m, n))))  # fmt: skip
+    counts.append(
+        (
+            "all four",
+            str(sum(c.weights for c in per_gate)),
+            str(sum(c.biases for c in per_gate)),
+            str(total_params(m, n)),
+        )
+    )
     left, right = st.columns([1, 1], gap="medium")
     with left:
         st.html(tables.text_table(("gate", "weights", "biases", "total"), counts, nowrap=4))
@@ -81,8 +84,12 @@ def every_array(m: int, n: int) -> None:
 def block_matrix_tab() -> None:
     ex, gate = state.model(), teach.gate_of_focus()
     p, key = ex.params, gate.key
-    st.plotly_chart(plots.block_matrix(p, key), width="stretch", key="shapes:W",
-                    config={"displayModeBar": False})  # fmt: skip
+    st.plotly_chart(
+        fig_step.block_matrix(p, key),
+        width="stretch",
+        key="shapes:W",
+        config={"displayModeBar": False},
+    )
     from_h, from_x, total = block_products(p, key, ex.x, ex.h_prev)
     st.latex(
         rf"W_{key}\,v = W^h_{key}\,h_{{t-1}} + W^x_{key}\,x_t = {vec(from_h)} + "
@@ -98,8 +105,12 @@ def block_matrix_tab() -> None:
 def claim_tab() -> None:
     p = state.model().params
     n, width = p.n_hidden, p.n_hidden + p.n_input
-    st.plotly_chart(plots.shape_claim_figure(p), width="stretch", key="shapes:claim",
-                    config={"displayModeBar": False})  # fmt: skip
+    st.plotly_chart(
+        fig_shapes.shape_claim_figure(p),
+        width="stretch",
+        key="shapes:claim",
+        config={"displayModeBar": False},
+    )
     m = width - n
     fits = "fits" if can_multiply((n, width), width) else "does not fit"
     square = "fits" if can_multiply((n, n), width) else "does not fit"
@@ -116,8 +127,16 @@ def concat_tab() -> None:
     results = concat_order_demo(ex, gate.key)
     k = gate.key
     header = ("v is", "W", "v", f"W_{k} v", f"z_{k} = W_{k} v + b_{k}")
-    rows = [(CONCAT_LATEX[r.order], r.case, plots.short_vec(r.v, most=8),
-             plots.short_vec(r.Wv, 6, 8), plots.short_vec(r.z, 6, 8)) for r in results]  # fmt: skip
+    rows = [
+        (
+            CONCAT_LATEX[r.order],
+            r.case,
+            short_vec(r.v, most=8),
+            short_vec(r.Wv, 6, 8),
+            short_vec(r.z, 6, 8),
+        )
+        for r in results
+    ]
     st.html(tables.text_table(header, rows))
     same = np.allclose(results[0].z, results[2].z)
     differ = not np.allclose(results[0].z, results[1].z)
@@ -144,15 +163,15 @@ def same_size_tab() -> None:
 
 def _numbers_table(a: np.ndarray) -> pd.DataFrame:
     a2 = a.reshape(-1, 1) if a.ndim == 1 else a
-    return pd.DataFrame([[plots.fmt(v) for v in row] for row in a2])
+    return pd.DataFrame([[fmt(v) for v in row] for row in a2])
 
 
 # (framework, heading, figure helper, export, note under the figure)
-FRAMEWORKS = (
+FRAMEWORKS: tuple[tuple[Framework, str, Any, Any, str], ...] = (
     (
         "torch",
         "**torch** `nn.LSTM({m}, {n})`: gate order i, f, g, o (g is C̃)",
-        plots.torch_layout_figure,
+        fig_shapes.torch_layout_figure,
         to_torch_state,
         "Two biases, both added: only bias_ih + bias_hh matters. Stored values when this "
         "model is exported (bias_hh = 0):",
@@ -160,7 +179,7 @@ FRAMEWORKS = (
     (
         "keras",
         "**Keras** `LSTM({n})` on inputs of size {m}: gate order i, f, c, o",
-        plots.keras_layout_figure,
+        fig_shapes.keras_layout_figure,
         to_keras_weights,
         "Keras multiplies row vectors, z = x·kernel + h·recurrent_kernel + bias, so its "
         "matrices are the transposes of torch's.",
@@ -177,8 +196,9 @@ def frameworks_tab() -> None:
         with column:
             st.markdown(heading.format(m=m, n=n))
             fig = figure(framework_layout(name, m, n), m, n, FRAMEWORK_GATE_LETTER[name])
-            st.plotly_chart(fig, width="stretch", key=f"shapes:{name}",
-                            config={"displayModeBar": False})  # fmt: skip
+            st.plotly_chart(
+                fig, width="stretch", key=f"shapes:{name}", config={"displayModeBar": False}
+            )
             st.caption(note)
             with st.expander(
                 f"{'torch' if name == 'torch' else 'Keras'} arrays with the current numbers"
@@ -188,7 +208,7 @@ def frameworks_tab() -> None:
                     st.dataframe(_numbers_table(a), width="stretch")
 
 
-TABS = (
+TABS: tuple[tuple[str, Callable[[int, int], None]], ...] = (
     ("Every array", lambda m, n: every_array(m, n)),
     (r"$W = [W^h \mid W^x]$", lambda m, n: block_matrix_tab()),
     ("3 × 3 or 3 × 6?", lambda m, n: claim_tab()),

@@ -16,9 +16,7 @@ from lstm_core.train import (
     memory_unit,
     train_memory,
 )
-from ui import frame, plots, sequence
-
-frame.ensure()  # before anything renders (see ui/frame.py)
+from ui import fig_time, sequence
 
 NS = "trained"
 LIVE_STEPS = 200  # Adam updates for "Train live": a few seconds on a laptop
@@ -123,11 +121,12 @@ def _new_sequence(m: int, T: int) -> None:
 
 def render() -> None:
     st.title("A trained LSTM that remembers")
+    noise = shipped().task.T - 1
     st.caption(
         "The task: $x_t$ = [value, marker]. At t = 0 the value is a number of random sign with "
-        "marker 1; after that, 19 steps of noise with marker 0. After the last step a read-out "
-        r"$\hat y = \sigma(w \cdot h_{T-1} + b)$, outside the cell, must say whether the first "
-        "value was positive. "
+        f"marker 1; after that, {noise} steps of noise with marker 0. After the last step a "
+        r"read-out $\hat y = \sigma(w \cdot h_{T-1} + b)$, outside the cell, must say whether "
+        "the first value was positive. "
         "To succeed, the cell has to write the sign into a unit at t = 0 and keep it."
     )
     model = model_picker()
@@ -166,19 +165,23 @@ def render() -> None:
 
     def body(t: int) -> None:
         c1, c2 = st.columns(2, gap="medium")
-        rows = [("f", "f<sub>t</sub>: forget gate", trace.f),
-                ("c", "C<sub>t</sub>: cell state", trace.c)]  # fmt: skip
+        rows = [
+            ("f", "f<sub>t</sub>: forget gate", trace.f),
+            ("c", "C<sub>t</sub>: cell state", trace.c),
+        ]
         c1.plotly_chart(
-            plots.trace_heatmaps(rows, t_mark=t, highlight=unit),
+            fig_time.trace_heatmaps(rows, t_mark=t, highlight=unit),
             width="stretch",
             key=f"{NS}:heat",
             config={"displayModeBar": False},
         )
-        c2.plotly_chart(plots.readout_figure(prob, target, t), width="stretch", key=f"{NS}:readout")
+        c2.plotly_chart(
+            fig_time.readout_figure(prob, target, t), width="stretch", key=f"{NS}:readout"
+        )
         st.plotly_chart(
-            plots.unit_lines(
+            fig_time.unit_lines(
                 trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t, highlight=unit
-            ),  # fmt: skip
+            ),
             width="stretch",
             key=f"{NS}:lines:c",
         )

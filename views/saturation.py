@@ -15,17 +15,21 @@ from lstm_core.teaching import (
     scale_gate_weights,
     scaled_preactivations,
 )
-from ui import frame, plots, state, teach
-
-frame.ensure()  # before anything renders (see ui/frame.py)
+from ui import fig_slopes, fig_step, state, teach
+from ui.codec import DEFAULT_PRESET
+from ui.fmt import fmt, fmt_gate
 
 SCALES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 K_MAX = 40
 
 
 def shapes_tab() -> None:
-    st.plotly_chart(plots.activation_panels(), width="stretch", key="sat:panels",
-                    config={"displayModeBar": False})  # fmt: skip
+    st.plotly_chart(
+        fig_slopes.activation_panels(),
+        width="stretch",
+        key="sat:panels",
+        config={"displayModeBar": False},
+    )
     sig, tnh = (ACTIVATIONS[a] for a in ("sigmoid", "tanh"))
     st.markdown(
         f"Both curves are steepest at z = 0: σ′(0) = **{sig.grad_max:g}** and tanh′(0) = "
@@ -51,32 +55,47 @@ def scale_tab() -> None:
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     scale = c1.select_slider(
         f"Scale $W_{gate.key}$ by $s$ (the bias stays): $z = s\\,W_{gate.key} v + b_{gate.key}$",
-        options=SCALES, value=1.0, key="sat:scale",
+        options=SCALES,
+        value=1.0,
+        key="sat:scale",
         help="s = 1 is the current model. Pick the gate in the sidebar (Gate in focus).",
-    )  # fmt: skip
-    c2.button("Apply to the model", on_click=_on_apply, width="stretch",
-              disabled=scale == 1.0, key="sat:apply")  # fmt: skip
+    )
+    c2.button(
+        "Apply to the model",
+        on_click=_on_apply,
+        width="stretch",
+        disabled=scale == 1.0,
+        key="sat:apply",
+    )
     z = scaled_preactivations(ex, gate.key, [scale])[0]
     slopes = act.grad(z)
     left, right = st.columns(2, gap="medium")
     with left:
-        fig = plots.saturation_figure(gate, z, DEFAULT_SATURATION_FRACTION, state.view().dtype)
+        fig = fig_step.saturation_figure(gate, z, DEFAULT_SATURATION_FRACTION, state.view().dtype)
         st.plotly_chart(fig, width="stretch", key="sat:curve", config={"displayModeBar": False})
     with right:
         grid = np.linspace(0.0, max(2.0, 1.25 * scale), 161)
-        fig = plots.derivative_scale_figure(grid, derivative_at_scales(ex, gate.key, grid),
-                                            scale, act.symbol)  # fmt: skip
+        fig = fig_slopes.derivative_scale_figure(
+            grid, derivative_at_scales(ex, gate.key, grid), scale, act.symbol
+        )
         st.plotly_chart(fig, width="stretch", key="sat:slopes", config={"displayModeBar": False})
-    rows = [{"unit": r, "z": plots.fmt(z[r], 6), f"{gate.plain}": plots.fmt_gate(act.fn(z[r])),
-             f"slope {act.symbol}′(z)": f"{slopes[r]:.3g}",
-             "share of the peak": f"{slopes[r] / act.grad_max:.3g}"}
-            for r in range(len(z))]  # fmt: skip
+    rows = [
+        {
+            "unit": r,
+            "z": fmt(z[r], 6),
+            f"{gate.plain}": fmt_gate(float(act.fn(z[r]))),
+            f"slope {act.symbol}′(z)": f"{slopes[r]:.3g}",
+            "share of the peak": f"{slopes[r] / act.grad_max:.3g}",
+        }
+        for r in range(len(z))
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(
         f"The largest slope of the {gate.name} here is **{float(np.max(slopes)):.3g}**. "
         "Scaling the weights up pushes every z away from 0 into a flat tail; the slope, and "
         "with it the gradient for these weights, collapses. With the weights of the "
-        "`seed-question` example the forget gate's slope is about 1e-40."
+        f"`{DEFAULT_PRESET}` example the forget gate's slope is about "
+        f"{teach.largest_slope(DEFAULT_PRESET, 'f'):.0e}."
     )
 
 
@@ -84,15 +103,25 @@ def rounding_tab() -> None:
     z = np.linspace(0.0, 45.0, 451)
     z_one = {d: rounds_to_one_z(t) for d, t in (("float32", np.float32), ("float64", np.float64))}
     exact = sigmoid(-z)  # 1 − σ(z) = σ(−z), without cancellation
-    st.plotly_chart(plots.rounding_figure(z, exact, z_one), width="stretch", key="sat:round",
-                    config={"displayModeBar": False})  # fmt: skip
+    st.plotly_chart(
+        fig_slopes.rounding_figure(z, exact, z_one),
+        width="stretch",
+        key="sat:round",
+        config={"displayModeBar": False},
+    )
     gate, s = teach.gate_of_focus(), state.current_step()
     if gate.activation_name == "sigmoid":
         zz = s.z(gate.key).astype(np.float64)
-        rows = [{"unit": r, "z": plots.fmt(zz[r], 6), "1 − σ(z) exactly": f"{sigmoid(-zz[r]):.3g}",
-                 "float32 stores σ as": plots.fmt_gate(1 - one_minus_sigmoid(zz[r], np.float32)),
-                 "float64 stores σ as": plots.fmt_gate(1 - one_minus_sigmoid(zz[r], np.float64))}
-                for r in range(len(zz))]  # fmt: skip
+        rows = [
+            {
+                "unit": r,
+                "z": fmt(zz[r], 6),
+                "1 − σ(z) exactly": f"{sigmoid(-zz[r]):.3g}",
+                "float32 stores σ as": fmt_gate(float(1 - one_minus_sigmoid(zz[r], np.float32))),
+                "float64 stores σ as": fmt_gate(float(1 - one_minus_sigmoid(zz[r], np.float64))),
+            }
+            for r in range(len(zz))
+        ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(
         "$\\sigma(z) = 1/(1 + e^{-z})$ is never exactly 1, but a computer keeps only so many "
@@ -105,8 +134,9 @@ def rounding_tab() -> None:
 
 def chain_tab() -> None:
     c1, c2 = st.columns([3, 2])
-    f = c1.slider("Forget gate value f, the same at every step", 0.5, 1.0, 0.95, step=0.01,
-                  key="sat:f")  # fmt: skip
+    f = c1.slider(
+        "Forget gate value f, the same at every step", 0.5, 1.0, 0.95, step=0.01, key="sat:f"
+    )
     k = np.arange(1, K_MAX + 1, dtype=np.float64)
     series = {
         "0.25<sup>k</sup>: the largest a product of k σ′ can be": chain_products(0.25, K_MAX),
@@ -117,15 +147,21 @@ def chain_tab() -> None:
     if best > 1e-3:  # a saturated gate's line would fall off the chart at once
         label = f"{gate.activation.symbol}′<sup>k</sup> at this model's {gate.name} ({best:.3g})"
         series[label] = chain_products(best, K_MAX)
-    st.plotly_chart(plots.chain_figure(k, series), width="stretch", key="sat:chain",
-                    config={"displayModeBar": False})  # fmt: skip
+    st.plotly_chart(
+        fig_slopes.chain_figure(k, series),
+        width="stretch",
+        key="sat:chain",
+        config={"displayModeBar": False},
+    )
     c2.markdown(
         f"After {K_MAX} factors: $0.25^{{{K_MAX}}}$ = {0.25**K_MAX:.1e}, but "
         f"${f:g}^{{{K_MAX}}}$ = {f**K_MAX:.3g}."
     )
     if best <= 1e-3:
-        st.caption(f"This model's {gate.name} has a largest slope of {best:.3g}, so its own "
-                   "chain drops below the chart after the first factor.")  # fmt: skip
+        st.caption(
+            f"This model's {gate.name} has a largest slope of {best:.3g}, so its own "
+            "chain drops below the chart after the first factor."
+        )
     st.markdown(
         "A gradient that passes k squashing functions in a row is multiplied by k slopes. "
         "With σ each slope is at most 0.25, so the product shrinks at least as fast as $0.25^k$. "

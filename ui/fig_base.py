@@ -1,0 +1,48 @@
+"""The frame every Plotly figure shares: size, margins, classroom-readable text.
+
+The figures themselves live in modules by topic: ``fig_step`` (one step), ``fig_time``
+(a sequence through time), ``fig_shapes`` (array shapes and framework layouts) and
+``fig_slopes`` (activations, slopes and rounding).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+FONT = dict(size=15)
+# Floor of the log-axis charts of slopes and products. Lower than the core's LOG_FLOOR
+# (1e-300, the gradient charts' floor with "below" markers): these charts have no
+# markers, so values down into the subnormal range keep their true place on the axis.
+PLOT_FLOOR = 1e-320
+
+
+def base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
+    """Size, margins and classroom-readable text for every figure."""
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        font=FONT,
+        title=dict(text=title, font=dict(size=17)) if title else None,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
+    return readable(fig)
+
+
+def fast_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """A figure from plain dicts, without Plotly's per-property validation.
+
+    For the figures redrawn on every edit: validating each trace, shape and
+    annotation one call at a time costs more than the rest of a rerun.
+    """
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def readable(fig: go.Figure) -> go.Figure:
+    """Tick labels and legends at 14 px (Streamlit's Plotly theme would draw them at 12)."""
+    fig.update_xaxes(tickfont=dict(size=14), title_font=dict(size=15))
+    fig.update_yaxes(tickfont=dict(size=14), title_font=dict(size=15))
+    fig.update_layout(legend=dict(font=dict(size=14)))
+    return fig

@@ -1,0 +1,163 @@
+"""Figures of array shapes: the claimed and the real size of W, and how torch and Keras
+store the four gates' weights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lstm_core import LSTMParams
+from lstm_core.teaching import Block, FrameworkArray
+
+from .colours import GATE_COLOR, INK, OKABE_ITO, PART_COLOR
+from .fig_base import base
+
+
+def shape_claim_figure(params: LSTMParams) -> go.Figure:
+    """The claimed n × n weight matrix next to the real n × (n+m) one, with v's entries
+    on top: the n × n matrix has no column for part of v."""
+    n, labels = params.n_hidden, params.concat_labels()
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.06,
+        subplot_titles=(f"claimed: W_f is {n} × {n}", f"needed: W_f is {n} × {len(labels)}"),
+    )
+    for col, width in ((1, n), (2, len(labels))):
+        for c, lab in enumerate(labels):
+            fig.add_shape(
+                type="rect",
+                x0=c,
+                x1=c + 1,
+                y0=0.2,
+                y1=1.0,
+                row=1,
+                col=col,
+                line=dict(color="#555"),
+                fillcolor=PART_COLOR[lab[0]],
+            )
+            fig.add_annotation(
+                x=c + 0.5,
+                y=0.6,
+                text=lab,
+                showarrow=False,
+                row=1,
+                col=col,
+                font=dict(size=14, color=INK),
+            )
+            covered = c < width
+            for r in range(n):
+                line = dict(color="#555", width=1) if covered else dict(color="#D55E00", dash="dot")
+                fig.add_shape(
+                    type="rect",
+                    x0=c,
+                    x1=c + 1,
+                    y0=-r - 0.2,
+                    y1=-r - 1.2,
+                    row=1,
+                    col=col,
+                    line=line,
+                    fillcolor="#DDDDDD" if covered else "white",
+                )
+        text = (
+            "✗ no column for these entries of v"
+            if width < len(labels)
+            else "✓ one column for every entry of v"
+        )
+        fig.add_annotation(
+            x=len(labels) / 2,
+            y=-n - 0.7,
+            text=text,
+            showarrow=False,
+            row=1,
+            col=col,
+            font=dict(size=15, color="#D55E00" if width < len(labels) else OKABE_ITO["green"]),
+        )
+    for col in (1, 2):
+        fig.update_xaxes(visible=False, range=[-0.2, len(labels) + 0.2], row=1, col=col)
+        fig.update_yaxes(visible=False, range=[-n - 1.2, 1.1], row=1, col=col)
+    fig.update_annotations(selector=dict(text=fig.layout.annotations[0].text), font_size=16)
+    fig.update_annotations(selector=dict(text=fig.layout.annotations[1].text), font_size=16)
+    fig = base(fig, 150 + 40 * n)
+    fig.update_layout(margin=dict(t=40))
+    return fig
+
+
+def _block_label(blk: Block, letter: str, m: int, n: int, transposed: bool) -> str:
+    if blk.part == "b":
+        return f"b<sub>{letter}</sub>"
+    width = m if blk.part == "x" else n
+    W = f"W<sub>{letter}</sub><sup>{blk.part}</sup>"
+    return f"({W})ᵀ<br>{width}×{n}" if transposed else f"{W}<br>{n}×{width}"
+
+
+def _block(
+    fig: go.Figure, blk: Block, x: tuple[float, float], y: tuple[float, float], text: str
+) -> None:
+    color = GATE_COLOR[blk.gate]
+    fig.add_shape(
+        type="rect",
+        x0=x[0],
+        x1=x[1],
+        y0=y[0],
+        y1=y[1],
+        fillcolor=color,
+        opacity=0.35,
+        line=dict(color=color, width=2),
+    )
+    fig.add_annotation(
+        x=sum(x) / 2, y=sum(y) / 2, text=text, showarrow=False, font=dict(size=14, color=INK)
+    )
+
+
+def torch_layout_figure(
+    arrays: Sequence[FrameworkArray], m: int, n: int, letters: dict[str, str]
+) -> go.Figure:
+    """torch's arrays side by side, gates stacked down the rows; widths to scale."""
+    fig, x0 = go.Figure(), 0.0
+    gap = max(2.5, 0.5 * max(m, n))
+    for arr in arrays:
+        cols = 1 if len(arr.shape) == 1 else arr.shape[1]
+        for blk in arr.blocks:
+            text = _block_label(blk, letters[blk.gate], m, n, transposed=False)
+            _block(fig, blk, (x0, x0 + cols), (-blk.start, -blk.stop), text)
+        dims = " × ".join(str(d) for d in arr.shape)
+        fig.add_annotation(
+            x=x0 + cols / 2,
+            y=0.2,
+            yanchor="bottom",
+            showarrow=False,
+            text=f"<b>{arr.name}</b><br>{dims}",
+            font=dict(size=14, color=INK),
+        )
+        x0 += cols + gap
+    fig.update_xaxes(visible=False, range=[-gap / 2, x0 - gap / 2])
+    fig.update_yaxes(visible=False, range=[-4 * n - 0.2, 0.35 * 4 * n / 3 + 0.4])
+    return base(fig, 420)
+
+
+def keras_layout_figure(
+    arrays: Sequence[FrameworkArray], m: int, n: int, letters: dict[str, str]
+) -> go.Figure:
+    """Keras's arrays one under another, drawn to scale; gates side by side in columns."""
+    fig, y = go.Figure(), 0.0
+    for arr in arrays:
+        rows = 1 if len(arr.shape) == 1 else arr.shape[0]
+        for blk in arr.blocks:
+            text = _block_label(blk, letters[blk.gate], m, n, transposed=True)
+            _block(fig, blk, (blk.start, blk.stop), (y, y - rows), text)
+        dims = " × ".join(str(d) for d in arr.shape)
+        fig.add_annotation(
+            x=-0.3,
+            y=y - rows / 2,
+            xanchor="right",
+            showarrow=False,
+            text=f"<b>{arr.name}</b><br>{dims}",
+            font=dict(size=14, color=INK),
+        )
+        y -= rows + 0.8
+    fig.update_xaxes(visible=False, range=[-0.45 * 4 * n, 4 * n + 0.2])
+    fig.update_yaxes(visible=False, range=[y + 0.5, 0.2])
+    return base(fig, 360)

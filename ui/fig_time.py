@@ -1,0 +1,287 @@
+"""Figures of a sequence through time: units × time heatmaps, lines per unit, the
+trained read-out, gradient norms, and the cell-state Jacobian and path."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lstm_core.sequences import LogSafe
+
+from .colours import C_RANGE, CELL_SCALE, GATE_SCALE, OKABE_ITO, UNIT_SCALE, scale_for, unit_color
+from .fig_base import PLOT_FLOOR, base, readable
+from .fmt import fmt
+
+
+def trace_heatmaps(
+    rows: Sequence[tuple[str, str, np.ndarray]],
+    t_mark: int | None = None,
+    highlight: int | None = None,
+) -> go.Figure:
+    """Stacked units × time heatmaps sharing one time axis, each on its quantity's fixed
+    scale (``scale_for``). ``rows``: (Step field, title, values (T, n)). A black line marks
+    ``t_mark``; ``highlight`` outlines one unit in every row."""
+    k = len(rows)
+    T, n = np.asarray(rows[0][2]).shape
+    row_px, gap_px, top_px, bottom_px = max(60, 24 * n), 34, 30, 60
+    plot_px = k * row_px + (k - 1) * gap_px
+    fig = make_subplots(
+        rows=k,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=gap_px / plot_px,
+        subplot_titles=[title for _, title, _ in rows],
+    )
+    ticks = {GATE_SCALE: [0, 0.5, 1], UNIT_SCALE: [-1, 0, 1], CELL_SCALE: [-C_RANGE, 0, C_RANGE]}
+    for r, (field, _, values) in enumerate(rows, start=1):
+        colorscale, lo, hi = scale_for(field)
+        a = np.asarray(values, dtype=float).T  # (n, T)
+        domain = fig.get_subplot(r, 1).yaxis.domain
+        fig.add_heatmap(
+            z=a,
+            x=np.arange(T),
+            y=[f"<b>u{u} ★</b>" if u == highlight else f"u{u}" for u in range(n)],
+            zmin=lo,
+            zmax=hi,
+            colorscale=colorscale,
+            xgap=1,
+            ygap=1,
+            hovertemplate="t=%{x}, %{y}: %{z:.4g}<extra></extra>",
+            colorbar=dict(
+                thickness=12,
+                len=(domain[1] - domain[0]),
+                y=(domain[0] + domain[1]) / 2,
+                yanchor="middle",
+                tickvals=ticks[colorscale],
+                tickfont=dict(size=14),
+            ),
+            row=r,
+            col=1,
+        )
+        if highlight is not None:
+            fig.add_shape(
+                type="rect",
+                x0=-0.5,
+                x1=T - 0.5,
+                y0=highlight - 0.5,
+                y1=highlight + 0.5,
+                line=dict(color="black", width=3),
+                row=r,
+                col=1,
+            )
+    if t_mark is not None:  # black on white, visible on light and dark cells alike
+        fig.add_vline(x=t_mark, line=dict(color="white", width=7), row="all", col=1)
+        fig.add_vline(x=t_mark, line=dict(color="black", width=3), row="all", col=1)
+    fig.update_xaxes(title_text="t", row=k, col=1)
+    fig.update_annotations(font=dict(size=15, color="#222222"), x=0, xanchor="left")
+    fig = base(fig, plot_px + top_px + bottom_px)
+    fig.update_layout(margin=dict(t=top_px, b=bottom_px))
+    return readable(fig)
+
+
+def unit_lines(
+    values: np.ndarray,
+    title: str,
+    y_title: str,
+    t_mark: int | None = None,
+    highlight: int | None = None,
+    y_range: tuple[float, float] | None = None,
+) -> go.Figure:
+    """One line per unit over t (values (T, n)); ``highlight`` draws one unit thicker."""
+    a = np.asarray(values, dtype=float)
+    t = np.arange(a.shape[0])
+    fig = go.Figure()
+    for r in range(a.shape[1]):
+        strong = highlight is None or r == highlight
+        name = f"unit {r}" + (" (memory)" if r == highlight else "")
+        fig.add_scatter(
+            x=t,
+            y=a[:, r],
+            name=name,
+            mode="lines+markers",
+            line=dict(color=unit_color(r), width=4 if r == highlight else 2),
+            marker=dict(size=5),
+            opacity=1.0 if strong else 0.45,
+        )
+    if t_mark is not None:
+        fig.add_vline(x=t_mark, line=dict(color="black", width=2, dash="dot"))
+    fig.update_xaxes(title_text="t")
+    fig.update_yaxes(
+        title_text=y_title,
+        range=list(y_range) if y_range else None,
+        zeroline=True,
+        zerolinecolor="#BBBBBB",
+    )
+    fig.update_layout(legend=dict(orientation="h", y=-0.28, x=0))
+    return readable(base(fig, 300, title))
+
+
+def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = None) -> go.Figure:
+    """ŷ_t = σ(w·h_t + b) over t; the last point is the model's answer."""
+    p = np.asarray(prob, dtype=float)
+    t = np.arange(len(p))
+    fig = go.Figure()
+    fig.add_hrect(y0=0.5, y1=1.0, fillcolor=OKABE_ITO["sky"], opacity=0.12, line_width=0)
+    fig.add_scatter(
+        x=t,
+        y=p,
+        mode="lines+markers",
+        name="ŷ_t if the sequence ended at t",
+        line=dict(color=OKABE_ITO["blue"], width=3),
+    )
+    fig.add_scatter(
+        x=[t[-1]],
+        y=[p[-1]],
+        mode="markers+text",
+        name="the answer ŷ",
+        marker=dict(size=14, color=OKABE_ITO["vermillion"], symbol="diamond"),
+        text=[f"ŷ = {p[-1]:.3f}"],
+        textposition="bottom left" if p[-1] > 0.5 else "top left",
+        textfont=dict(size=15),
+    )
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line=dict(color=OKABE_ITO["green"], dash="dash", width=2),
+            annotation_text=f"target {target:g}",
+            annotation_position="top left",
+            annotation_font_size=14,
+        )
+    if t_mark is not None:
+        fig.add_vline(x=t_mark, line=dict(color="black", width=2, dash="dot"))
+    fig.update_yaxes(title_text="P(first value > 0)", range=[-0.05, 1.05])
+    fig.update_xaxes(title_text="t")
+    fig.update_layout(legend=dict(orientation="h", y=-0.28, x=0))
+    return readable(base(fig, 300, "The read-out’s answer, step by step"))
+
+
+def gradient_figure(
+    series: Sequence[tuple[str, LogSafe, str, str]], title: str, t_mark: int | None = None
+) -> go.Figure:
+    """Gradient norms over t on a log axis. ``series``: (name, LogSafe, colour, dash).
+
+    Values below the floor (including exact zeros) are drawn at the floor as open
+    triangles, with one legend entry saying so; nothing is NaN or infinite.
+    """
+    fig = go.Figure()
+    marked: set[str] = set()  # each legend entry once
+    floor = ceil = None
+    for name, safe, color, dash in series:
+        y, below, above = safe.y, safe.below, safe.above
+        floor, ceil = safe.floor, safe.ceil
+        t = np.arange(len(y))
+        fig.add_scatter(
+            x=t, y=y, name=name, mode="lines", line=dict(color=color, width=3, dash=dash)
+        )
+        for mask, label, symbol in (
+            (below, f"below {floor:.0e} (drawn at {floor:.0e})", "triangle-down-open"),
+            (above, f"above {ceil:.0e}", "triangle-up-open"),
+        ):
+            if mask.any():
+                fig.add_scatter(
+                    x=t[mask],
+                    y=y[mask],
+                    mode="markers",
+                    showlegend=label not in marked,
+                    name=label,
+                    marker=dict(symbol=symbol, size=10, color=color),
+                )
+                marked.add(label)
+    if t_mark is not None:
+        fig.add_vline(x=t_mark, line=dict(color="black", width=1, dash="dot"))
+    fig.update_yaxes(type="log", title_text="norm (log scale)", exponentformat="power")
+    fig.update_xaxes(title_text="t (the loss is at the last step)")
+    fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
+    return readable(base(fig, 400, title))
+
+
+def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
+    """diag(f_t) beside the total ∂C_t/∂C_{t-1}, same colour scale, values written in."""
+    n = direct.shape[0]
+    lim = max(1.0, float(np.max(np.abs(total))))
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.12,
+        subplot_titles=(
+            f"direct path: diag(f<sub>t</sub>), t = {t}",
+            f"total ∂C<sub>t</sub>/∂C<sub>t−1</sub>, t = {t}",
+        ),
+    )
+    labels_r = [str(r) for r in range(n)][::-1]
+    labels_c = [str(k) for k in range(n)]
+    for col, M in ((1, direct), (2, total)):
+        fig.add_heatmap(
+            z=M[::-1],
+            x=labels_c,
+            y=labels_r,
+            zmin=-lim,
+            zmax=lim,
+            colorscale=UNIT_SCALE,
+            text=[[fmt(v, 3 if n <= 4 else 2) for v in row] for row in M[::-1]],
+            texttemplate="%{text}",
+            textfont=dict(size=14 if n <= 4 else 12),
+            xgap=2,
+            ygap=2,
+            showscale=col == 2,
+            colorbar=dict(thickness=10),
+            row=1,
+            col=col,
+        )
+    fig.update_xaxes(title_text="unit of C<sub>t−1</sub>", type="category")
+    fig.update_yaxes(type="category")
+    fig.update_yaxes(title_text="unit of C<sub>t</sub>", row=1, col=1)
+    fig.update_yaxes(showticklabels=False, row=1, col=2)
+    fig.update_annotations(font_size=15)
+    fig = readable(base(fig, 190 + 46 * n))
+    fig.update_layout(margin=dict(t=45))  # room for the subplot titles
+    return fig
+
+
+def cell_path_figure(
+    k: np.ndarray, direct: np.ndarray, total: np.ndarray, bound: np.ndarray
+) -> go.Figure:
+    """Gradient factor k steps back: direct path ∏f per unit, all paths, and 0.25^k."""
+    fig = go.Figure()
+    n = direct.shape[1]
+    # units get a colour, a dash and a marker each; widths shrink so equal lines stay visible
+    dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+    symbols = ("circle", "square", "diamond", "triangle-up", "cross", "star", "x", "pentagon")
+    for r in range(n):
+        color = unit_color(r)
+        fig.add_scatter(
+            x=k,
+            y=np.maximum(direct[:, r], PLOT_FLOOR),
+            name=f"∏f, unit {r}",
+            mode="lines+markers",
+            line=dict(color=color, width=max(2.0, 8.0 - 2.5 * r), dash=dashes[r % len(dashes)]),
+            marker=dict(
+                symbol=symbols[r % len(symbols)], size=max(6.0, 14.0 - 3.0 * r), color=color
+            ),
+        )
+    fig.add_scatter(
+        x=k,
+        y=np.maximum(total, PLOT_FLOOR),
+        name="all paths (largest entry)",
+        mode="lines",
+        line=dict(color="black", width=2, dash="dash"),
+    )
+    fig.add_scatter(
+        x=k,
+        y=bound,
+        name="0.25<sup>k</sup> (k sigmoid slopes)",
+        mode="lines",
+        line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot"),
+    )
+    fig.update_yaxes(type="log", title_text="factor on the gradient", exponentformat="power")
+    fig.update_xaxes(title_text="steps back")
+    # the legend goes below the plot, clear of the lines at 1
+    fig.update_layout(
+        legend=dict(
+            orientation="h", x=0, y=-0.3, yanchor="top", entrywidth=0.5, entrywidthmode="fraction"
+        )
+    )
+    return base(fig, 380 + 24 * ((n + 2 + 1) // 2))

@@ -1,0 +1,74 @@
+"""The six stages of one LSTM step, in the order the step view walks through them.
+
+One table for the step view (titles, picker labels, explanations), the cell diagram
+(which gates light up at which stage) and the URL codec (which stage numbers exist).
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Stage:
+    title: str
+    label: str  # short, for the stage picker
+    gates: tuple[str, ...]  # keys of the gates computed at this stage
+    # a few sentences for a student (markdown); {n}, {m}, {width} (= n+m) and {example}
+    # (a worked Hadamard product) are filled in by the step view
+    text: str
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        "Concatenate",
+        "Concat",
+        (),
+        "Both the previous hidden state (n={n}) and the new input (m={m}) enter every gate "
+        "as one vector v with n+m={width} entries. Each weight matrix has one column per "
+        "entry of v, in this order, so swapping the order changes what each column multiplies.",
+    ),
+    Stage(
+        "Forget gate",
+        "Forget",
+        ("f",),
+        "Each unit gets a factor between 0 and 1 for its old memory: 1 keeps $C_{{t-1}}$ as "
+        "it is, 0 wipes it. Nothing random happens here; the same inputs always give the "
+        "same $f_t$.",
+    ),
+    Stage(
+        "Input gate & candidate",
+        "Input",
+        ("i", "c"),
+        "The candidate $\\tilde C_t$ proposes new content between −1 and 1; the input "
+        "gate $i_t$ says, unit by unit, how much of that proposal is written.",
+    ),
+    Stage(
+        "Cell update",
+        "Cell",
+        (),
+        "Two elementwise (Hadamard) products and a sum: unit k only ever meets unit k, "
+        "just as {example}. On its way from $C_{{t-1}}$ to $C_t$ the old memory is only "
+        "multiplied by $f_t$, with no squashing function in between, which is why it can "
+        "last many steps.",
+    ),
+    Stage(
+        "Output gate",
+        "Output",
+        ("o",),
+        "The output gate decides how much of each unit's memory is passed on as $h_t$, "
+        "both to the next step and to whatever reads the LSTM.",
+    ),
+    Stage(
+        "Hidden state",
+        "Hidden",
+        (),
+        "tanh squeezes $C_t$ into (−1, 1) and $o_t$ scales it. Because the product is "
+        "elementwise, $h_t$ has exactly as many entries as $C_t$: n={n}.",
+    ),
+)
+CONCAT, FORGET, INPUT, CELL, OUTPUT, HIDDEN = range(len(STAGES))
+LAST_STAGE = len(STAGES) - 1
+STAGE_OF_GATE = {key: k for k, stage in enumerate(STAGES) for key in stage.gates}
+GATE_STAGES = frozenset(STAGE_OF_GATE.values())  # the stages that compute a gate
