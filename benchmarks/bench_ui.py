@@ -310,7 +310,7 @@ def profile(runs: int, top: int = 25) -> None:
     )
     stats = pstats.Stats(prof)
     stats.sort_stats("cumulative").print_stats(
-        r"(lstm_core|/ui/|/pages/|plotly/|streamlit/elements|streamlit/delta|json|_json)", top
+        r"(lstm_core|/ui/|/views/|plotly/|streamlit/elements|streamlit/delta|json|_json)", top
     )
 
 

@@ -17,7 +17,8 @@ from lstm_core.rnn import RNNParams, rnn_last_step_grads, rnn_run
 from lstm_core.sequences import generate, readout_over_time, shift_forget_bias, sign_target
 from lstm_core.train import load_trained, memory_unit
 from ui import sequence
-from ui.sequence import DEFAULT_LENGTH, PLAY_INTERVAL, STEP_COLUMNS
+from ui.sequence import DEFAULT_LENGTH, PLAY_INTERVAL
+from ui.stepview import STEP_COLUMNS
 
 SEQ, GRAD, TRAINED = "views/sequence.py", "views/gradient_flow.py", "views/trained.py"
 EMPTY_EDIT = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}

@@ -1,13 +1,14 @@
-"""Page pieces shared by the Sequence and Trained example pages: the sequence editor,
-the time scrubber with Play/Pause, and the full one-step view of the selected step.
+"""Page pieces shared by the Sequence and Trained example pages: the sequence editor
+and the time scrubber with Play/Pause (the selected step is drawn by
+``stepview.step_detail``).
 
 Each page owns one namespace ``ns`` ("seq" or "trained"); every session_state key used
 here starts with it:
   ``{ns}:data``  the last valid sequence (:class:`SeqData`)
   ``{ns}:t``     the selected step
-  ``{ns}:play``  None when paused, else the time of the last automatic step
+  ``{ns}:play``  None when paused, else the ``clock()`` time of the last automatic step
 and the widget keys ``{ns}:scrub`` (the slider), ``{ns}:gen:*``, ``{ns}:xs:<rev>``,
-``{ns}:init:<rev>``, ``{ns}:stage`` and a few buttons.
+``{ns}:init:<rev>`` and a few buttons.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import GATE_BY_KEY, LSTMParams, Step
 from lstm_core.numbers import format_number
 from lstm_core.params import Array
 from lstm_core.sequences import (
@@ -33,23 +33,11 @@ from lstm_core.sequences import (
     parse_table,
 )
 
-from . import state, stepview
-
 PLAY_INTERVAL = 0.8  # seconds per step while playing
 # Play's clock, in seconds. A test replaces it with a clock it moves by hand, so Play
 # can be stepped through without waiting (st.fragment's run_every still uses real time).
 clock: Callable[[], float] = time.monotonic
 DEFAULT_LENGTH = 24
-# Unicode subscripts: table headers cannot render LaTeX
-STEP_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("c_prev", "Cₜ₋₁"),
-    ("f", "fₜ"),
-    ("i", "iₜ"),
-    ("c_tilde", "C̃ₜ"),
-    ("o", "oₜ"),
-    ("c", "Cₜ"),
-    ("h", "hₜ"),
-)
 
 
 @dataclass(frozen=True, eq=False)
@@ -415,41 +403,3 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
             st.rerun(scope="app")
 
     frame()
-
-
-# -- the selected step -------------------------------------------------------------------
-def _set_stage(k: int) -> None:
-    state.set_view(stage=k)
-
-
-def step_numbers(s: Step) -> pd.DataFrame:
-    """One row per unit: the step's values, for the numbers table."""
-    return pd.DataFrame(
-        {label: np.asarray(getattr(s, field), dtype=float) for field, label in STEP_COLUMNS},
-        index=[f"unit {r}" for r in range(len(s.h))],
-    )
-
-
-def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "float64") -> None:
-    """The Cell step page's one-step view (stage picker, diagram, equations with numbers)
-    for step t, with the step's numbers as a table and the Hadamard table on request."""
-    stage = state.view().stage
-    st.markdown(f"#### Step t = {t} in detail: $x_t$ = {_vec_text(s.x)}")
-    stepview.stage_controls(stage, _set_stage, key=_key(ns, "stage"))
-    stepview.diagram(s, stage, key=_key(ns, "diagram"))
-    stepview.explanation(s, params, stage)
-    stepview.precision_note(s, GATE_BY_KEY[state.view().focus], dtype)
-    st.markdown(f"**All values at t = {t}**, one row per unit")
-    st.dataframe(
-        step_numbers(s),
-        width="stretch",
-        column_config={
-            label: st.column_config.NumberColumn(label, format="%.4g") for _, label in STEP_COLUMNS
-        },
-    )
-    with st.expander("Hadamard table of this step"):
-        stepview.hadamard(s, key=_key(ns, "hadamard"))
-
-
-def _vec_text(a: Array) -> str:
-    return "[" + ", ".join(f"{float(v):.4g}" for v in np.asarray(a)) + "]"

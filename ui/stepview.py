@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import fig_step, tables
+from . import fig_step, state, tables
 from .colours import C_RANGE
 from .diagram import cell_diagram
 from .fmt import NEAR_ONE, fmt
@@ -209,3 +210,55 @@ def changes_md(s: Step, before: Step) -> str:
     if not rows:
         return "Nothing has changed since the last edit."
     return tables.change_table(rows)
+
+
+# -- one step of a sequence ---------------------------------------------------------------
+def set_stage(k: int) -> None:
+    """Callback of the stage picker: the stage is part of the shared view (and the URL)."""
+    state.set_view(stage=k)
+
+
+# Unicode subscripts: table headers cannot render LaTeX
+STEP_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("c_prev", "Cₜ₋₁"),
+    ("f", "fₜ"),
+    ("i", "iₜ"),
+    ("c_tilde", "C̃ₜ"),
+    ("o", "oₜ"),
+    ("c", "Cₜ"),
+    ("h", "hₜ"),
+)
+
+
+def step_numbers(s: Step) -> pd.DataFrame:
+    """One row per unit: the step's values, for the numbers table."""
+    return pd.DataFrame(
+        {label: np.asarray(getattr(s, field), dtype=float) for field, label in STEP_COLUMNS},
+        index=[f"unit {r}" for r in range(len(s.h))],
+    )
+
+
+def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "float64") -> None:
+    """The Cell step page's one-step view (stage picker, diagram, equations with numbers)
+    for step t of a sequence, with the step's numbers as a table and the Hadamard table
+    on request; ``ns`` prefixes its widget keys."""
+    stage = state.view().stage
+    st.markdown(f"#### Step t = {t} in detail: $x_t$ = {_vec_text(s.x)}")
+    stage_controls(stage, set_stage, key=f"{ns}:stage")
+    diagram(s, stage, key=f"{ns}:diagram")
+    explanation(s, params, stage)
+    precision_note(s, GATE_BY_KEY[state.view().focus], dtype)
+    st.markdown(f"**All values at t = {t}**, one row per unit")
+    st.dataframe(
+        step_numbers(s),
+        width="stretch",
+        column_config={
+            label: st.column_config.NumberColumn(label, format="%.4g") for _, label in STEP_COLUMNS
+        },
+    )
+    with st.expander("Hadamard table of this step"):
+        hadamard(s, key=f"{ns}:hadamard")
+
+
+def _vec_text(a: np.ndarray) -> str:
+    return "[" + ", ".join(f"{float(v):.4g}" for v in np.asarray(a)) + "]"

@@ -10,11 +10,6 @@ from lstm_core.activations import DEFAULT_SATURATION_FRACTION
 from ui import fig_step, state, stepview, tables, widgets
 from ui.latex import row_expansion
 
-
-def _set_stage(k: int) -> None:
-    state.set_view(stage=k)
-
-
 EDIT_GROUPS = ["x_t", "States"]  # then biases, the focus gate's W and the grids
 GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
 
@@ -89,7 +84,7 @@ def render() -> None:
         f"m = {p.n_input} inputs, n = {p.n_hidden} units, $v = {CONCAT_LATEX[p.concat_order]}$, "
         f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
     )
-    stepview.stage_controls(state.view().stage, _set_stage, key="ctl:stage")
+    stepview.stage_controls(state.view().stage, stepview.set_stage, key="ctl:stage")
     focus = GATE_BY_KEY[state.view().focus]
     with st.container(horizontal=True, gap="large"):
         group = st.segmented_control(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core import GATES, Trace, run
-from ui import colours, fig_time, sequence, state, tables, widgets
+from ui import colours, fig_time, sequence, state, stepview, tables, widgets
 
 NS = "seq"
 # (Trace field, title) of the units × time heatmaps; the gates come from the GATES table
@@ -75,7 +75,7 @@ def render() -> None:
 
     def body(t: int) -> None:
         over_time(trace, t)
-        sequence.step_detail(NS, trace[t], p, t, state.view().dtype)
+        stepview.step_detail(NS, trace[t], p, t, state.view().dtype)
 
     sequence.timeline(NS, T, body)
 

@@ -16,7 +16,7 @@ from lstm_core.train import (
     memory_unit,
     train_memory,
 )
-from ui import fig_time, sequence
+from ui import fig_time, sequence, stepview
 
 NS = "trained"
 LIVE_STEPS = 200  # Adam updates for "Train live": a few seconds on a laptop
@@ -185,7 +185,7 @@ def render() -> None:
             width="stretch",
             key=f"{NS}:lines:c",
         )
-        sequence.step_detail(NS, trace[t], p, t)
+        stepview.step_detail(NS, trace[t], p, t)
 
     sequence.timeline(NS, T, body)
 
