@@ -17,7 +17,7 @@ from lstm_core.teaching import (
     sample_cell,
     total_params,
 )
-from ui import fig_slopes, fig_step, fig_time, state, teach
+from ui import fig_slopes, fig_step, fig_time, show, state, teach
 from ui.fmt import fmt, short_vec
 from ui.latex import factor, vec
 
@@ -70,12 +70,7 @@ def stochastic_demo() -> None:
     c2.button("Clear", on_click=_clear, key="misc:clear", width="stretch")
     draws = [np.asarray(d) for d in st.session_state.get(DRAWS, []) if len(d) == len(real)]
     c3.caption(f"{len(draws)} draws so far. Real $C_t$: {short_vec(real, 4, 8)}")
-    st.plotly_chart(
-        fig_step.draws_figure(draws, real),
-        width="stretch",
-        key="misc:draws-fig",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_step.draws_figure(draws, real), "misc:draws-fig")
     if stuck and not made_up:
         st.caption(
             "Every f and i of this model is exactly 0 or 1 (or meets a 0), so even sampled "
@@ -86,12 +81,7 @@ def stochastic_demo() -> None:
 def forget_demo() -> None:
     ex, s = state.model(), state.current_step()
     f = st.slider("Set every $f_t$ to", 0.0, 1.0, 0.9, step=0.05, key="misc:f")
-    st.plotly_chart(
-        fig_step.forget_bars(ex.c_prev, np.full(len(ex.c_prev), f)),
-        width="stretch",
-        key="misc:forget",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_step.forget_bars(ex.c_prev, np.full(len(ex.c_prev), f)), "misc:forget")
     st.caption(
         f"This model's own $f_t$ = {short_vec(s.f, 4, 8)} keeps "
         rf"$f_t \circ C_{{t-1}}$ = {short_vec(s.forget_term, 4, 8)}."
@@ -152,12 +142,7 @@ def slope_demo() -> None:
     for g in GATES:
         marks.setdefault(g.activation_name, np.array([]))
         marks[g.activation_name] = np.concatenate([marks[g.activation_name], s.z(g.key)])
-    st.plotly_chart(
-        fig_slopes.activation_panels(marks),
-        width="stretch",
-        key="misc:slopes",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_slopes.activation_panels(marks), "misc:slopes")
     st.caption(
         "× marks: this model's units. The axes show z from −8 to 8; a unit whose z lies "
         "beyond ±8 is drawn at the edge."
@@ -190,11 +175,8 @@ def output_demo() -> None:
 def path_demo() -> None:
     T = st.slider("Steps in the sequence ($x_t$ held fixed)", 2, 40, 20, key="misc:T")
     path = cell_path(state.model(), int(T))
-    st.plotly_chart(
-        fig_time.cell_path_figure(path.k, path.direct, path.total, path.sigmoid_bound),
-        width="stretch",
-        key="misc:path",
-        config={"displayModeBar": False},
+    show.chart(
+        fig_time.cell_path_figure(path.k, path.direct, path.total, path.sigmoid_bound), "misc:path"
     )
     st.caption(
         f"After {int(path.k[-1])} steps back: direct path ∏f = "

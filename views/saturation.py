@@ -15,7 +15,7 @@ from lstm_core.teaching import (
     scale_gate_weights,
     scaled_preactivations,
 )
-from ui import fig_slopes, fig_step, state, teach
+from ui import fig_slopes, fig_step, show, state, teach
 from ui.codec import DEFAULT_PRESET
 from ui.fmt import fmt, fmt_gate
 
@@ -24,12 +24,7 @@ K_MAX = 40
 
 
 def shapes_tab() -> None:
-    st.plotly_chart(
-        fig_slopes.activation_panels(),
-        width="stretch",
-        key="sat:panels",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_slopes.activation_panels(), "sat:panels")
     sig, tnh = (ACTIVATIONS[a] for a in ("sigmoid", "tanh"))
     st.markdown(
         f"Both curves are steepest at z = 0: σ′(0) = **{sig.grad_max:g}** and tanh′(0) = "
@@ -72,13 +67,13 @@ def scale_tab() -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         fig = fig_step.saturation_figure(gate, z, DEFAULT_SATURATION_FRACTION, state.view().dtype)
-        st.plotly_chart(fig, width="stretch", key="sat:curve", config={"displayModeBar": False})
+        show.chart(fig, "sat:curve")
     with right:
         grid = np.linspace(0.0, max(2.0, 1.25 * scale), 161)
         fig = fig_slopes.derivative_scale_figure(
             grid, derivative_at_scales(ex, gate.key, grid), scale, act.symbol
         )
-        st.plotly_chart(fig, width="stretch", key="sat:slopes", config={"displayModeBar": False})
+        show.chart(fig, "sat:slopes")
     rows = [
         {
             "unit": r,
@@ -103,12 +98,7 @@ def rounding_tab() -> None:
     z = np.linspace(0.0, 45.0, 451)
     z_one = {d: rounds_to_one_z(t) for d, t in (("float32", np.float32), ("float64", np.float64))}
     exact = sigmoid(-z)  # 1 − σ(z) = σ(−z), without cancellation
-    st.plotly_chart(
-        fig_slopes.rounding_figure(z, exact, z_one),
-        width="stretch",
-        key="sat:round",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_slopes.rounding_figure(z, exact, z_one), "sat:round")
     gate, s = teach.gate_of_focus(), state.current_step()
     if gate.activation_name == "sigmoid":
         zz = s.z(gate.key).astype(np.float64)
@@ -147,12 +137,7 @@ def chain_tab() -> None:
     if best > 1e-3:  # a saturated gate's line would fall off the chart at once
         label = f"{gate.activation.symbol}′<sup>k</sup> at this model's {gate.name} ({best:.3g})"
         series[label] = chain_products(best, K_MAX)
-    st.plotly_chart(
-        fig_slopes.chain_figure(k, series),
-        width="stretch",
-        key="sat:chain",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_slopes.chain_figure(k, series), "sat:chain")
     c2.markdown(
         f"After {K_MAX} factors: $0.25^{{{K_MAX}}}$ = {0.25**K_MAX:.1e}, but "
         f"${f:g}^{{{K_MAX}}}$ = {f**K_MAX:.3g}."

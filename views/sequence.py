@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core import GATES, Trace, run
-from ui import colours, fig_time, sequence, state, stepview, tables, widgets
+from ui import colours, fig_time, sequence, show, state, stepview, tables, widgets
 
 NS = "seq"
 # (Trace field, title) of the units × time heatmaps; the gates come from the GATES table
@@ -20,12 +20,7 @@ def over_time(trace: Trace, t: int) -> None:
     """Heatmaps of every gate, C and h (units × time, one shared time axis), then C_t and
     h_t as lines."""
     rows = [(field, title, getattr(trace, field)) for field, title in HEATMAPS]
-    st.plotly_chart(
-        fig_time.trace_heatmaps(rows, t_mark=t),
-        width="stretch",
-        key=f"{NS}:heat",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_time.trace_heatmaps(rows, t_mark=t), f"{NS}:heat")
     st.caption(
         "Fixed colour scales, as on the Cell step page: gates on [0, 1] (Cividis), C̃ and h on "
         f"[−1, 1] (red–blue), C on [−{colours.C_RANGE:g}, {colours.C_RANGE:g}] (purple–orange; "

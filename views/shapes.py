@@ -22,7 +22,7 @@ from lstm_core.teaching import (
     total_params,
 )
 from lstm_core.torch_layout import to_keras_weights, to_torch_state
-from ui import fig_shapes, fig_step, state, tables, teach, widgets
+from ui import fig_shapes, fig_step, show, state, tables, teach, widgets
 from ui.fmt import fmt, short_vec
 from ui.latex import vec
 
@@ -84,12 +84,7 @@ def every_array(m: int, n: int) -> None:
 def block_matrix_tab() -> None:
     ex, gate = state.model(), teach.gate_of_focus()
     p, key = ex.params, gate.key
-    st.plotly_chart(
-        fig_step.block_matrix(p, key),
-        width="stretch",
-        key="shapes:W",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_step.block_matrix(p, key), "shapes:W")
     from_h, from_x, total = block_products(p, key, ex.x, ex.h_prev)
     st.latex(
         rf"W_{key}\,v = W^h_{key}\,h_{{t-1}} + W^x_{key}\,x_t = {vec(from_h)} + "
@@ -105,12 +100,7 @@ def block_matrix_tab() -> None:
 def claim_tab() -> None:
     p = state.model().params
     n, width = p.n_hidden, p.n_hidden + p.n_input
-    st.plotly_chart(
-        fig_shapes.shape_claim_figure(p),
-        width="stretch",
-        key="shapes:claim",
-        config={"displayModeBar": False},
-    )
+    show.chart(fig_shapes.shape_claim_figure(p), "shapes:claim")
     m = width - n
     fits = "fits" if can_multiply((n, width), width) else "does not fit"
     square = "fits" if can_multiply((n, n), width) else "does not fit"
@@ -196,9 +186,7 @@ def frameworks_tab() -> None:
         with column:
             st.markdown(heading.format(m=m, n=n))
             fig = figure(framework_layout(name, m, n), m, n, FRAMEWORK_GATE_LETTER[name])
-            st.plotly_chart(
-                fig, width="stretch", key=f"shapes:{name}", config={"displayModeBar": False}
-            )
+            show.chart(fig, f"shapes:{name}")
             st.caption(note)
             with st.expander(
                 f"{'torch' if name == 'torch' else 'Keras'} arrays with the current numbers"

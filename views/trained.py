@@ -16,7 +16,7 @@ from lstm_core.train import (
     memory_unit,
     train_memory,
 )
-from ui import fig_time, sequence, stepview
+from ui import fig_time, sequence, show, stepview
 
 NS = "trained"
 LIVE_STEPS = 200  # Adam updates for "Train live": a few seconds on a laptop
@@ -169,12 +169,7 @@ def render() -> None:
             ("f", "f<sub>t</sub>: forget gate", trace.f),
             ("c", "C<sub>t</sub>: cell state", trace.c),
         ]
-        c1.plotly_chart(
-            fig_time.trace_heatmaps(rows, t_mark=t, highlight=unit),
-            width="stretch",
-            key=f"{NS}:heat",
-            config={"displayModeBar": False},
-        )
+        show.chart(fig_time.trace_heatmaps(rows, t_mark=t, highlight=unit), f"{NS}:heat", c1)
         c2.plotly_chart(
             fig_time.readout_figure(prob, target, t), width="stretch", key=f"{NS}:readout"
         )
