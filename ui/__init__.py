@@ -4,6 +4,6 @@
 Bottom (no Streamlit, no figures): ``colours``, ``fmt``, ``stages``, ``codec``, then the
 string builders ``latex``, ``tables``, ``diagram``. Figures (Plotly): ``fig_base`` and
 one module per topic, ``fig_step``, ``fig_time``, ``fig_shapes``, ``fig_slopes``.
-Streamlit: ``state``, ``widgets``, ``stepview``, ``sequence``, ``teach``, ``style`` and
-``frame`` (the app around every page in ``views/``).
+Streamlit: ``state``, ``widgets``, ``show``, ``stepview``, ``sequence``, ``teach``,
+``style`` and ``frame`` (the app around every page in ``views/``).
 """

@@ -22,9 +22,10 @@ from ui.fmt import fmt, short_vec
 from ui.latex import factor, vec
 
 DRAWS = "misc:draws"
+THREAD_F = [0.5, 0.8, 0.9]  # the thread's made-up forget gate for n = 3
 SOURCES = {
     "model": "f from the current model",
-    "thread": "the thread's made-up f = [0.5, 0.8, 0.9]",
+    "thread": f"the thread's made-up f = {THREAD_F}",
 }
 
 
@@ -35,7 +36,7 @@ def _gate_values() -> tuple[np.ndarray, np.ndarray, bool]:
     f, i = np.asarray(s.f, dtype=np.float64), np.asarray(s.i, dtype=np.float64)
     if st.session_state.get("misc:source", "model") == "model":
         return f, i, False
-    return np.linspace(0.5, 0.9, n) if n != 3 else np.array([0.5, 0.8, 0.9]), i, True
+    return np.linspace(0.5, 0.9, n) if n != 3 else np.array(THREAD_F), i, True
 
 
 def _draw() -> None:
