@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES
+from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
 from ui import fig_step, state, stepview, tables, widgets
 from ui.latex import row_expansion
@@ -14,7 +14,7 @@ EDIT_GROUPS = ["x_t", "States"]  # then biases, the focus gate's W and the grids
 GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
 
 
-def editors(p, group: str) -> None:  # type: ignore[no-untyped-def]
+def editors(p: LSTMParams, group: str) -> None:
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
     if group == "x_t":

@@ -107,7 +107,7 @@ def results_table(result: Check, stage: Stage, gate: Gate, labels: dict[Stage, s
     rows = [
         {
             "entry": f"{e.unit + 1} (unit {e.unit})",
-            "you typed": fmt(e.typed, 8),  # type: ignore[arg-type]
+            "you typed": fmt(e.typed, 8),  # type: ignore[arg-type]  # typed: ok is not None
             "correct": fmt_gate(e.correct) if near_one else fmt(e.correct, 8),
             "": verdict(e, labels),
         }
