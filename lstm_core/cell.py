@@ -21,8 +21,6 @@ h_t   = o_t∘tanh(C_t)
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -225,63 +223,18 @@ def check_sequence(params: LSTMParams, xs: ArrayLike) -> Array:
     return as_matrix("xs", a, (T, m), f"one row per time step, each with m={m} inputs")
 
 
-MatVec = Callable[[Array, Array], object]  # (h, out): writes W^h·h into out
+def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
+    """(W^h)ᵀ (n, 4n), W^x (4n, m) and b (4n,) with the gates in _RUN_ORDER, for run().
 
-
-def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[MatVec, Array, Array]:
-    """W^h·h_{t-1} as a function, W^x (4n, m) and b (4n,), gates in _RUN_ORDER, for run().
-
+    (W^h)ᵀ is C-contiguous, as h·(W^h)ᵀ is the faster of NumPy's two matrix-vector forms.
     Kept on the (frozen, read-only) params after the first run, as torch.nn.LSTM keeps its
     stacked weights: stacking copies all 4n(n+m) weights, a fifth of a run at n=256, T=200.
     """
     cache = params.__dict__.setdefault("_run_weights", {})
     if d not in cache:
         W_h, W_x, b = params.stacked(order=_RUN_ORDER, dtype=d)
-        cache[d] = (_recurrent_matvec(W_h), W_x, b)
+        cache[d] = (np.ascontiguousarray(W_h.T), W_x, b)
     return cache[d]  # type: ignore[no-any-return]
-
-
-def _recurrent_matvec(W_h: Array) -> MatVec:
-    """out = W^h·h, computed as h·(W^h)ᵀ with (W^h)ᵀ C-contiguous, the faster of NumPy's two
-    matrix-vector forms; for a W^h of 2 MiB or more, by :class:`_HalvesOnHugePage`."""
-    W_hT = np.ascontiguousarray(W_h.T)  # (n, 4n)
-    if W_hT.nbytes >= _HalvesOnHugePage.MIN_BYTES:
-        return _HalvesOnHugePage(W_hT)
-    return functools.partial(_dot_into, W_hT)
-
-
-def _dot_into(W_hT: Array, h: Array, out: Array) -> None:
-    np.dot(h, W_hT, out)
-
-
-class _HalvesOnHugePage:
-    """h·(W^h)ᵀ for a (W^h)ᵀ too large for a core's cache, a machine-level trick.
-
-    Each step reads all of W^h from memory. Here it sits on 2 MiB "huge" pages (NumPy asks
-    Linux for them on buffers of 4 MiB or more), so the read does not miss the TLB, the
-    cache of page addresses, every 4 KiB; and it is read in two column halves whose order
-    alternates from step to step, so each step starts on the half the last one read last,
-    the half most likely still cached.
-    """
-
-    MIN_BYTES = 2**21
-    PAGE = 2**21
-
-    def __init__(self, W_hT: Array) -> None:
-        n, width = W_hT.shape
-        halves = W_hT.reshape(n, 2, width // 2).transpose(1, 0, 2)  # (2, n, 2n)
-        buf = np.empty(max(2 * self.PAGE, halves.nbytes + self.PAGE), np.uint8)
-        start = -buf.ctypes.data % self.PAGE  # the first 2 MiB boundary in buf
-        self.halves = buf[start : start + halves.nbytes].view(W_hT.dtype).reshape(halves.shape)
-        self.halves[...] = halves
-        self.reverse = False
-
-    def __call__(self, h: Array, out: Array) -> None:
-        parts = list(zip(self.halves, np.split(out, 2), strict=True))
-        for W_half, out_half in reversed(parts) if self.reverse else parts:
-            np.dot(h, W_half, out_half)
-        self.reverse = not self.reverse
-
 
 
 def run(
@@ -305,7 +258,7 @@ def run(
     c0v = as_vector("c0", zeros if c0 is None else c0, n, f"one entry per cell unit (n={n})")
     T = xs.shape[0]
 
-    W_h_dot, W_x, b = _run_weights(params, d)  # W^h·h_{t-1} into out, (4n, m), (4n,)
+    W_hT, W_x, b = _run_weights(params, d)  # (n, 4n), (4n, m), (4n,)
     with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
         Z = xs @ W_x.T + b  # (T, 4n) W^x·x_t + b of every step; the loop adds W^h·h_{t-1}
     G = np.empty((T, 4 * n), d)  # (T, 4n) the gates' values [f i o C̃]
@@ -318,7 +271,7 @@ def run(
 
     with np.errstate(over="ignore"):
         for z, g, f, i, o, c_tilde, h_prev, c_prev, fc, ic, c, tanh_c, h in rows:
-            W_h_dot(h_prev, Wh_h)
+            np.dot(h_prev, W_hT, out=Wh_h)  # W^h·h_{t-1}
             np.add(z, Wh_h, out=z)  # z_k = W_k·v + b_k, all four gates
             sigmoid_into(z[: 3 * n], g[: 3 * n])  # f, i, o
             np.tanh(z[3 * n :], out=c_tilde)
