@@ -266,15 +266,18 @@ def run(
     H[0], C[0] = h0v, c0v
     FC, IC, TC = (np.empty((T, n), d) for _ in range(3))  # f∘C_{t-1}, i∘C̃, tanh(C_t)
     F, I, O, C_tilde = (G[:, j * n : (j + 1) * n] for j in range(4))  # (T, n) views
+    sig, c_rows = slice(0, 3 * n), slice(3 * n, 4 * n)  # [f i o] and C̃ in Z and G
     Wh_h = np.empty(4 * n, d)  # W^h·h_{t-1} of the current step
-    rows = zip(Z, G, F, I, O, C_tilde, H[:-1], C[:-1], FC, IC, C[1:], TC, H[1:], strict=True)
+    gate_arrays = (Z, Z[:, sig], Z[:, c_rows], G[:, sig], F, I, O, C_tilde)
+    cell_arrays = (H[:-1], C[:-1], FC, IC, C[1:], TC, H[1:])
+    rows = zip(*gate_arrays, *cell_arrays, strict=True)  # row t of each: step t's views
 
     with np.errstate(over="ignore"):
-        for z, g, f, i, o, c_tilde, h_prev, c_prev, fc, ic, c, tanh_c, h in rows:
+        for z, z_sig, z_c, g_sig, f, i, o, c_tilde, h_prev, c_prev, fc, ic, c, tanh_c, h in rows:
             np.dot(h_prev, W_hT, out=Wh_h)  # W^h·h_{t-1}
             np.add(z, Wh_h, out=z)  # z_k = W_k·v + b_k, all four gates
-            sigmoid_into(z[: 3 * n], g[: 3 * n])  # f, i, o
-            np.tanh(z[3 * n :], out=c_tilde)
+            sigmoid_into(z_sig, g_sig)  # f, i, o
+            np.tanh(z_c, out=c_tilde)
             np.multiply(f, c_prev, out=fc)
             np.multiply(i, c_tilde, out=ic)
             np.add(fc, ic, out=c)  # C_t = f∘C_{t-1} + i∘C̃
