@@ -28,16 +28,16 @@ from timing import median_time  # noqa: E402
 from lstm_core import LSTMParams, run  # noqa: E402
 from lstm_core.torch_layout import to_torch_state  # noqa: E402
 
-SIZES = [(1000, 3, 3), (1000, 32, 64), (200, 128, 256)]
-GOAL = 0.8
+# (T, m, n) -> the goal for the ratio ours / torch (issue 9)
+GOALS = {(1000, 3, 3): 0.8, (1000, 32, 64): 0.8, (200, 128, 256): 1.0}
 
 
 def main() -> int:
     torch.set_num_threads(1)
     print(f"numpy {np.__version__}, torch {torch.__version__}, float64, 1 thread, batch 1")
-    print(f"{'T':>5} {'m':>4} {'n':>4} {'lstm_core ms':>13} {'torch ms':>9} {'ratio':>6}")
-    worst = 0.0
-    for T, m, n in SIZES:
+    print(f"{'T':>5} {'m':>4} {'n':>4} {'lstm_core ms':>13} {'torch ms':>9} {'ratio':>6} goal")
+    missed = []
+    for (T, m, n), goal in GOALS.items():
         params = LSTMParams.random(m, n, seed=0)
         xs = np.random.default_rng(1).normal(size=(T, m))
         lstm = torch.nn.LSTM(m, n).double()
@@ -59,10 +59,13 @@ def main() -> int:
             b.append(median_time(theirs, repeats))
         t_ours, t_torch = min(a), min(b)
         ratio = t_ours / t_torch
-        worst = max(worst, ratio)
-        print(f"{T:>5} {m:>4} {n:>4} {t_ours * 1e3:>13.2f} {t_torch * 1e3:>9.2f} {ratio:>6.2f}")
-    verdict = "meets" if worst <= GOAL else "misses"
-    print(f"worst ratio {worst:.2f}: {verdict} the goal of at most {GOAL}x torch's time")
+        if ratio > goal:
+            missed.append(f"T={T}, m={m}, n={n}")
+        print(
+            f"{T:>5} {m:>4} {n:>4} {t_ours * 1e3:>13.2f} {t_torch * 1e3:>9.2f} {ratio:>6.2f} "
+            f"≤ {goal}"
+        )
+    print("every size meets its goal" if not missed else f"missed at {'; '.join(missed)}")
     return 0
 
 

@@ -17,8 +17,10 @@ from .activations import (
     ACTIVATIONS,
     DEFAULT_SATURATION_FRACTION,
     Activation,
+    Saturation,
     rounds_to_one_z,
     saturation,
+    saturation_of,
     sigmoid,
     sigmoid_grad,
     tanh,
@@ -36,9 +38,10 @@ from .backward import (
     jacobian_products,
     last_step_loss,
 )
-from .cell import Step, Trace, block_products, matvec_terms, run, step
-from .gates import GATE_BY_KEY, GATES, Gate
-from .params import CONCAT_LATEX, CONCAT_ORDERS, ConcatOrder, LSTMParams
+from .cell import CellUpdate, Step, Trace, block_products, cell_update, matvec_terms, run, step
+from .gates import GATE_BY_KEY, GATE_ORDER, GATES, TORCH_GATE_ORDER, Gate
+from .model import CellState
+from .params import CONCAT_LATEX, CONCAT_ORDERS, MAX_ABS, MAX_DIM, ConcatOrder, LSTMParams
 from .rnn import (
     RNNGrads,
     RNNParams,
@@ -48,6 +51,7 @@ from .rnn import (
     rnn_last_step_grads,
     rnn_run,
 )
+from .sequences import LOG_CEIL, LOG_FLOOR
 
 # lstm_core.train is imported on first use, not here, so that `python -m lstm_core.train`
 # runs it fresh (runpy warns about a module that its package has already imported).
@@ -80,17 +84,28 @@ __all__ = [
     "DEFAULT_SATURATION_FRACTION",
     "GATES",
     "GATE_BY_KEY",
+    "GATE_ORDER",
+    "LOG_CEIL",
+    "LOG_FLOOR",
+    "MAX_ABS",
+    "MAX_DIM",
+    "TORCH_GATE_ORDER",
     "Activation",
+    "CellState",
+    "CellUpdate",
     "ConcatOrder",
     "Gate",
     "LSTMParams",
+    "Saturation",
     "Step",
     "Trace",
     "block_products",
+    "cell_update",
     "matvec_terms",
     "rounds_to_one_z",
     "run",
     "saturation",
+    "saturation_of",
     "sigmoid",
     "sigmoid_grad",
     "step",

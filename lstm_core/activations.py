@@ -107,6 +107,43 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+@dataclass(frozen=True, eq=False)
+class Saturation:
+    """Where units sit on their activation, and which of them pass almost no gradient.
+
+    slope       the derivative at each unit's z                            (n,)
+    saturated   slope < threshold × the derivative's peak                  (n,) bool
+    z_limit     |z| beyond which a unit counts as saturated
+    """
+
+    slope: FloatArray
+    saturated: NDArray[np.bool_]
+    z_limit: float
+    threshold: float
+
+    @property
+    def count(self) -> int:
+        """How many units are saturated."""
+        return int(np.count_nonzero(self.saturated))
+
+
+def saturation_of(
+    z: ArrayLike,
+    activation: ActivationName = "sigmoid",
+    threshold: float = DEFAULT_SATURATION_FRACTION,
+) -> Saturation:
+    """Slopes, saturated units and the |z| limit for pre-activations ``z``; see
+    :func:`saturation`."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be 'sigmoid' or 'tanh', got {activation!r}")
+    act = ACTIVATIONS[activation]
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must lie strictly between 0 and 1, got {threshold}")
+    slope = act.grad(z)
+    saturated = np.asarray(slope < threshold * act.grad_max)
+    return Saturation(slope, saturated, act.saturation_z(threshold), threshold)
+
+
 def saturation(
     z: ArrayLike,
     activation: ActivationName = "sigmoid",
@@ -118,12 +155,7 @@ def saturation(
     threshold 0.01 a sigmoid unit counts as saturated for |z| > 5.9864 and a
     tanh unit for |z| > 2.9932. A saturated unit passes almost no gradient.
     """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be 'sigmoid' or 'tanh', got {activation!r}")
-    act = ACTIVATIONS[activation]
-    if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must lie strictly between 0 and 1, got {threshold}")
-    return np.asarray(act.grad(z) < threshold * act.grad_max)
+    return saturation_of(z, activation, threshold).saturated
 
 
 def rounds_to_one_z(dtype: type[np.floating] | np.dtype = np.float64) -> float:

@@ -52,6 +52,7 @@ _PARTNER = {"f": "c_prev", "i": "c_tilde", "c": "i", "o": "tanh_c"}
 _DRIVEN_BY_H = frozenset({"o"})
 # Gates driven by dc first, so one multiply per step covers all of them.
 _BWD_ORDER: tuple[Gate, ...] = tuple(sorted(GATES, key=lambda g: g.key in _DRIVEN_BY_H))
+_BWD_KEYS = "".join(g.key for g in _BWD_ORDER)
 _N_DRIVEN_BY_C = sum(g.key not in _DRIVEN_BY_H for g in GATES)
 
 
@@ -129,8 +130,7 @@ def backward(
 
     blocks = {g.key: slice(k * n, (k + 1) * n) for k, g in enumerate(_BWD_ORDER)}
     n_c = _N_DRIVEN_BY_C * n
-    W_h = np.vstack([params.split(g.key)[0] for g in _BWD_ORDER])  # (4n, n)
-    W_x = np.vstack([params.split(g.key)[1] for g in _BWD_ORDER])  # (4n, m)
+    W_h, W_x, _ = params.stacked(order=_BWD_KEYS)  # (4n, n), (4n, m)
 
     factor = local_factors(trace)
     K = np.empty((T, 4 * n))  # (T, 4n) local factors in _BWD_ORDER

@@ -21,14 +21,14 @@ h_t   = o_t∘tanh(C_t)
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .gates import GATES
+from .activations import _as_float, sigmoid_into
+from .gates import GATE_BY_KEY, GATE_ORDER, GATES
 from .params import Array, LSTMParams, _numbers, as_matrix, as_vector
 
 DType = type[np.floating]
@@ -108,10 +108,8 @@ def step(
         for g in GATES:
             z[g.z] = params.W(g.key).astype(d) @ v + params.b(g.key).astype(d)  # (n,)
             value[g.value] = g.activation.fn(z[g.z])  # (n,)
-        forget_term = value["f"] * c_prev
-        input_term = value["i"] * value["c_tilde"]
-        c = forget_term + input_term
-        tanh_c = np.tanh(c)
+        update = cell_update(value["f"], value["i"], value["c_tilde"], c_prev)
+        tanh_c = np.tanh(update.c)
         h = value["o"] * tanh_c
     return Step(
         x,
@@ -120,12 +118,30 @@ def step(
         v,
         **z,
         **value,
-        forget_term=forget_term,
-        input_term=input_term,
-        c=c,
+        forget_term=update.forget_term,
+        input_term=update.input_term,
+        c=update.c,
         tanh_c=tanh_c,
         h=h,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class CellUpdate:
+    """C_t = f_t∘C_{t-1} + i_t∘C̃_t and its two terms, each (n,)."""
+
+    forget_term: Array  # f∘C_{t-1}: what is kept of the old state
+    input_term: Array  # i∘C̃_t: what is written
+    c: Array  # C_t
+
+
+def cell_update(f: ArrayLike, i: ArrayLike, c_tilde: ArrayLike, c_prev: ArrayLike) -> CellUpdate:
+    """The cell-state update for gate values given directly (a Step's, a demo's own f, or
+    0/1 masks): C_t = f∘C_{t-1} + i∘C̃_t. Keeps float32 inputs in float32."""
+    f, i, c_tilde, c_prev = (_as_float(a) for a in (f, i, c_tilde, c_prev))
+    forget_term = f * c_prev
+    input_term = i * c_tilde
+    return CellUpdate(forget_term, input_term, forget_term + input_term)
 
 
 def matvec_terms(params: LSTMParams, key: str, v: ArrayLike) -> Array:
@@ -142,88 +158,9 @@ def block_products(
     return W_h @ h_, W_x @ x_, params.W(key) @ params.concat(x_, h_)
 
 
-# Gates with the same activation sit next to each other in run()'s stacked
-# matrices, so one call squashes them all; Step views are cut back out by key.
-_RUN_ORDER = tuple(sorted(GATES, key=lambda g: g.activation_name != "sigmoid"))
-_SIGMOID_VALUES = tuple(g.value for g in _RUN_ORDER if g.activation_name == "sigmoid")
-assert _SIGMOID_VALUES[:2] == ("f", "i"), "run() multiplies [f, i] by [C_{t-1}, C̃] at once"
-
-# run() keeps one step's intermediates side by side in a record of 13n numbers
-#   [z_f z_i z_o z_c | f i o | C C̃ | f∘C_{t-1} i∘C̃ | tanh C | h]
-# so that σ of the three sigmoid gates is one call, [f, i]∘[C_{t-1}, C̃] is one
-# multiply, and keeping the step is one copy. The C and h slots still hold
-# C_{t-1} and h_{t-1} until this step overwrites them.
-_RECORD = (
-    ("z", 4),
-    *((v, 1) for v in _SIGMOID_VALUES),
-    ("c", 1),
-    ("c_tilde", 1),
-    ("forget_term", 1),
-    ("input_term", 1),
-    ("tanh_c", 1),
-    ("h", 1),
-)
-
-# A W^h larger than this (bytes) no longer stays in one core's L2 cache from one
-# step to the next (L2 is 1-2 MiB per core on current x86 CPUs); see run().
-_L2_BYTES = 2**20
-
-
-def _blocks(n: int) -> dict[str, slice]:
-    return {g.key: slice(k * n, (k + 1) * n) for k, g in enumerate(_RUN_ORDER)}
-
-
-def _slots(n: int) -> dict[str, slice]:
-    """Where each intermediate sits in run()'s record of one step."""
-    ends = np.cumsum([w * n for _, w in _RECORD])
-    return {name: slice(int(e) - w * n, int(e)) for (name, w), e in zip(_RECORD, ends, strict=True)}
-
-
-def _span(s: dict[str, slice], first: str, last: str) -> slice:
-    return slice(s[first].start, s[last].stop)
-
-
-def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
-    """W^h, W^x and b of all gates stacked in _RUN_ORDER, shaped for run().
-
-    W^h comes transposed and cut into k column blocks, shape (k, n, 4n/k), so
-    h_{t-1}·W^h[j] gives block j of W^h·h_{t-1} (k is 2 for a W^h bigger than
-    _L2_BYTES, else 1; see run()). W^x comes transposed, (m, 4n).
-
-    The loop keeps -z in the sigmoid rows, so that σ(z) = 1/(1 + e^{-z}) needs no
-    negation per step: those rows are negated here once. Cached on the (frozen,
-    read-only) params, as torch keeps its own stacked layout in the module.
-    """
-    cache = params.__dict__.setdefault("_run_weights", {})
-    if d not in cache:
-        n = params.n_hidden
-        sign = np.ones(4 * n)
-        sign[: 3 * n] = -1.0
-        W_h = np.vstack([params.split(g.key)[0] for g in _RUN_ORDER]) * sign[:, None]
-        W_x = np.vstack([params.split(g.key)[1] for g in _RUN_ORDER]) * sign[:, None]
-        b = np.concatenate([params.b(g.key) for g in _RUN_ORDER]) * sign
-        k = 2 if W_h.astype(d).nbytes > _L2_BYTES else 1
-        blocks = np.ascontiguousarray(W_h.reshape(k, -1, n).transpose(0, 2, 1), dtype=d)
-        if k > 1:
-            blocks = _on_huge_page(blocks)
-        cache[d] = (blocks, np.ascontiguousarray(W_x.T, dtype=d), b.astype(d))
-    return cache[d]  # type: ignore[no-any-return]
-
-
-def _on_huge_page(a: Array) -> Array:
-    """A copy of ``a`` that starts on a 2 MiB boundary of a buffer of 4 MiB or more.
-
-    NumPy asks Linux to back buffers that large with 2 MiB "huge" pages. run()
-    reads all of W^h every step; spread over hundreds of 4 KiB pages that read
-    also misses the TLB (the cache of page addresses) every few KiB. Elsewhere
-    this is just an aligned copy.
-    """
-    page = 2**21
-    buf = np.empty(max(2 * page, a.nbytes + page), np.uint8)
-    start = -buf.ctypes.data % page
-    out = buf[start : start + a.nbytes].view(a.dtype).reshape(a.shape)
-    out[...] = a
-    return out
+# run() stacks the sigmoid gates first, [f i o C̃], so that one call squashes all three.
+_RUN_ORDER = "".join(sorted(GATE_ORDER, key=lambda k: GATE_BY_KEY[k].activation_name != "sigmoid"))
+assert _RUN_ORDER == "fioc", "run() cuts the stacked gates as [f i o C̃]"
 
 
 @dataclass(frozen=True, eq=False)
@@ -286,6 +223,20 @@ def check_sequence(params: LSTMParams, xs: ArrayLike) -> Array:
     return as_matrix("xs", a, (T, m), f"one row per time step, each with m={m} inputs")
 
 
+def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
+    """(W^h)ᵀ (n, 4n), W^x (4n, m) and b (4n,) with the gates in _RUN_ORDER, for run().
+
+    (W^h)ᵀ is C-contiguous, as h·(W^h)ᵀ is the faster of NumPy's two matrix-vector forms.
+    Kept on the (frozen, read-only) params after the first run, as torch.nn.LSTM keeps its
+    stacked weights: stacking copies all 4n(n+m) weights, a fifth of a run at n=256, T=200.
+    """
+    cache = params.__dict__.setdefault("_run_weights", {})
+    if d not in cache:
+        W_h, W_x, b = params.stacked(order=_RUN_ORDER, dtype=d)
+        cache[d] = (np.ascontiguousarray(W_h.T), W_x, b)
+    return cache[d]  # type: ignore[no-any-return]
+
+
 def run(
     params: LSTMParams,
     xs: ArrayLike,
@@ -295,11 +246,9 @@ def run(
 ) -> Trace:
     """Unroll the cell over ``xs`` (T, m) from h0, C0 (zeros by default).
 
-    Same equations as :func:`step`, arranged for speed: the input projections
-    W^x·x_t + b of all steps are one matrix product before the loop, the four
-    gates are one stacked matrix, each step is computed in one small record
-    (see _RECORD) with about ten NumPy calls, and the record is copied into a
-    preallocated (T, 13n) array whose columns become the trace's fields.
+    The equations of :func:`step`, with the four gates stacked into one matrix (order
+    [f i o C̃]) and W^x·x_t + b of all steps computed before the loop, which only adds
+    W^h·h_{t-1}. Every intermediate is written into its place in the trace arrays.
     """
     d = _dtype(dtype)
     n = params.n_hidden
@@ -309,62 +258,46 @@ def run(
     c0v = as_vector("c0", zeros if c0 is None else c0, n, f"one entry per cell unit (n={n})")
     T = xs.shape[0]
 
-    W_hT, W_xT, b = _run_weights(params, d)  # (k, n, 4n/k), (m, 4n), (4n,)
+    W_hT, W_x, b = _run_weights(params, d)  # (n, 4n), (4n, m), (4n,)
     with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
-        Zx = np.matmul(xs, W_xT)  # (T, 4n): every input projection at once (sigmoid rows negated)
-        Zx += b
-
-    at = _slots(n)
-    R = np.empty((T, at["h"].stop), d)  # (T, 13n): R[t] is step t's record
-    s = np.zeros(at["h"].stop, d)  # the record being computed
-    s[at["c"]], s[at["h"]] = c0v, h0v
-    z, z_sig, z_c = s[at["z"]], s[: 3 * n], s[3 * n : 4 * n]
-    g_sig, c_tilde = s[_span(at, "f", "o")], s[at["c_tilde"]]
-    f_i, c_ctilde, terms = (
-        s[_span(at, "f", "i")],
-        s[_span(at, "c", "c_tilde")],
-        s[_span(at, "forget_term", "input_term")],
-    )
-    o, c, tanh_c, h = s[at["o"]], s[at["c"]], s[at["tanh_c"]], s[at["h"]]
-    forget_term, input_term = s[at["forget_term"]], s[at["input_term"]]
-    rec = np.empty(4 * n, d)  # W^h·h_{t-1}
-
-    # A W^h bigger than the L2 cache is read in two halves, in alternating order,
-    # so each step starts on the half the previous step read last, still cached.
-    parts = list(zip(W_hT, np.split(rec, len(W_hT)), strict=True))
-    orders = itertools.cycle((parts, parts[::-1]))
-    exp, tanh, mul, add, dot, recip = np.exp, np.tanh, np.multiply, np.add, np.dot, np.reciprocal
-    one = np.ones((), d)  # a 0-d array: NumPy converts a Python 1.0 anew on every call
+        Z = xs @ W_x.T + b  # (T, 4n) W^x·x_t + b of every step; the loop adds W^h·h_{t-1}
+    G = np.empty((T, 4 * n), d)  # (T, 4n) the gates' values [f i o C̃]
+    H, C = np.empty((T + 1, n), d), np.empty((T + 1, n), d)  # h0, h_0 … h_{T-1}; C likewise
+    H[0], C[0] = h0v, c0v
+    FC, IC, TC = (np.empty((T, n), d) for _ in range(3))  # f∘C_{t-1}, i∘C̃, tanh(C_t)
+    F, I, O, C_tilde = (G[:, j * n : (j + 1) * n] for j in range(4))  # (T, n) views
+    sig, c_rows = slice(0, 3 * n), slice(3 * n, 4 * n)  # [f i o] and C̃ in Z and G
+    Wh_h = np.empty(4 * n, d)  # W^h·h_{t-1} of the current step
+    gate_arrays = (Z, Z[:, sig], Z[:, c_rows], G[:, sig], F, I, O, C_tilde)
+    cell_arrays = (H[:-1], C[:-1], FC, IC, C[1:], TC, H[1:])
+    rows = zip(*gate_arrays, *cell_arrays, strict=True)  # row t of each: step t's views
 
     with np.errstate(over="ignore"):
-        for zx, record, order in zip(Zx, R, orders, strict=False):  # orders is endless
-            for w, r in order:
-                dot(h, w, r)
-            add(zx, rec, z)
-            exp(z_sig, g_sig)  # σ(z) = 1 / (1 + e^{-z}); the rows hold -z
-            add(g_sig, one, g_sig)
-            recip(g_sig, g_sig)
-            tanh(z_c, c_tilde)
-            mul(f_i, c_ctilde, terms)  # [f∘C_{t-1}, i∘C̃]
-            add(forget_term, input_term, c)
-            tanh(c, tanh_c)
-            mul(o, tanh_c, h)
-            record[...] = s
-    R[:, : 3 * n] *= -1.0
+        for z, z_sig, z_c, g_sig, f, i, o, c_tilde, h_prev, c_prev, fc, ic, c, tanh_c, h in rows:
+            np.dot(h_prev, W_hT, out=Wh_h)  # W^h·h_{t-1}
+            np.add(z, Wh_h, out=z)  # z_k = W_k·v + b_k, all four gates
+            sigmoid_into(z_sig, g_sig)  # f, i, o
+            np.tanh(z_c, out=c_tilde)
+            np.multiply(f, c_prev, out=fc)
+            np.multiply(i, c_tilde, out=ic)
+            np.add(fc, ic, out=c)  # C_t = f∘C_{t-1} + i∘C̃
+            np.tanh(c, out=tanh_c)
+            np.multiply(o, tanh_c, out=h)  # h_t = o∘tanh(C_t)
 
-    h_seq, c_seq = R[:, at["h"]], R[:, at["c"]]
-    h_prev = np.concatenate([h0v[None].astype(d), h_seq[:-1]])
-    c_prev = np.concatenate([c0v[None].astype(d), c_seq[:-1]])
+    h_prev, c_prev = H[:-1], C[:-1]
     return Trace(
         x=xs,
         h_prev=h_prev,
         c_prev=c_prev,
         concat=params.concat(xs, h_prev),
-        **{f"z_{key}": R[:, blk] for key, blk in _blocks(n).items()},
-        **{g.value: R[:, at[g.value]] for g in GATES},
-        forget_term=R[:, at["forget_term"]],
-        input_term=R[:, at["input_term"]],
-        c=c_seq,
-        tanh_c=R[:, at["tanh_c"]],
-        h=h_seq,
+        **{f"z_{key}": Z[:, j * n : (j + 1) * n] for j, key in enumerate(_RUN_ORDER)},
+        f=F,
+        i=I,
+        c_tilde=C_tilde,
+        o=O,
+        forget_term=FC,
+        input_term=IC,
+        c=C[1:],
+        tanh_c=TC,
+        h=H[1:],
     )

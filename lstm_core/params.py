@@ -13,21 +13,28 @@ b_k        n biases of gate k
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from .gates import GATES
+from .concat import CONCAT_LATEX as CONCAT_LATEX  # re-exported: the old home of these names
+from .concat import CONCAT_ORDERS as CONCAT_ORDERS
+from .concat import Array as Array
+from .concat import ConcatOrder as ConcatOrder
+from .concat import (
+    check_order,
+    concat,
+    concat_labels,
+    join_columns,
+    split_columns,
+)
+from .gates import GATE_ORDER, GATES
 
-ConcatOrder = Literal["h_first", "x_first"]
-CONCAT_ORDERS: tuple[ConcatOrder, ...] = ("h_first", "x_first")
-CONCAT_LATEX = {"h_first": "[h_{t-1}, x_t]", "x_first": "[x_t, h_{t-1}]"}
 MAX_ABS = 1e150  # |W|·|v| ≤ 1e300 and a sum of ≤ 8192 such terms stays below float64's 1.8e308
-MAX_SIZE = 4096  # a guard against absurd sizes; the app itself uses 1..8
-
-Array = NDArray[Any]
+MAX_DIM = 4096  # a guard against absurd m or n; the app itself uses 1..8
 
 
 def _numbers(name: str, value: ArrayLike) -> np.ndarray:
@@ -110,11 +117,7 @@ class LSTMParams:
     concat_order: ConcatOrder = field(default="h_first")
 
     def __post_init__(self) -> None:
-        if self.concat_order not in CONCAT_ORDERS:
-            raise ValueError(
-                f"concat_order is {self.concat_order!r} but must be 'h_first' "
-                "([h_{t-1}, x_t]) or 'x_first' ([x_t, h_{t-1}])"
-            )
+        check_order(self.concat_order)
         raw_W = {g.W: _numbers(g.W, getattr(self, g.W)) for g in GATES}
         raw_b = {g.b: _numbers(g.b, getattr(self, g.b)) for g in GATES}
         # Sizes come from what most arrays agree on, so the message can blame the odd one out.
@@ -131,8 +134,8 @@ class LSTMParams:
                 f"gate's W needs n+m columns with n ≥ 1 hidden units and m ≥ 1 inputs, "
                 f"so more columns than bias entries"
             )
-        if n > MAX_SIZE or m > MAX_SIZE:
-            raise ValueError(f"n={n} and m={m} must each be at most {MAX_SIZE}")
+        if n > MAX_DIM or m > MAX_DIM:
+            raise ValueError(f"n={n} and m={m} must each be at most {MAX_DIM}")
         concat = CONCAT_LATEX[self.concat_order]
         for g in GATES:
             W = as_matrix(
@@ -167,20 +170,80 @@ class LSTMParams:
 
     def split(self, key: str) -> tuple[Array, Array]:
         """(W^h, W^x): the columns of W_key that multiply h_{t-1} and x_t."""
-        W, n, m = self.W(key), self.n_hidden, self.n_input
-        if self.concat_order == "h_first":
-            return W[:, :n], W[:, n:]
-        return W[:, m:], W[:, :m]
+        return split_columns(self.W(key), self.n_hidden, self.concat_order)
 
-    def concat(self, x: Array, h_prev: Array) -> Array:
-        parts = (h_prev, x) if self.concat_order == "h_first" else (x, h_prev)
-        return np.concatenate(parts, axis=-1)
+    def concat(self, x: ArrayLike, h_prev: ArrayLike) -> Array:
+        """v in this cell's ``concat_order``, for one step or for (T, ·) rows."""
+        return concat(x, h_prev, self.concat_order)
 
     def concat_labels(self) -> list[str]:
         """Plain labels of v's entries in order, e.g. ['h[0]', …, 'x[0]', …]."""
-        h = [f"h[{k}]" for k in range(self.n_hidden)]
-        x = [f"x[{k}]" for k in range(self.n_input)]
-        return h + x if self.concat_order == "h_first" else x + h
+        return concat_labels(self.n_hidden, self.n_input, self.concat_order)
+
+    # -- the gates' blocks, one at a time or stacked -------------------------
+    @classmethod
+    def from_blocks(
+        cls,
+        W_h: Mapping[str, ArrayLike],
+        W_x: Mapping[str, ArrayLike],
+        b: Mapping[str, ArrayLike],
+        concat_order: ConcatOrder = "h_first",
+    ) -> LSTMParams:
+        """The cell whose gate k has W_k^h = ``W_h[k]`` (n, n), W_k^x = ``W_x[k]`` (n, m) and
+        b_k = ``b[k]`` (n,); each mapping is keyed by gate key "f", "i", "c", "o".
+
+        The columns are laid out for ``concat_order``, so ``p.split(k)`` gives the blocks back.
+        """
+        for name, blocks in (("W_h", W_h), ("W_x", W_x), ("b", b)):
+            _check_keys(name, blocks)
+        check_order(concat_order)
+        arrays: dict[str, Any] = {g.b: b[g.key] for g in GATES}
+        for g in GATES:
+            try:
+                arrays[g.W] = join_columns(W_h[g.key], W_x[g.key], concat_order)
+            except ValueError:
+                raise ValueError(
+                    f"W_h[{g.key!r}] and W_x[{g.key!r}] must be tables of numbers with the same "
+                    "number of rows (n, one per cell unit)"
+                ) from None
+        return cls(**arrays, concat_order=concat_order)
+
+    @classmethod
+    def from_stacked(
+        cls,
+        W_h: ArrayLike,
+        W_x: ArrayLike,
+        b: ArrayLike,
+        order: Sequence[str] = GATE_ORDER,
+        concat_order: ConcatOrder = "h_first",
+    ) -> LSTMParams:
+        """The inverse of :meth:`stacked`: W^h (4n, n), W^x (4n, m) and b (4n,) hold the gates'
+        blocks one below the other in ``order`` (e.g. "ifco" for torch and Keras)."""
+        keys = _gate_order(order)
+        stacks = {"W_h": np.asarray(W_h), "W_x": np.asarray(W_x), "b": np.asarray(b)}
+        rows = stacks["b"].shape[0] if stacks["b"].ndim == 1 else 0
+        if rows == 0 or rows % len(keys):
+            raise ValueError(
+                f"b must be a vector of 4n numbers (n per gate), got {stacks['b'].shape}"
+            )
+        n = rows // len(keys)
+        blocks = {
+            name: {k: a[j * n : (j + 1) * n] for j, k in enumerate(keys)}
+            for name, a in stacks.items()
+        }
+        return cls.from_blocks(blocks["W_h"], blocks["W_x"], blocks["b"], concat_order)
+
+    def stacked(
+        self, order: Sequence[str] = GATE_ORDER, dtype: type[np.floating] | np.dtype = np.float64
+    ) -> tuple[Array, Array, Array]:
+        """(W^h, W^x, b) of all four gates, each gate's block below the previous one in
+        ``order`` (default GATES order "fico"; torch and Keras use "ifco"):
+        shapes (4n, n), (4n, m), (4n,), new C-contiguous arrays of ``dtype``."""
+        keys = _gate_order(order)
+        W_h = np.vstack([self.split(k)[0] for k in keys], dtype=dtype)
+        W_x = np.vstack([self.split(k)[1] for k in keys], dtype=dtype)
+        b = np.concatenate([self.b(k) for k in keys], dtype=dtype)
+        return W_h, W_x, b
 
     # -- constructors and copies ------------------------------------------
     @classmethod
@@ -197,12 +260,13 @@ class LSTMParams:
         cls,
         n_input: int,
         n_hidden: int,
-        seed: int | None = 0,
+        seed: int | np.random.Generator | None = 0,
         scale: float | None = None,
         concat_order: ConcatOrder = "h_first",
     ) -> LSTMParams:
         """Uniform weights and biases in [-scale, scale]; scale defaults to
-        1/sqrt(n), torch's initialisation."""
+        1/sqrt(n), torch's initialisation. ``seed`` may be a Generator, which is
+        advanced (W_f, b_f, W_i, b_i, … in GATES order)."""
         n, m = n_hidden, n_input
         s = 1.0 / np.sqrt(n) if scale is None else float(scale)
         rng = np.random.default_rng(seed)
@@ -222,11 +286,7 @@ class LSTMParams:
         every output is unchanged."""
         if order == self.concat_order:
             return self
-        moved: dict[str, Any] = {}
-        for g in GATES:
-            W_h, W_x = self.split(g.key)
-            moved[g.W] = np.hstack([W_h, W_x] if order == "h_first" else [W_x, W_h])
-        return self.replace(**moved, concat_order=order)
+        return LSTMParams.from_stacked(*self.stacked(), concat_order=order)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain lists and strings, e.g. for JSON."""
@@ -234,7 +294,9 @@ class LSTMParams:
         return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> LSTMParams:
+    def from_dict(cls, d: Mapping[str, Any]) -> LSTMParams:
+        if not isinstance(d, Mapping):
+            raise ValueError(f"params must be a mapping of names to arrays, got {type(d).__name__}")
         names = {f.name for f in fields(cls)}
         unknown = set(d) - names
         if unknown:
@@ -244,9 +306,21 @@ class LSTMParams:
             raise ValueError(f"missing parameter(s): {', '.join(sorted(missing))}")
         return cls(**d)
 
-    def stacked(self, dtype: type[np.floating] = np.float64) -> tuple[Array, Array, Array]:
-        """(W^h, W^x, b) of all four gates stacked in GATES order: (4n, n), (4n, m), (4n,)."""
-        W_h = np.vstack([self.split(g.key)[0] for g in GATES]).astype(dtype)
-        W_x = np.vstack([self.split(g.key)[1] for g in GATES]).astype(dtype)
-        b = np.concatenate([self.b(g.key) for g in GATES]).astype(dtype)
-        return W_h, W_x, b
+
+def _gate_order(order: Sequence[str]) -> tuple[str, ...]:
+    keys = tuple(order)
+    if sorted(keys) != sorted(GATE_ORDER):
+        raise ValueError(
+            f"gate order {''.join(map(str, keys))!r} must list each of the gate keys "
+            f"{', '.join(GATE_ORDER)} once, e.g. {GATE_ORDER!r} or 'ifco'"
+        )
+    return keys
+
+
+def _check_keys(name: str, blocks: Mapping[str, Any]) -> None:
+    keys = set(blocks) if isinstance(blocks, Mapping) else set()
+    if keys != set(GATE_ORDER):
+        raise ValueError(
+            f"{name} must map each gate key {', '.join(GATE_ORDER)} to its block, "
+            f"got keys {sorted(map(str, keys))}"
+        )

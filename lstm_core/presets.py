@@ -1,6 +1,6 @@
 """Ready-made cells: the thread's worked examples and a few typical behaviours.
 
-Each preset is a full :class:`Example`: parameters plus the inputs of one step.
+Each preset is a full :class:`~lstm_core.model.CellState`: parameters plus the inputs of one step.
 """
 
 from __future__ import annotations
@@ -11,23 +11,10 @@ from typing import Any
 import numpy as np
 
 from .gates import GATES
-from .params import Array, LSTMParams, as_vector
+from .model import CellState
+from .params import LSTMParams
 
-
-@dataclass(frozen=True, eq=False)
-class Example:
-    """Everything one step needs: the cell's parameters and x_t, h_{t-1}, C_{t-1}."""
-
-    params: LSTMParams
-    x: Array  # (m,)
-    h_prev: Array  # (n,)
-    c_prev: Array  # (n,)
-
-    def __post_init__(self) -> None:
-        n, m = self.params.n_hidden, self.params.n_input
-        object.__setattr__(self, "x", as_vector("x_t", self.x, m, f"m={m} inputs"))
-        object.__setattr__(self, "h_prev", as_vector("h_{t-1}", self.h_prev, n, f"n={n} units"))
-        object.__setattr__(self, "c_prev", as_vector("C_{t-1}", self.c_prev, n, f"n={n} units"))
+Example = CellState  # the old name, kept until ui/ switches
 
 
 @dataclass(frozen=True)
@@ -35,7 +22,7 @@ class Preset:
     name: str
     summary: str  # one line, shown in the picker and the README
     focus: str  # the gate to look at first
-    build: Any  # () -> Example
+    build: Any  # () -> CellState
 
 
 SEED_W_F = [[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]]
@@ -43,36 +30,36 @@ SEED_B_F = [1, 2, 3]
 SEED_W_I = [[1] * 6, [2] * 6, [3] * 6]
 SEED_B_I = [1, 1, 1]
 SEED_X = [1, 2, 3]
-_a = np.asarray  # plain lists -> arrays for Example
+_a = np.asarray  # plain lists -> arrays for CellState
 SEED_H = [4, 5, 6]
 
 
-def _seed(with_input_gate: bool) -> Example:
+def _seed(with_input_gate: bool) -> CellState:
     p = LSTMParams.zeros(3, 3, concat_order="x_first").replace(W_f=SEED_W_F, b_f=SEED_B_F)
     if with_input_gate:
         p = p.replace(W_i=SEED_W_I, b_i=SEED_B_I)
-    return Example(p, _a(SEED_X), _a(SEED_H), _a([0.5, -1.0, 2.0]))
+    return CellState(p, _a(SEED_X), _a(SEED_H), _a([0.5, -1.0, 2.0]))
 
 
-def _hadamard() -> Example:
+def _hadamard() -> CellState:
     # σ(40) is exactly 1.0, σ(0) exactly 0.5 and σ(-800) exactly 0.0 in float64, so
     # the gates are 1, 0.5 and 0 and every ∘ product can be checked by hand.
     p = LSTMParams.zeros(3, 3, concat_order="x_first").replace(
         b_f=[40, 0, -800], b_i=[-800, 0, 40], b_c=[0.5, -0.5, 1.0], b_o=[40, 40, 40]
     )
-    return Example(p, _a(SEED_X), _a(SEED_H), _a([1.0, 2.0, 3.0]))
+    return CellState(p, _a(SEED_X), _a(SEED_H), _a([1.0, 2.0, 3.0]))
 
 
-def _behaviour(bias: dict[str, float], seed: int = 7, scale: float = 0.3) -> Example:
+def _behaviour(bias: dict[str, float], seed: int = 7, scale: float = 0.3) -> CellState:
     p = LSTMParams.random(3, 3, seed=seed, scale=scale)
     p = p.replace(**{f"b_{k}": np.full(3, v) for k, v in bias.items()})
-    return Example(p, _a([0.5, -1.0, 0.8]), _a([0.2, -0.1, 0.4]), _a([0.9, -0.6, 0.3]))
+    return CellState(p, _a([0.5, -1.0, 0.8]), _a([0.2, -0.1, 0.4]), _a([0.9, -0.6, 0.3]))
 
 
-def _saturated() -> Example:
+def _saturated() -> CellState:
     base = LSTMParams.random(3, 3, seed=3, scale=1.0)
     big = {g.W: 12.0 * base.W(g.key) for g in GATES}
-    return Example(
+    return CellState(
         base.replace(**big), _a([1.0, -2.0, 1.5]), _a([0.5, -0.5, 0.9]), _a([0.4, -0.8, 1.2])
     )
 
@@ -132,13 +119,15 @@ PRESETS: dict[str, Preset] = {
             "zeros",
             "All weights and biases 0: every sigmoid gate is 0.5 and C̃ = 0.",
             "f",
-            lambda: Example(LSTMParams.zeros(3, 3), _a([1, 2, 3]), _a([0, 0, 0]), _a([1, -1, 0.5])),
+            lambda: CellState(
+                LSTMParams.zeros(3, 3), _a([1, 2, 3]), _a([0, 0, 0]), _a([1, -1, 0.5])
+            ),
         ),
         Preset(
             "random",
             "Random weights in ±1/√n (torch's initialisation), seed 0.",
             "f",
-            lambda: Example(
+            lambda: CellState(
                 LSTMParams.random(3, 3, seed=0),
                 _a([0.5, -0.3, 0.9]),
                 _a([0.1, 0.2, -0.3]),
@@ -149,66 +138,14 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def load_preset(name: str) -> Example:
+def load_preset(name: str) -> CellState:
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
     return PRESETS[name].build()  # type: ignore[no-any-return]
 
 
-def resized(example: Example, n_input: int, n_hidden: int) -> Example:
-    """The same example with m and n changed: overlapping entries are kept, new ones are 0.
-
-    Entries keep their meaning (weight from h[j] or x[j] to unit r), whatever the
-    concatenation order.
-    """
-    p, m, n = example.params, n_input, n_hidden
-
-    def fit(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-        out = np.zeros(shape)
-        out[tuple(slice(0, min(s, t)) for s, t in zip(a.shape, shape, strict=True))] = a[
-            tuple(slice(0, min(s, t)) for s, t in zip(a.shape, shape, strict=True))
-        ]
-        return out
-
-    arrays: dict[str, Any] = {}
-    for g in GATES:
-        W_h, W_x = p.split(g.key)
-        W_h, W_x = fit(W_h, (n, n)), fit(W_x, (n, m))
-        arrays[g.W] = np.hstack([W_h, W_x] if p.concat_order == "h_first" else [W_x, W_h])
-        arrays[g.b] = fit(p.b(g.key), (n,))
-    params = LSTMParams(**arrays, concat_order=p.concat_order)
-    return Example(
-        params, fit(example.x, (m,)), fit(example.h_prev, (n,)), fit(example.c_prev, (n,))
-    )
-
-
-def with_entry(example: Example, field: str, index: tuple[int, ...], value: float) -> Example:
-    """A copy with one number changed; ``field`` is W_k, b_k, x, h_prev or c_prev."""
-    return with_array(example, field, _set(_get(example, field), index, value))
-
-
-def with_array(example: Example, field: str, array: Any) -> Example:
-    """A copy with one whole array replaced (validated again)."""
-    if field in ("x", "h_prev", "c_prev"):
-        parts = {"x": example.x, "h_prev": example.h_prev, "c_prev": example.c_prev}
-        parts[field] = array
-        return Example(example.params, **parts)
-    return Example(
-        example.params.replace(**{field: array}), example.x, example.h_prev, example.c_prev
-    )
-
-
-def _get(example: Example, field: str) -> np.ndarray:
-    if field in ("x", "h_prev", "c_prev"):
-        return getattr(example, field)  # type: ignore[no-any-return]
-    return getattr(example.params, field)  # type: ignore[no-any-return]
-
-
-def get_array(example: Example, field: str) -> np.ndarray:
-    return _get(example, field)
-
-
-def _set(a: np.ndarray, index: tuple[int, ...], value: float) -> np.ndarray:
-    out = np.array(a, dtype=np.float64)
-    out[index] = value
-    return out
+# The editing helpers live on CellState; these names are kept until ui/ switches.
+resized = CellState.resized
+with_entry = CellState.with_entry
+with_array = CellState.with_array
+get_array = CellState.get_array

@@ -32,16 +32,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import tanh_grad
-from .params import (
-    CONCAT_LATEX,
-    CONCAT_ORDERS,
-    Array,
-    ConcatOrder,
-    LSTMParams,
-    _numbers,
-    as_matrix,
-    as_vector,
-)
+from .concat import CONCAT_LATEX, Array, ConcatOrder, check_order, concat, split_columns
+from .params import LSTMParams, _numbers, as_matrix, as_vector
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,10 +45,7 @@ class RNNParams:
     concat_order: ConcatOrder = field(default="h_first")
 
     def __post_init__(self) -> None:
-        if self.concat_order not in CONCAT_ORDERS:
-            raise ValueError(
-                f"concat_order is {self.concat_order!r} but must be 'h_first' or 'x_first'"
-            )
+        check_order(self.concat_order)
         W0, b0 = _numbers("W", self.W), _numbers("b", self.b)
         if W0.ndim != 2 or b0.ndim != 1 or W0.shape[1] <= b0.shape[0]:
             raise ValueError(
@@ -79,14 +68,10 @@ class RNNParams:
 
     def split(self) -> tuple[Array, Array]:
         """(W^h, W^x): the columns of W that multiply h_{t-1} and x_t."""
-        n, m = self.n_hidden, self.n_input
-        if self.concat_order == "h_first":
-            return self.W[:, :n], self.W[:, n:]
-        return self.W[:, m:], self.W[:, :m]
+        return split_columns(self.W, self.n_hidden, self.concat_order)
 
-    def concat(self, x: Array, h_prev: Array) -> Array:
-        parts = (h_prev, x) if self.concat_order == "h_first" else (x, h_prev)
-        return np.concatenate(parts, axis=-1)
+    def concat(self, x: ArrayLike, h_prev: ArrayLike) -> Array:
+        return concat(x, h_prev, self.concat_order)
 
     @classmethod
     def random(

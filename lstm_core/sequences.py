@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .activations import sigmoid
 from .backward import cell_jacobian, gradient_flow
 from .cell import Trace, run
 from .numbers import parse_number
@@ -28,7 +29,9 @@ from .params import MAX_ABS, Array, LSTMParams
 from .rnn import RNNParams, rnn_last_step_grads, rnn_run
 
 MIN_STEPS, MAX_STEPS = 1, 64
-LOG_FLOOR = 1e-300  # what a log axis shows; smaller values (and 0) are marked "below"
+# What a log axis shows: smaller values (and 0) are drawn at LOG_FLOOR and marked "below".
+# 1e-300 stays above float64's subnormals (< 2.2e-308), which carry fewer digits.
+LOG_FLOOR = 1e-300
 LOG_CEIL = 1e300
 
 GeneratorKind = Literal["constant", "step", "sine", "random", "memory"]
@@ -234,7 +237,11 @@ def gradient_contrast(
 
 
 def step_jacobian(params: LSTMParams, trace: Trace, t: int) -> tuple[Array, Array]:
-    """(diag(f_t), total ∂C_t/∂C_{t-1}) at step t, both (n, n)."""
+    """(diag(f_t), total ∂C_t/∂C_{t-1}) at step t, both (n, n).
+
+    Kept for ui/ until it switches to :func:`lstm_core.cell_jacobian`, which also returns
+    the path through h_{t-1} (``through_h``) instead of leaving it to ``total - direct``.
+    """
     J = cell_jacobian(params, trace, t)
     return J.direct, J.total
 
@@ -246,7 +253,7 @@ def readout_over_time(w: ArrayLike, b: float, trace: Trace) -> Array:
     """ŷ_t = σ(w·h_t + b) at every step (T,): what the read-out would answer if the
     sequence ended at t. Only the last one, ŷ_{T-1}, is the model's prediction."""
     logits = np.asarray(trace.h, dtype=np.float64) @ np.asarray(w, dtype=np.float64) + b
-    return 0.5 * (1.0 + np.tanh(0.5 * logits))  # type: ignore[no-any-return]  # = σ, no overflow
+    return sigmoid(logits)
 
 
 def flip_first_sign(xs: ArrayLike) -> Array:

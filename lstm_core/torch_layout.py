@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .gates import GATES
+from .gates import TORCH_GATE_ORDER
 from .params import Array, ConcatOrder, LSTMParams
-
-_TORCH_ORDER = tuple(sorted(GATES, key=lambda g: g.torch_index))  # i, f, c(g), o
 
 
 def to_torch_state(params: LSTMParams) -> dict[str, Array]:
     """A state dict for ``torch.nn.LSTM(m, n)`` (as NumPy arrays); bias_hh is zero."""
-    W_h = np.vstack([params.split(g.key)[0] for g in _TORCH_ORDER])
-    W_x = np.vstack([params.split(g.key)[1] for g in _TORCH_ORDER])
-    b = np.concatenate([params.b(g.key) for g in _TORCH_ORDER])
+    W_h, W_x, b = params.stacked(order=TORCH_GATE_ORDER)
     return {
         "weight_ih_l0": W_x,
         "weight_hh_l0": W_h,
@@ -35,26 +31,23 @@ def to_torch_state(params: LSTMParams) -> dict[str, Array]:
 
 def from_torch_state(state: dict[str, Array], concat_order: ConcatOrder = "h_first") -> LSTMParams:
     """The textbook parameters of a torch state dict (the two biases are added)."""
-    W_x = np.asarray(state["weight_ih_l0"], dtype=np.float64)
-    W_h = np.asarray(state["weight_hh_l0"], dtype=np.float64)
     b = np.asarray(state["bias_ih_l0"], dtype=np.float64) + np.asarray(
         state["bias_hh_l0"], dtype=np.float64
     )
-    n = W_h.shape[1]
-    arrays: dict[str, Array] = {}
-    for g in GATES:
-        rows = slice(g.torch_index * n, (g.torch_index + 1) * n)
-        blocks = [W_h[rows], W_x[rows]] if concat_order == "h_first" else [W_x[rows], W_h[rows]]
-        arrays[g.W] = np.hstack(blocks)
-        arrays[g.b] = b[rows]
-    return LSTMParams(**arrays, concat_order=concat_order)  # type: ignore[arg-type]
+    return LSTMParams.from_stacked(
+        state["weight_hh_l0"], state["weight_ih_l0"], b, TORCH_GATE_ORDER, concat_order
+    )
 
 
 def to_keras_weights(params: LSTMParams) -> dict[str, Array]:
     """kernel (m, 4n), recurrent_kernel (n, 4n), bias (4n,) in Keras's i, f, c, o order."""
-    state = to_torch_state(params)  # same gate order as Keras
-    return {
-        "kernel": state["weight_ih_l0"].T,
-        "recurrent_kernel": state["weight_hh_l0"].T,
-        "bias": state["bias_ih_l0"],
-    }
+    W_h, W_x, b = params.stacked(order=TORCH_GATE_ORDER)  # Keras uses torch's gate order
+    return {"kernel": W_x.T, "recurrent_kernel": W_h.T, "bias": b}
+
+
+def from_keras_weights(
+    weights: dict[str, Array], concat_order: ConcatOrder = "h_first"
+) -> LSTMParams:
+    """The textbook parameters of Keras's kernel, recurrent_kernel and bias."""
+    W_x, W_h = np.asarray(weights["kernel"]).T, np.asarray(weights["recurrent_kernel"]).T
+    return LSTMParams.from_stacked(W_h, W_x, weights["bias"], TORCH_GATE_ORDER, concat_order)

@@ -218,15 +218,10 @@ def datasets(
 def init_params(task: MemoryTask, config: TrainConfig) -> tuple[LSTMParams, Readout]:
     """Uniform in ±1/sqrt(n) like torch, plus ``config.forget_bias`` on b_f."""
     rng = _rng(config.seed, "init")
-    n, m = config.n_hidden, task.n_input
-    s = 1.0 / np.sqrt(n)
-    arrays: dict[str, Any] = {}
-    for g in GATES:
-        arrays[g.W] = rng.uniform(-s, s, (n, n + m))
-        arrays[g.b] = rng.uniform(-s, s, n)
-    arrays["b_f"] = arrays["b_f"] + config.forget_bias
-    params = LSTMParams(**arrays, concat_order=config.concat_order)
-    return params, Readout(rng.uniform(-s, s, n), 0.0)
+    n = config.n_hidden
+    p = LSTMParams.random(task.n_input, n, seed=rng, concat_order=config.concat_order)
+    s = 1.0 / np.sqrt(n)  # the read-out's weights come next from the same stream
+    return p.replace(b_f=p.b_f + config.forget_bias), Readout(rng.uniform(-s, s, n), 0.0)
 
 
 def batch_gradients(
