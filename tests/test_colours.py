@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -37,6 +38,10 @@ def test_figures_carry_explicit_colour_stops(name: str, fig: object) -> None:
 
 def test_tables_and_figures_agree_on_positive_and_negative() -> None:
     top, bottom = plots.UNIT_SCALE[-1][1], plots.UNIT_SCALE[0][1]
-    assert tables._colour(plots.UNIT_SCALE, 1.0)[0].replace(" ", "") == top  # blue: +1
-    assert tables._colour(plots.UNIT_SCALE, 0.0)[0].replace(" ", "") == bottom  # red: −1
+    W = np.zeros((3, 6))
+    W[0, 0], W[0, 1] = 1.0, -1.0  # the ends of the table's scale [−1, 1]
+    p = load_preset("zeros").params.replace(W_f=W)
+    cells = re.findall(r"<td [^>]*background:(rgb\([^)]*\))", tables.block_table(p, "f"))
+    assert cells[0].replace(" ", "") == top  # blue: +1
+    assert cells[1].replace(" ", "") == bottom  # red: −1
     assert top == "rgb(5,48,97)" and bottom == "rgb(103,0,31)"

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from e2e_support import AppPage, StreamlitServer
 
+TITLES = {"/shapes": "Shapes & dimensions", "/sequence": "A whole sequence, one step at a time"}
+
 
 @pytest.mark.parametrize("path", ["/shapes?preset=seed-question", "/sequence"])
 def test_first_request_to_a_fresh_server_can_be_a_deep_link(browser: Any, path: str) -> None:
@@ -21,7 +23,8 @@ def test_first_request_to_a_fresh_server_can_be_a_deep_link(browser: Any, path: 
             app = AppPage(context.new_page(), server.url).open(path)
             app.assert_no_traceback()
             text = app.main_text()
-            assert "Shapes & dimensions" in text or "A whole sequence" in text, text[:300]
+            titles = app.page.locator('[data-testid="stMain"] h1').all_inner_texts()
+            assert [t.strip() for t in titles] == [TITLES[path.split("?")[0]]], titles
             assert "Model" in app.page.locator('[data-testid="stSidebar"]').inner_text()
             if path.startswith("/shapes"):
                 assert "84" in text  # 4·3·6 + 4·3 for the seed-question preset
