@@ -83,14 +83,14 @@ def test_bad_cell_names_row_and_column_and_keeps_the_last_valid_sequence(app_tes
     at.run()
     no_exception(at)
     (msg,) = errors(at)
-    assert "Row t=3, column x[1]: 'abc' is not a number" in msg
+    assert "Row t=3, column x[1]: `abc` is not a number" in msg
     assert "Still using the last valid sequence (24 steps)" in msg
     np.testing.assert_array_equal(at.session_state["seq:data"].xs, xs)
     pd.testing.assert_frame_equal(numbers_table(at), before)
 
     at.session_state["seq:xs:0"] = {**EMPTY_EDIT, "edited_rows": {5: {"x[0]": "NaN"}}}
     at.run()
-    assert any("Row t=5, column x[0]: 'NaN' is not a number" in e for e in errors(at))
+    assert any("Row t=5, column x[0]: `NaN` is not a number" in e for e in errors(at))
     np.testing.assert_array_equal(at.session_state["seq:data"].xs, xs)
 
     # a valid fraction is taken, and the step shown follows it
@@ -159,7 +159,7 @@ def test_generators_and_initial_states(app_test: Any) -> None:
 
     at.session_state["seq:init:1"] = {**EMPTY_EDIT, "edited_rows": {1: {"[1]": "one"}}}
     at.run()
-    assert any("Row C₀, column [1]: 'one' is not a number" in e for e in errors(at))
+    assert any("Row C₀, column [1]: `one` is not a number" in e for e in errors(at))
     assert_table_is_step(numbers_table(at), run(p, xs, h0, c0)[0])
 
     at.selectbox(key="seq:gen:kind").set_value("memory").run()

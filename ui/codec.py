@@ -1,18 +1,24 @@
 """The model <-> URL query parameters, exactly and defensively (no Streamlit here).
 
 Each array is written with the shortest text that reads back as the same
-float (``repr``), rows separated by ``;`` and entries by ``,``.
+float (``format_number``: ``repr``, ``-0`` for -0.0), rows separated by ``;`` and
+entries by ``,``. W_f … W_o are always read as matrices, so a one-unit model's
+single row (no ``;``) reads back as one row; a trailing ``;`` is also accepted.
+Every piece of the link a warning echoes goes through ``quote``: cut and shown as
+plain text, never as Markdown, HTML or math.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
-from lstm_core.numbers import format_number, parse_number
+from lstm_core.numbers import format_number, parse_number, quote
+from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, Example, load_preset
 
 from .stages import LAST_STAGE
@@ -39,14 +45,19 @@ def encode_array(a: np.ndarray) -> str:
     return ";".join(encode_array(row) for row in a)
 
 
-def decode_array(name: str, text: str) -> list[Any]:
+def decode_array(name: str, text: str, matrix: bool = False) -> list[Any]:
+    """The numbers ``encode_array`` wrote: a list, or a list of rows with ``matrix``.
+
+    A matrix is read as rows even without a ``;`` (one row) and may end with one ``;``.
+    """
     if len(text) > MAX_VALUE_CHARS:
         raise ValueError(f"{name} in the link is {len(text)} characters long, far too long")
-    if ";" not in text:
+    if not matrix and ";" not in text:
         return [parse_number(v, f"{name} entry {c}") for c, v in enumerate(text.split(","))]
+    rows = text.removesuffix(";").split(";") if matrix else text.split(";")
     return [
         [parse_number(v, f"{name} row {r}, column {c}") for c, v in enumerate(row.split(","))]
-        for r, row in enumerate(text.split(";"))
+        for r, row in enumerate(rows)
     ]
 
 
@@ -69,12 +80,16 @@ def encode(model: Example, view: View) -> dict[str, str]:
     return q
 
 
+def _whole(raw: str) -> int | None:
+    """The whole number written with the digits 0-9 (as ``encode`` writes it), else None."""
+    return int(raw) if re.fullmatch("[0-9]{1,4}", raw) else None
+
+
 def _size(q: dict[str, str], key: str) -> int:
     raw = q[key]
-    try:
-        v = int(raw)
-    except ValueError:
-        raise ValueError(f"size {key}='{raw[:20]}' is not a whole number") from None
+    v = _whole(raw)
+    if v is None:
+        raise ValueError(f"size {key}={quote(raw)} is not a whole number")
     if not MIN_SIZE <= v <= MAX_EDITABLE:
         raise ValueError(f"size {key}={v} is outside {MIN_SIZE}..{MAX_EDITABLE}")
     return v
@@ -86,20 +101,17 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         if q["dtype"] in DTYPES:
             dtype = q["dtype"]
         else:
-            warnings.append(f"dtype '{q['dtype'][:20]}' is unknown; using float64.")
+            warnings.append(f"dtype {quote(q['dtype'])} is unknown; using float64.")
     if "focus" in q:
         if q["focus"] in {g.key for g in GATES}:
             focus = q["focus"]
         else:
-            warnings.append(f"focus gate '{q['focus'][:20]}' is unknown; using f.")
+            warnings.append(f"focus gate {quote(q['focus'])} is unknown; using f.")
     if "stage" in q:
-        try:
-            stage = int(q["stage"])
-            if not 0 <= stage <= LAST_STAGE:
-                raise ValueError
-        except ValueError:
-            warnings.append(f"stage '{q['stage'][:20]}' must be 0 to {LAST_STAGE}; using 0.")
-            stage = 0
+        read = _whole(q["stage"])
+        if read is None or read > LAST_STAGE:
+            warnings.append(f"stage {quote(q['stage'])} must be 0 to {LAST_STAGE}; using 0.")
+        stage = 0 if read is None or read > LAST_STAGE else read
     return View(dtype, focus, stage)
 
 
@@ -115,7 +127,7 @@ def decode(q: dict[str, str]) -> tuple[Example, View, list[str]]:
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
     unknown = sorted(set(q) - model_keys - {"preset", "dtype", "focus", "stage"})
     if unknown:
-        names = ", ".join(k[:20] for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         warnings.append(
             f"This link has settings the app does not know ({names}); they were ignored."
         )
@@ -125,20 +137,23 @@ def decode(q: dict[str, str]) -> tuple[Example, View, list[str]]:
             view = View(focus=PRESETS[preset].focus)
             return model, _view(q, warnings, view), warnings
         warnings.append(
-            f"There is no preset called '{preset[:40]}'. Loaded '{DEFAULT_PRESET}' instead."
+            f"There is no preset called {quote(preset)}. Loaded '{DEFAULT_PRESET}' instead."
         )
     elif model_keys & set(q):
+        view_warnings: list[str] = []
+        view = _view(q, view_warnings, View())
         try:
-            return _decode_model(q), _view(q, warnings, View()), warnings
+            return _decode_model(q, view.dtype), view, warnings + view_warnings
         except ValueError as err:
             warnings.append(
                 f"The model in this link could not be read ({err}). "
                 f"Loaded the '{DEFAULT_PRESET}' example instead."
             )
+            return load_preset(DEFAULT_PRESET), view, warnings + view_warnings
     return load_preset(DEFAULT_PRESET), _view(q, warnings, View()), warnings
 
 
-def _decode_model(q: dict[str, str]) -> Example:
+def _decode_model(q: dict[str, str], dtype: str) -> Example:
     missing = [k for k in ("m", "n") if k not in q]
     if missing:
         what = f"the size {missing[0]} is" if len(missing) == 1 else "the sizes m and n are"
@@ -146,13 +161,13 @@ def _decode_model(q: dict[str, str]) -> Example:
     m, n = _size(q, "m"), _size(q, "n")
     order = q.get("order", "h_first")
     if order not in CONCAT_ORDERS:
-        raise ValueError(f"concat order '{order[:20]}' must be h_first or x_first")
+        raise ValueError(f"concat order {quote(order)} must be h_first or x_first")
     arrays: dict[str, Any] = {}
     for g in GATES:
         for name in (g.W, g.b):
             if name not in q:
                 raise ValueError(f"{name} is missing")
-            arrays[name] = decode_array(name, q[name])
+            arrays[name] = decode_array(name, q[name], matrix=name == g.W)
     vectors = {}
     for key, name in VECTOR_KEYS.items():
         vectors[key] = decode_array(name, q[key]) if key in q else [0.0] * (m if key == "x" else n)
@@ -162,5 +177,6 @@ def _decode_model(q: dict[str, str]) -> Example:
             f"the arrays are for m={params.n_input}, n={params.n_hidden} but the link says "
             f"m={m}, n={n}"
         )
-    # Example reads any array-like and names the vector in its errors
-    return Example(params, vectors["x"], vectors["h"], vectors["c"])  # type: ignore[arg-type]
+    model = Example(params, vectors["x"], vectors["h"], vectors["c"])  # type: ignore[arg-type]
+    check_range(cell_arrays(params, model.x, model.h_prev, model.c_prev), dtype)
+    return model
