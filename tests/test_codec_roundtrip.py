@@ -21,14 +21,23 @@ from hypothesis.extra.numpy import arrays
 from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
 from lstm_core.precision import max_abs
 from lstm_core.presets import Example, load_preset
-from ui.codec import DTYPES, MAX_SIZE, MIN_SIZE, View, decode, decode_array, encode, encode_array
+from ui.codec import (
+    DTYPES,
+    MAX_EDITABLE,
+    MIN_SIZE,
+    View,
+    decode,
+    decode_array,
+    encode,
+    encode_array,
+)
 
 FAST = settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-SIZES = range(MIN_SIZE, MAX_SIZE + 1)
+SIZES = range(MIN_SIZE, MAX_EDITABLE + 1)
 TINY = 5e-324  # the smallest subnormal
 
 
