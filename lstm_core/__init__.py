@@ -38,6 +38,8 @@ from .backward import (
 )
 from .cell import Step, Trace, block_products, matvec_terms, run, step
 from .gates import GATE_BY_KEY, GATES, Gate
+from .gru import GRUGrads, GRUStep, GRUTrace, gru_backward, gru_run, gru_step
+from .gru_params import GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .params import CONCAT_LATEX, CONCAT_ORDERS, ConcatOrder, LSTMParams
 from .rnn import (
     RNNGrads,
@@ -106,6 +108,15 @@ __all__ = [
     "gradient_flow",
     "jacobian_products",
     "last_step_loss",
+    "GRU_GATES",
+    "GRU_GATE_BY_KEY",
+    "GRUGrads",
+    "GRUParams",
+    "GRUStep",
+    "GRUTrace",
+    "gru_backward",
+    "gru_run",
+    "gru_step",
     "RNNGrads",
     "RNNParams",
     "RNNTrace",
