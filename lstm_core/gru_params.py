@@ -38,6 +38,7 @@ reset_after=True; torch's layout stores 3n(n+m+2) (both bias vectors, 3n each).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -262,8 +263,7 @@ class GRUParams:
 
     def replace(self, **changes: Any) -> GRUParams:
         """A copy with some arrays or flags replaced, validated again."""
-        current = {f.name: getattr(self, f.name) for f in fields(self)}
-        return GRUParams(**(current | changes))
+        return dataclasses.replace(self, **changes)
 
     def with_reset_after(self, reset_after: bool) -> GRUParams:
         """The same weights in the other convention: NOT the same cell, h_t changes.
@@ -339,7 +339,8 @@ class GRUParams:
             h_x = (W_h[rows], W_x[rows])
             arrays[g.W] = np.hstack(h_x if concat_order == "h_first" else h_x[::-1])
             arrays[g.b] = b_ih[rows] if g.key == CANDIDATE else b_ih[rows] + b_hh[rows]
-        arrays["b_hn"] = b_hh[2 * n : 3 * n]
+            if g.key == CANDIDATE:
+                arrays["b_hn"] = b_hh[rows]
         return cls(**arrays, reset_after=True, concat_order=concat_order)
 
     def to_torch_state(self, layer: int = 0) -> dict[str, Array]:
@@ -356,7 +357,9 @@ class GRUParams:
         W_x = np.vstack([self.split(g.key)[1] for g in _TORCH_ORDER])  # (3n, m)
         b_ih = np.concatenate([self.b(g.key) for g in _TORCH_ORDER])
         b_hh = np.zeros_like(b_ih)
-        b_hh[2 * self.n_hidden :] = self.b_hn
+        n = self.n_hidden
+        k = GRU_GATE_BY_KEY[CANDIDATE].torch_index
+        b_hh[k * n : (k + 1) * n] = self.b_hn
         return {
             f"weight_ih_l{layer}": W_x,
             f"weight_hh_l{layer}": W_h,

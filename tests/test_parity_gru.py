@@ -9,19 +9,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_parity_live import TOL, TRIALS, torch_module
 
 from lstm_core import CONCAT_ORDERS, GRUParams, gru_backward, gru_run, gru_step
 
 pytestmark = pytest.mark.parity
-TOL = 1e-10
-TRIALS = 6
-
-
-def torch_module() -> Any:
-    import torch
-
-    torch.set_num_threads(1)
-    return torch
 
 
 @pytest.mark.parametrize("order", CONCAT_ORDERS)
