@@ -209,16 +209,15 @@ def gru_run(
     reset_in, reset_term, new_term, keep_term = (np.empty((T, n), d) for _ in range(4))
     one = np.ones((), d)
 
+    hh = np.empty(3 * n, d)  # W^h·h_{t-1} of one step (the n block: see below)
+    hh_rz, hh_n = hh[rz], hh[cand]
     if params.reset_after:  # one product gives all three gates' W^h·h_{t-1}
         assert params.b_hn is not None
         W_hT, b_hn = np.ascontiguousarray(W_h.T), params.b_hn.astype(d)  # (n, 3n)
-        hh = np.empty(3 * n, d)
-        hh_out, hh_n = hh, hh[cand]
-    else:  # r and z first; W_n^h waits for r_t∘h_{t-1}
+        hh_out = hh
+    else:  # r and z first; W_n^h waits for r_t∘h_{t-1}, and hh_n holds W_n^h·(r_t∘h_{t-1})
         W_hT, W_nhT = np.ascontiguousarray(W_h[rz].T), np.ascontiguousarray(W_h[cand].T)
-        hh = np.empty(3 * n, d)
-        hh_out, hh_n = hh[rz], hh[cand]
-    hh_rz = hh[rz]
+        hh_out = hh_rz
 
     steps = zip(
         Z[:, rz], Z[:, cand], G[:, rz], G[:, :n], G[:, n : 2 * n], G[:, cand],

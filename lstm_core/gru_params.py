@@ -16,8 +16,10 @@ z_t = σ(W_z·v + b_z)                                   update gate
 n_t = tanh(W_n^x·x_t + b_n + r_t∘(W_n^h·h_{t-1} + b_hn))   candidate
 h_t = (1 − z_t)∘n_t + z_t∘h_{t-1}
 
-With ``reset_after=False`` (Cho et al. 2014, EMNLP version, eq. 8) only the candidate changes:
+With ``reset_after=False`` (Cho et al. 2014, arXiv:1406.1078) only the candidate changes:
 n_t = tanh(W_n·[r_t∘h_{t-1}, x_t] + b_n)          r_t acts on h_{t-1} BEFORE W_n^h
+Keras's GRU docstring traces reset_after=False to version 3 of that paper and
+reset_after=True ("the order reversed") to its version 1.
 
 Biases. torch keeps two bias vectors, b_ih = [b_ir, b_iz, b_in] and b_hh = [b_hr, b_hz, b_hn].
 For r and z only their sum acts (b_r = b_ir + b_hr), as in the LSTM. For the candidate
@@ -27,9 +29,9 @@ inside W_n·[r∘h, x] would just add to b_n, so there is no b_hn (Keras's reset
 likewise has one bias vector). Cho et al. write no biases at all.
 
 The update. h_t = (1 − z_t)∘n_t + z_t∘h_{t-1}: z_t = 1 KEEPS the old state. This is
-torch's, Keras's and Cho et al. 2014's own form (eq. 7: h_j = z_j·h_j^{<t-1>} + (1 − z_j)·h̃_j).
-Chung et al. 2014 (arXiv:1412.3555, eq. 5), colah's "Understanding LSTM Networks" and
-Wikipedia write z and 1 − z the other way round, so there z_t = 1 takes the candidate.
+torch's, Keras's and Cho et al. 2014's own form (h_j = z_j·h_j^{<t-1>} + (1 − z_j)·h̃_j).
+Chung et al. 2014 (arXiv:1412.3555), colah's "Understanding LSTM Networks" and Wikipedia
+write z and 1 − z the other way round, so there z_t = 1 takes the candidate.
 The two are the same model with z_t ↔ 1 − z_t, i.e. W_z and b_z negated (1 − σ(a) = σ(−a)).
 
 Parameter counts: 3n(n+m+1) numbers with reset_after=False, 3n(n+m+1) + n (b_hn) with
