@@ -40,6 +40,8 @@ from .backward import (
 )
 from .cell import CellUpdate, Step, Trace, block_products, cell_update, matvec_terms, run, step
 from .gates import GATE_BY_KEY, GATE_ORDER, GATES, TORCH_GATE_ORDER, Gate
+from .gru import GRUGrads, GRUStep, GRUTrace, gru_backward, gru_run, gru_step
+from .gru_params import GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .model import CellState
 from .params import CONCAT_LATEX, CONCAT_ORDERS, MAX_ABS, MAX_DIM, ConcatOrder, LSTMParams
 from .rnn import (
@@ -121,6 +123,15 @@ __all__ = [
     "gradient_flow",
     "jacobian_products",
     "last_step_loss",
+    "GRU_GATES",
+    "GRU_GATE_BY_KEY",
+    "GRUGrads",
+    "GRUParams",
+    "GRUStep",
+    "GRUTrace",
+    "gru_backward",
+    "gru_run",
+    "gru_step",
     "RNNGrads",
     "RNNParams",
     "RNNTrace",
