@@ -30,11 +30,14 @@ from .backward import (
     Grads,
     JacobianProducts,
     LastStepLoss,
+    SequenceLoss,
     backward,
+    backward_l2,
     cell_jacobian,
     gradient_flow,
     jacobian_products,
     last_step_loss,
+    sequence_l2_loss,
 )
 from .cell import Step, Trace, block_products, matvec_terms, run, step
 from .gates import GATE_BY_KEY, GATES, Gate
@@ -106,6 +109,9 @@ __all__ = [
     "gradient_flow",
     "jacobian_products",
     "last_step_loss",
+    "SequenceLoss",
+    "backward_l2",
+    "sequence_l2_loss",
     "RNNGrads",
     "RNNParams",
     "RNNTrace",
