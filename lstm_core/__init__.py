@@ -40,7 +40,15 @@ from .backward import (
     sequence_l2_loss,
 )
 from .cell import Step, Trace, block_products, matvec_terms, run, step
+from .exports import concat_csv, step_csv, trace_csv
 from .gates import GATE_BY_KEY, GATES, Gate
+from .io import (
+    load_model_or_weights,
+    load_weights,
+    model_from_json,
+    model_to_json,
+    save_weights,
+)
 from .params import CONCAT_LATEX, CONCAT_ORDERS, ConcatOrder, LSTMParams
 from .rnn import (
     RNNGrads,
@@ -99,6 +107,14 @@ __all__ = [
     "step",
     "tanh",
     "tanh_grad",
+    "concat_csv",
+    "step_csv",
+    "trace_csv",
+    "load_model_or_weights",
+    "load_weights",
+    "model_from_json",
+    "model_to_json",
+    "save_weights",
     "CellJacobian",
     "GradientFlow",
     "Grads",

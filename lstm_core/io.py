@@ -680,3 +680,20 @@ def model_from_json(source: str | Source) -> tuple[Example, type[np.floating]]:
         vectors[key] = _json_array(key, doc[key])()
     example = Example(params, vectors["x_t"], vectors["h_prev"], vectors["c_prev"])
     return example, (np.float64 if precision == "float64" else np.float32)
+
+
+def load_model_or_weights(
+    source: Source, layer: int = 0, concat_order: ConcatOrder | None = "h_first"
+) -> tuple[LSTMParams, tuple[Example, type[np.floating]] | None]:
+    """(params, (example, dtype) or None) of an upload that may be either kind of file.
+
+    A model saved by :func:`model_to_json` gives its params and the whole model
+    (x_t, h_{t-1}, C_{t-1} and the precision; its own concat order); any weights file
+    gives its params (as :func:`load_weights`) and None.
+    """
+    data = read_source(source)
+    container, doc = read_container(data)
+    if doc is not None and doc["format"] == MODEL_FORMAT:
+        example, dtype = model_from_json(data)
+        return example.params, (example, dtype)
+    return params_from_tensors(container, layer, concat_order), None

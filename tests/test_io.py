@@ -10,6 +10,8 @@ import io
 import json
 import pickle
 import struct
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from lstm_core.io import (
     LAYOUTS,
     MAX_BYTES,
     MODEL_FORMAT,
+    load_model_or_weights,
     load_weights,
     model_from_json,
     model_to_json,
@@ -490,3 +493,46 @@ def test_a_malicious_pickle_is_never_executed(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             model_from_json(data)
         assert not flag.exists()
+
+
+# -- uploads of either kind, and what the module imports ----------------------------------------
+
+
+def test_load_model_or_weights_tells_a_model_from_weights() -> None:
+    e = load_preset("seed-answer")
+    params, model = load_model_or_weights(model_to_json(e, np.float32).encode(), concat_order=None)
+    assert model is not None and model[1] is np.float32
+    assert same_bits(params, e.params) and same_bits(model[0].params, e.params)
+    params, model = load_model_or_weights(FIXTURES / "torch_2layer.npz", layer=1)
+    assert model is None and same_bits(params, load_weights(FIXTURES / "torch_2layer.npz", layer=1))
+    with pytest.raises(ValueError, match="GRU"):
+        load_model_or_weights(FIXTURES / "gru.safetensors")
+
+
+@settings(max_examples=30, deadline=None)
+@given(params_strategy(), st.data())
+def test_model_json_round_trips_any_finite_model(p: LSTMParams, data: Any) -> None:
+    values = st.one_of(finite, special)
+    n, m = p.n_hidden, p.n_input
+    vectors = [np.array(data.draw(st.lists(values, min_size=k, max_size=k))) for k in (m, n, n)]
+    e = Example(p, *vectors)
+    back, dtype = model_from_json(model_to_json(e))
+    assert dtype is np.float64 and same_bits(back.params, p)
+    assert all(
+        getattr(back, k).tobytes() == getattr(e, k).tobytes() for k in ("x", "h_prev", "c_prev")
+    )
+
+
+def test_io_imports_neither_torch_nor_keras_nor_pickle_loaders() -> None:
+    code = (
+        "import sys, lstm_core, lstm_core.io, lstm_core.exports\n"
+        "lstm_core.io.load_weights(sys.argv[1])\n"
+        "bad = {'torch', 'tensorflow', 'keras', 'pandas', 'streamlit'} & set(sys.modules)\n"
+        "assert not bad, bad\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [sys.executable, "-c", code, str(FIXTURES / "torch_1layer.safetensors")],
+        check=True,
+        cwd=root,
+    )
