@@ -202,8 +202,12 @@ def _npy_loader(archive: zipfile.ZipFile, member: str, name: str) -> Callable[[]
             raise ValueError(f"{name} is not a readable .npy array ({e})") from None
         if a.dtype.kind == "U":
             return a
-        if a.dtype not in (np.float16, np.float32, np.float64):
-            raise ValueError(f"{name} has dtype {a.dtype}; expected float16, float32 or float64")
+        if a.dtype.kind in "iu" and a.size and np.max(np.abs(a)) > 2**53:
+            raise ValueError(f"{name} has integers beyond 2**53, which float64 cannot hold exactly")
+        if a.dtype not in (np.float16, np.float32, np.float64) and a.dtype.kind not in "iu":
+            raise ValueError(
+                f"{name} has dtype {a.dtype}; expected float16, float32, float64 or integers"
+            )
         return a.astype(np.float64)
 
     return load

@@ -194,6 +194,13 @@ def test_keras_layer_counts_lstm_layers_by_name() -> None:
     refused(data, "layer 2", "lstm/lstm_cell/", "lstm_1/lstm_cell/", layer=2)
 
 
+def test_integer_arrays_in_an_npz_are_read_as_floats() -> None:
+    state = {k: np.round(v * 10).astype(np.int64) for k, v in torch_state().items()}
+    assert same_bits(load_weights(npz(**state)), expected_params(state))
+    refused(npz(weight_ih_l0=np.full((8, 1), 2**60), weight_hh_l0=np.ones((8, 2))), "2**53")
+    refused(npz(weight_ih_l0=np.ones((8, 1), bool), weight_hh_l0=np.ones((8, 2))), "dtype bool")
+
+
 def test_textbook_names_keep_their_stored_order() -> None:
     p = LSTMParams.random(3, 2, seed=3, concat_order="x_first")
     data = weights_bytes(p, "textbook", "safetensors")
