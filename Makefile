@@ -40,6 +40,7 @@ golden: $(BENCH)/.installed
 	$(BENCH)/bin/python tests/fixtures/make_golden.py
 	$(BENCH)/bin/python tests/fixtures/make_golden_backward.py
 	$(BENCH)/bin/python tests/fixtures/make_golden_gru.py
+	$(BENCH)/bin/python tests/fixtures/make_golden_io.py
 
 bench: $(BENCH)/.installed
 	bash scripts/ensure_chromium.sh

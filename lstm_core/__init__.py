@@ -32,16 +32,27 @@ from .backward import (
     Grads,
     JacobianProducts,
     LastStepLoss,
+    SequenceLoss,
     backward,
+    backward_l2,
     cell_jacobian,
     gradient_flow,
     jacobian_products,
     last_step_loss,
+    sequence_l2_loss,
 )
 from .cell import CellUpdate, Step, Trace, block_products, cell_update, matvec_terms, run, step
+from .exports import concat_csv, step_csv, trace_csv
 from .gates import GATE_BY_KEY, GATE_ORDER, GATES, TORCH_GATE_ORDER, Gate
 from .gru import GRUGrads, GRUStep, GRUTrace, gru_backward, gru_run, gru_step
 from .gru_params import GRU_GATE_BY_KEY, GRU_GATES, GRUParams
+from .io import (
+    load_model_or_weights,
+    load_weights,
+    model_from_json,
+    model_to_json,
+    save_weights,
+)
 from .model import CellState
 from .params import CONCAT_LATEX, CONCAT_ORDERS, MAX_ABS, MAX_DIM, ConcatOrder, LSTMParams
 from .rnn import (
@@ -113,6 +124,14 @@ __all__ = [
     "step",
     "tanh",
     "tanh_grad",
+    "concat_csv",
+    "step_csv",
+    "trace_csv",
+    "load_model_or_weights",
+    "load_weights",
+    "model_from_json",
+    "model_to_json",
+    "save_weights",
     "CellJacobian",
     "GradientFlow",
     "Grads",
@@ -132,6 +151,9 @@ __all__ = [
     "gru_backward",
     "gru_run",
     "gru_step",
+    "SequenceLoss",
+    "backward_l2",
+    "sequence_l2_loss",
     "RNNGrads",
     "RNNParams",
     "RNNTrace",

@@ -43,7 +43,7 @@ from numpy.typing import ArrayLike
 from .activations import tanh_grad
 from .cell import Trace
 from .gates import GATES, Gate
-from .params import Array, LSTMParams, as_matrix, as_vector
+from .params import Array, ConcatOrder, LSTMParams, as_matrix, as_vector
 
 # Which Trace field each gate's value multiplies, and which total gradient drives it:
 #   C_t = f_t∘C_{t-1} + i_t∘C̃_t        so f is paired with C_{t-1}, i with C̃_t, C̃ with i_t;
@@ -87,6 +87,18 @@ class Grads:
 
     def as_dict(self) -> dict[str, Array]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def split(self, key: str, concat_order: ConcatOrder) -> tuple[Array, Array]:
+        """(∂L/∂W^h, ∂L/∂W^x) of gate ``key``, as ``LSTMParams.split`` cuts W_key.
+
+        ``concat_order`` is the params' (``grads.split("f", params.concat_order)``):
+        the columns of dW_key follow it. m comes from dx, (T, m).
+        """
+        dW, m = self.dW(key), self.dx.shape[1]
+        n = dW.shape[1] - m
+        if concat_order == "h_first":
+            return dW[:, :n], dW[:, n:]
+        return dW[:, m:], dW[:, :m]
 
 
 def _check_trace(params: LSTMParams, trace: Trace) -> None:
@@ -363,3 +375,33 @@ def gradient_flow(
         dc0_jacobian=jac[0] * F[0],
         dh0=grads.dh0,
     )
+
+
+# -- a loss on every step ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SequenceLoss:
+    """L = ½·Σ_t ‖h_t − y_t‖², and its gradient on each h_t, ready for :func:`backward`."""
+
+    value: float
+    dh: Array  # (T, n) h_t − y_t, the loss's own ∂L/∂h_t at every step
+
+
+def sequence_l2_loss(trace: Trace, targets: ArrayLike) -> SequenceLoss:
+    """An L2 loss on every step: L = ½·Σ_t Σ_r (h_t[r] − y_t[r])², targets y (T, n).
+
+    ∂L/∂h_t = h_t − y_t for every t (the ½ cancels the square's 2). Then
+    ``backward(params, trace, loss.dh)`` gives every gradient; :func:`backward_l2`
+    does both in one call.
+    """
+    T, n = trace.h.shape
+    y = as_matrix("targets", targets, (T, n), f"one target y_t per step, n={n} entries each")
+    dh = np.asarray(trace.h, dtype=np.float64) - y  # (T, n)
+    return SequenceLoss(0.5 * float(np.sum(dh * dh)), dh)
+
+
+def backward_l2(params: LSTMParams, trace: Trace, targets: ArrayLike) -> tuple[float, Grads]:
+    """(L, grads) for L = ½·Σ_t ‖h_t − y_t‖²: :func:`sequence_l2_loss` then :func:`backward`."""
+    loss = sequence_l2_loss(trace, targets)
+    return loss.value, backward(params, trace, loss.dh)

@@ -52,7 +52,7 @@ from .gates import Gate
 from .params import (
     CONCAT_LATEX,
     CONCAT_ORDERS,
-    MAX_SIZE,
+    MAX_DIM,
     Array,
     ConcatOrder,
     _numbers,
@@ -117,8 +117,8 @@ def _sizes(raw_W: Mapping[str, Array], raw_b: Mapping[str, Array]) -> tuple[int,
             "gate's W needs n+m columns with n ≥ 1 hidden units and m ≥ 1 inputs, "
             "so more columns than bias entries"
         )
-    if n > MAX_SIZE or width - n > MAX_SIZE:
-        raise ValueError(f"n={n} and m={width - n} must each be at most {MAX_SIZE}")
+    if n > MAX_DIM or width - n > MAX_DIM:
+        raise ValueError(f"n={n} and m={width - n} must each be at most {MAX_DIM}")
     return n, width - n
 
 

@@ -3,7 +3,7 @@
 Notation
 --------
 B_d    the largest |entry| accepted when the step is computed in dtype d
-N      the most terms one z = W·v + b sums: n+m ≤ 2·MAX_SIZE products and one bias
+N      the most terms one z = W·v + b sums: n+m ≤ 2·MAX_DIM products and one bias
 
 Equations
 ---------
