@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from ui.plots import fmt
 
 from lstm_core import GATES, step
 from lstm_core.presets import PRESETS, load_preset, resized
+from ui.fmt import fmt
 from ui.handout import diagram_svg, handout_html, handout_markdown
 from ui.latex import num
 

@@ -20,8 +20,8 @@ from lstm_core import CONCAT_LATEX, GATES, LSTMParams, Step, step
 from lstm_core.presets import Example
 
 from .diagram import cell_diagram
+from .fmt import fmt
 from .latex import num, vec
-from .plots import fmt
 from .tables import math_html
 
 DIGITS = 4
