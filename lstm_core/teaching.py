@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from .activations import sigmoid
 from .backward import jacobian_products
 from .cell import cell_update, run
-from .gates import GATE_BY_KEY, GATES
+from .gates import GATE_BY_KEY, GATES, TORCH_GATE_ORDER
 from .hand_check import (
     CHECK_RTOL,
     PREVIOUS,
@@ -155,8 +155,8 @@ class FrameworkArray:
 
 
 def _blocks(part: Literal["x", "h", "b"], n: int) -> tuple[Block, ...]:
-    by_index = sorted(GATES, key=lambda g: g.torch_index)  # i, f, c, o in both frameworks
-    return tuple(Block(g.key, part, k * n, (k + 1) * n) for k, g in enumerate(by_index))
+    # both frameworks stack the gates in TORCH_GATE_ORDER, i, f, c (torch: g), o
+    return tuple(Block(key, part, k * n, (k + 1) * n) for k, key in enumerate(TORCH_GATE_ORDER))
 
 
 def framework_layout(framework: Framework, m: int, n: int) -> list[FrameworkArray]:
