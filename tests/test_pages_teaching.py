@@ -234,8 +234,8 @@ def test_check_bad_input_names_the_field_and_keeps_the_last_value(
     for garbage, expected in (
         ("21, 4x2, 63", "W_i·v, entry 2: `4x2` is not a number"),
         ("21, 42", "W_i·v has 2 entries but needs 3"),
-        ("1/0, 2, 3", "W_i·v, entry 1: '1/0' divides by zero"),
-        ("nan, 1, 2", "W_i·v, entry 1: 'nan' is not a number"),
+        ("1/0, 2, 3", "W_i·v, entry 1: `1/0` divides by zero"),
+        ("nan, 1, 2", "W_i·v, entry 1: `nan` is not a number"),
     ):
         at.text_input(key="check:wv").input(garbage).run()
         assert not at.exception
