@@ -77,9 +77,9 @@ def test_parse_table_reads_student_numbers() -> None:
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([["1", "2"], ["1", "abc"]], r"row t=1, column x\[1\]: 'abc' is not a number"),
-        ([["nan", "2"]], r"row t=0, column x\[0\]: 'nan' is not a number"),
-        ([["inf", "2"]], r"row t=0, column x\[0\]: 'inf' is not a number"),
+        ([["1", "2"], ["1", "abc"]], r"row t=1, column x\[1\]: `abc` is not a number"),
+        ([["nan", "2"]], r"row t=0, column x\[0\]: `nan` is not a number"),
+        ([["inf", "2"]], r"row t=0, column x\[0\]: `inf` is not a number"),
         ([["1", None]], r"row t=0, column x\[1\] is empty"),
         ([["1", float("nan")]], r"row t=0, column x\[1\] is empty"),
         ([["1", "1e200"]], r"row t=0, column x\[1\]: 1e\+200 is too large"),

@@ -217,7 +217,7 @@ def test_parse_vector_reads_student_numbers() -> None:
     assert parse_vector("  ", "a", 2) == [None, None]
     with pytest.raises(ValueError, match=r"W_i·v has 2 entries but needs 3"):
         parse_vector("1, 2", "W_i·v", 3)
-    with pytest.raises(ValueError, match=r"W_i·v, entry 2: 'abc' is not a number"):
+    with pytest.raises(ValueError, match=r"W_i·v, entry 2: `abc` is not a number"):
         parse_vector("1, abc, 3", "W_i·v", 3)
     with pytest.raises(ValueError, match="divides by zero"):
         parse_vector("1/0, 1, 1", "h_t", 3)
