@@ -53,7 +53,7 @@ from .io import (
     model_to_json,
     save_weights,
 )
-from .model import CellState
+from .model import CellModel
 from .params import CONCAT_LATEX, CONCAT_ORDERS, MAX_ABS, MAX_DIM, ConcatOrder, LSTMParams
 from .rnn import (
     RNNGrads,
@@ -104,7 +104,7 @@ __all__ = [
     "MAX_DIM",
     "TORCH_GATE_ORDER",
     "Activation",
-    "CellState",
+    "CellModel",
     "CellUpdate",
     "ConcatOrder",
     "Gate",

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 
 from .cell import Step, step
 from .gates import GATE_BY_KEY
-from .model import CellState
+from .model import CellModel
 from .numbers import parse_number
 from .params import Array, LSTMParams
 
@@ -174,7 +174,7 @@ def _carried(
 
 
 def check(
-    ex: CellState,
+    ex: CellModel,
     key: str,
     typed: dict[Stage, list[float | None]],
     dtype: type[np.floating] = np.float64,

@@ -42,8 +42,8 @@ from typing import IO, Any, Literal
 import numpy as np
 
 from .gates import GATES
+from .model import CellModel
 from .params import CONCAT_ORDERS, Array, ConcatOrder, LSTMParams
-from .presets import Example
 from .torch_layout import from_torch_state, to_keras_weights, to_torch_state
 
 Layout = Literal["textbook", "torch", "keras"]
@@ -626,7 +626,7 @@ def save_weights(
 # -- the whole app model --------------------------------------------------------------------
 
 
-def model_to_dict(example: Example, dtype: Any = np.float64) -> dict[str, Any]:
+def model_to_dict(example: CellModel, dtype: Any = np.float64) -> dict[str, Any]:
     """The app model as plain JSON-ready values; see :func:`model_to_json`."""
     precision = np.dtype(dtype).name
     if precision not in PRECISIONS:
@@ -645,7 +645,7 @@ def model_to_dict(example: Example, dtype: Any = np.float64) -> dict[str, Any]:
     }
 
 
-def model_to_json(example: Example, dtype: Any = np.float64) -> str:
+def model_to_json(example: CellModel, dtype: Any = np.float64) -> str:
     """The app model (params, x_t, h_{t-1}, C_{t-1}, precision, concat order) as JSON.
 
     Every float is written as its repr, so reading it back is exact (-0.0 and
@@ -654,7 +654,7 @@ def model_to_json(example: Example, dtype: Any = np.float64) -> str:
     return json.dumps(model_to_dict(example, dtype), indent=1) + "\n"
 
 
-def model_from_json(source: str | Source) -> tuple[Example, type[np.floating]]:
+def model_from_json(source: str | Source) -> tuple[CellModel, type[np.floating]]:
     """(example, dtype) of a model saved by :func:`model_to_json`; ValueError if it is not one."""
     data = source.encode() if isinstance(source, str) else read_source(source)
     if len(data) > MAX_BYTES:
@@ -682,13 +682,13 @@ def model_from_json(source: str | Source) -> tuple[Example, type[np.floating]]:
         if key not in doc:
             raise ValueError(f"the model has no {key!r}; a model holds x_t, h_prev and c_prev")
         vectors[key] = _json_array(key, doc[key])()
-    example = Example(params, vectors["x_t"], vectors["h_prev"], vectors["c_prev"])
+    example = CellModel(params, vectors["x_t"], vectors["h_prev"], vectors["c_prev"])
     return example, (np.float64 if precision == "float64" else np.float32)
 
 
 def load_model_or_weights(
     source: Source, layer: int = 0, concat_order: ConcatOrder | None = "h_first"
-) -> tuple[LSTMParams, tuple[Example, type[np.floating]] | None]:
+) -> tuple[LSTMParams, tuple[CellModel, type[np.floating]] | None]:
     """(params, (example, dtype) or None) of an upload that may be either kind of file.
 
     A model saved by :func:`model_to_json` gives its params and the whole model

@@ -7,9 +7,9 @@ x_t        the input                      (m,)
 h_{t-1}    the previous hidden state      (n,)
 C_{t-1}    the previous cell state        (n,)
 
-A :class:`CellState` is everything :func:`lstm_core.step` needs; the app edits one at a
+A :class:`CellModel` is everything :func:`lstm_core.step` needs; the app edits one at a
 time (every change is a validated copy) and writes it to the URL and to files through
-:meth:`CellState.to_dict` / :meth:`CellState.from_dict`.
+:meth:`CellModel.to_dict` / :meth:`CellModel.from_dict`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ INPUTS = ("x", "h_prev", "c_prev")  # the fields that are not parameters
 
 
 @dataclass(frozen=True, eq=False)
-class CellState:
+class CellModel:
     """Everything one step needs: the cell's parameters and x_t, h_{t-1}, C_{t-1}."""
 
     params: LSTMParams
@@ -48,22 +48,22 @@ class CellState:
         owner: Any = self if field in INPUTS else self.params
         return getattr(owner, _known(field))  # type: ignore[no-any-return]
 
-    def with_array(self, field: str, array: ArrayLike) -> CellState:
+    def with_array(self, field: str, array: ArrayLike) -> CellModel:
         """A copy with one whole array replaced (validated again)."""
         if field in INPUTS:
             parts: dict[str, Any] = {k: getattr(self, k) for k in INPUTS} | {field: array}
-            return CellState(self.params, **parts)
-        return CellState(
+            return CellModel(self.params, **parts)
+        return CellModel(
             self.params.replace(**{_known(field): array}), self.x, self.h_prev, self.c_prev
         )
 
-    def with_entry(self, field: str, index: tuple[int, ...], value: float) -> CellState:
+    def with_entry(self, field: str, index: tuple[int, ...], value: float) -> CellModel:
         """A copy with one number changed, e.g. ``("W_f", (0, 2), 0.5)``."""
         out = np.array(self.get_array(field), dtype=np.float64)
         out[index] = value
         return self.with_array(field, out)
 
-    def resized(self, n_input: int, n_hidden: int) -> CellState:
+    def resized(self, n_input: int, n_hidden: int) -> CellModel:
         """The same model with m and n changed: overlapping entries are kept, new ones are 0.
 
         Entries keep their meaning (weight from h[j] or x[j] to unit r, in gate k),
@@ -78,7 +78,7 @@ class CellState:
             _fit(b.reshape(k, n0), (k, n)).reshape(k * n),
             concat_order=p.concat_order,
         )
-        return CellState(
+        return CellModel(
             params, _fit(self.x, (m,)), _fit(self.h_prev, (n,)), _fit(self.c_prev, (n,))
         )
 
@@ -89,7 +89,7 @@ class CellState:
         return {"params": self.params.to_dict(), **{k: getattr(self, k).tolist() for k in INPUTS}}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> CellState:
+    def from_dict(cls, d: Mapping[str, Any]) -> CellModel:
         """The model of :meth:`to_dict`, or a ValueError that names what is missing or wrong."""
         if not isinstance(d, Mapping):
             raise ValueError(f"a model must be a mapping, got {type(d).__name__}")

@@ -1,6 +1,6 @@
 """Ready-made cells: the thread's worked examples and a few typical behaviours.
 
-Each preset is a full :class:`~lstm_core.model.CellState`: parameters plus the inputs of one step.
+Each preset is a full :class:`~lstm_core.model.CellModel`: parameters plus the inputs of one step.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from typing import Any
 import numpy as np
 
 from .gates import GATES
-from .model import CellState
+from .model import CellModel
 from .params import LSTMParams
-
-Example = CellState  # the old name, kept until ui/ switches
 
 
 @dataclass(frozen=True)
@@ -22,7 +20,7 @@ class Preset:
     name: str
     summary: str  # one line, shown in the picker and the README
     focus: str  # the gate to look at first
-    build: Any  # () -> CellState
+    build: Any  # () -> CellModel
 
 
 SEED_W_F = [[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]]
@@ -30,36 +28,36 @@ SEED_B_F = [1, 2, 3]
 SEED_W_I = [[1] * 6, [2] * 6, [3] * 6]
 SEED_B_I = [1, 1, 1]
 SEED_X = [1, 2, 3]
-_a = np.asarray  # plain lists -> arrays for CellState
+_a = np.asarray  # plain lists -> arrays for CellModel
 SEED_H = [4, 5, 6]
 
 
-def _seed(with_input_gate: bool) -> CellState:
+def _seed(with_input_gate: bool) -> CellModel:
     p = LSTMParams.zeros(3, 3, concat_order="x_first").replace(W_f=SEED_W_F, b_f=SEED_B_F)
     if with_input_gate:
         p = p.replace(W_i=SEED_W_I, b_i=SEED_B_I)
-    return CellState(p, _a(SEED_X), _a(SEED_H), _a([0.5, -1.0, 2.0]))
+    return CellModel(p, _a(SEED_X), _a(SEED_H), _a([0.5, -1.0, 2.0]))
 
 
-def _hadamard() -> CellState:
+def _hadamard() -> CellModel:
     # σ(40) is exactly 1.0, σ(0) exactly 0.5 and σ(-800) exactly 0.0 in float64, so
     # the gates are 1, 0.5 and 0 and every ∘ product can be checked by hand.
     p = LSTMParams.zeros(3, 3, concat_order="x_first").replace(
         b_f=[40, 0, -800], b_i=[-800, 0, 40], b_c=[0.5, -0.5, 1.0], b_o=[40, 40, 40]
     )
-    return CellState(p, _a(SEED_X), _a(SEED_H), _a([1.0, 2.0, 3.0]))
+    return CellModel(p, _a(SEED_X), _a(SEED_H), _a([1.0, 2.0, 3.0]))
 
 
-def _behaviour(bias: dict[str, float], seed: int = 7, scale: float = 0.3) -> CellState:
+def _behaviour(bias: dict[str, float], seed: int = 7, scale: float = 0.3) -> CellModel:
     p = LSTMParams.random(3, 3, seed=seed, scale=scale)
     p = p.replace(**{f"b_{k}": np.full(3, v) for k, v in bias.items()})
-    return CellState(p, _a([0.5, -1.0, 0.8]), _a([0.2, -0.1, 0.4]), _a([0.9, -0.6, 0.3]))
+    return CellModel(p, _a([0.5, -1.0, 0.8]), _a([0.2, -0.1, 0.4]), _a([0.9, -0.6, 0.3]))
 
 
-def _saturated() -> CellState:
+def _saturated() -> CellModel:
     base = LSTMParams.random(3, 3, seed=3, scale=1.0)
     big = {g.W: 12.0 * base.W(g.key) for g in GATES}
-    return CellState(
+    return CellModel(
         base.replace(**big), _a([1.0, -2.0, 1.5]), _a([0.5, -0.5, 0.9]), _a([0.4, -0.8, 1.2])
     )
 
@@ -119,7 +117,7 @@ PRESETS: dict[str, Preset] = {
             "zeros",
             "All weights and biases 0: every sigmoid gate is 0.5 and C̃ = 0.",
             "f",
-            lambda: CellState(
+            lambda: CellModel(
                 LSTMParams.zeros(3, 3), _a([1, 2, 3]), _a([0, 0, 0]), _a([1, -1, 0.5])
             ),
         ),
@@ -127,7 +125,7 @@ PRESETS: dict[str, Preset] = {
             "random",
             "Random weights in ±1/√n (torch's initialisation), seed 0.",
             "f",
-            lambda: CellState(
+            lambda: CellModel(
                 LSTMParams.random(3, 3, seed=0),
                 _a([0.5, -0.3, 0.9]),
                 _a([0.1, 0.2, -0.3]),
@@ -138,14 +136,7 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def load_preset(name: str) -> CellState:
+def load_preset(name: str) -> CellModel:
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
     return PRESETS[name].build()  # type: ignore[no-any-return]
-
-
-# The editing helpers live on CellState; these names are kept until ui/ switches.
-resized = CellState.resized
-with_entry = CellState.with_entry
-with_array = CellState.with_array
-get_array = CellState.get_array

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import sigmoid
-from .backward import cell_jacobian, gradient_flow
+from .backward import gradient_flow
 from .cell import Trace, run
 from .numbers import parse_number
 from .params import MAX_ABS, Array, LSTMParams
@@ -234,16 +234,6 @@ def gradient_contrast(
         rnn_dh=np.linalg.norm(rnn_grads.dh, axis=1),
         mean_f=np.asarray(trace.f, dtype=np.float64).mean(axis=1),
     )
-
-
-def step_jacobian(params: LSTMParams, trace: Trace, t: int) -> tuple[Array, Array]:
-    """(diag(f_t), total ∂C_t/∂C_{t-1}) at step t, both (n, n).
-
-    Kept for ui/ until it switches to :func:`lstm_core.cell_jacobian`, which also returns
-    the path through h_{t-1} (``through_h``) instead of leaving it to ``total - direct``.
-    """
-    J = cell_jacobian(params, trace, t)
-    return J.direct, J.total
 
 
 # -- the trained example ---------------------------------------------------------------

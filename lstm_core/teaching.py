@@ -33,7 +33,7 @@ from .hand_check import (
     parse_vector,
     tolerance,
 )
-from .model import CellState
+from .model import CellModel
 from .params import Array, ConcatOrder, LSTMParams
 
 # -- shapes ----------------------------------------------------------------------
@@ -110,13 +110,13 @@ class ConcatResult:
     z: Array  # (n,)
 
 
-def _concat_result(case: str, ex: CellState, params: LSTMParams, key: str) -> ConcatResult:
+def _concat_result(case: str, ex: CellModel, params: LSTMParams, key: str) -> ConcatResult:
     v = params.concat(ex.x, ex.h_prev)
     Wv = params.W(key) @ v
     return ConcatResult(case, params.concat_order, v, Wv, Wv + params.b(key))
 
 
-def concat_order_demo(ex: CellState, key: str) -> list[ConcatResult]:
+def concat_order_demo(ex: CellModel, key: str) -> list[ConcatResult]:
     """z_key three ways: as stored; v in the other order with W unchanged (a
     different result); v in the other order with W's columns moved to match (the
     same result as stored)."""
@@ -189,7 +189,7 @@ def scale_gate_weights(params: LSTMParams, key: str, scale: float) -> LSTMParams
     return params.replace(**{f"W_{key}": float(scale) * params.W(key)})
 
 
-def scaled_preactivations(ex: CellState, key: str, scales: ArrayLike) -> Array:
+def scaled_preactivations(ex: CellModel, key: str, scales: ArrayLike) -> Array:
     """z_key = s·(W_key·v) + b_key for each scale s: shape (len(scales), n)."""
     p = ex.params
     Wv = p.W(key) @ p.concat(ex.x, ex.h_prev)
@@ -197,7 +197,7 @@ def scaled_preactivations(ex: CellState, key: str, scales: ArrayLike) -> Array:
     return s * Wv[None, :] + p.b(key)[None, :]  # type: ignore[no-any-return]
 
 
-def derivative_at_scales(ex: CellState, key: str, scales: ArrayLike) -> Array:
+def derivative_at_scales(ex: CellModel, key: str, scales: ArrayLike) -> Array:
     """The activation's slope at z_key for each scale: shape (len(scales), n)."""
     act = GATE_BY_KEY[key].activation
     return np.asarray(act.grad(scaled_preactivations(ex, key, scales)), dtype=np.float64)
@@ -269,7 +269,7 @@ class CellPath:
     sigmoid_bound: Array  # 0.25^k: a chain of k sigmoid slopes can be no larger
 
 
-def cell_path(ex: CellState, T: int) -> CellPath:
+def cell_path(ex: CellModel, T: int) -> CellPath:
     """Run the current cell T steps with x_t held fixed and compare the direct path
     (∏ f) with the full one-step Jacobian products and with 0.25^k."""
     if T < 2:

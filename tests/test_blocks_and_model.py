@@ -1,5 +1,5 @@
 """LSTMParams.from_blocks / stacked / from_stacked, the framework layouts built on them,
-and CellState (the app's model) with its bit-exact to_dict / from_dict."""
+and CellModel (the app's model) with its bit-exact to_dict / from_dict."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from lstm_core import (
     GATE_ORDER,
     GATES,
     TORCH_GATE_ORDER,
-    CellState,
+    CellModel,
     LSTMParams,
     step,
 )
 from lstm_core.concat import join_columns, split_columns
-from lstm_core.presets import PRESETS, Example, get_array, resized, with_array, with_entry
+from lstm_core.presets import PRESETS
 from lstm_core.rnn import RNNParams
 from lstm_core.torch_layout import (
     from_keras_weights,
@@ -53,14 +53,14 @@ def params_st(draw: st.DrawFn, elements: st.SearchStrategy[float] = EXACT) -> LS
 
 
 @st.composite
-def model_st(draw: st.DrawFn) -> CellState:
+def model_st(draw: st.DrawFn) -> CellModel:
     p = draw(params_st())
     n, m = p.n_hidden, p.n_input
     vec = {
         k: draw(arrays(np.float64, (size,), elements=EXACT))
         for k, size in (("x", m), ("h_prev", n), ("c_prev", n))
     }
-    return CellState(p, **vec)
+    return CellModel(p, **vec)
 
 
 # -- from_blocks / stacked -------------------------------------------------------------
@@ -169,15 +169,15 @@ def test_one_concat_layout_for_the_lstm_and_the_rnn(order: Any) -> None:
     np.testing.assert_array_equal(rnn.concat(x, h), lstm.concat(x, h))
 
 
-# -- CellState ---------------------------------------------------------------------------
+# -- CellModel ---------------------------------------------------------------------------
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(model_st())
-def test_to_dict_from_dict_is_bit_exact_through_json(model: CellState) -> None:
+def test_to_dict_from_dict_is_bit_exact_through_json(model: CellModel) -> None:
     d = model.to_dict()
     text = json.dumps(d)  # plain lists, floats and strings only
-    back = CellState.from_dict(json.loads(text))
+    back = CellModel.from_dict(json.loads(text))
     assert back.params.concat_order == model.params.concat_order
     for name in ("x", "h_prev", "c_prev", *(g.W for g in GATES), *(g.b for g in GATES)):
         assert bits(back.get_array(name)) == bits(model.get_array(name)), name
@@ -186,7 +186,7 @@ def test_to_dict_from_dict_is_bit_exact_through_json(model: CellState) -> None:
 @pytest.mark.parametrize("value", [-0.0, 5e-324, -2.2250738585072014e-308, 1e150, -1e150, 0.1])
 def test_to_dict_keeps_edge_floats(value: float) -> None:
     model = PRESETS["zeros"].build().with_entry("W_o", (1, 2), value).with_entry("x", (0,), value)
-    back = CellState.from_dict(json.loads(json.dumps(model.to_dict())))
+    back = CellModel.from_dict(json.loads(json.dumps(model.to_dict())))
     assert bits(back.params.W_o[1, 2]) == bits(value)
     assert bits(back.x[0]) == bits(value)
 
@@ -201,14 +201,14 @@ def test_to_dict_keeps_edge_floats(value: float) -> None:
 )
 def test_from_dict_names_what_is_wrong(d: Any, pattern: str) -> None:
     with pytest.raises(ValueError, match=pattern):
-        CellState.from_dict(d)
+        CellModel.from_dict(d)
 
 
 def test_from_dict_names_a_bad_vector() -> None:
     d = PRESETS["random"].build().to_dict()
     d["h_prev"] = [1.0, 2.0]
     with pytest.raises(ValueError, match=r"h_\{t-1\} has length 2 but must have length 3"):
-        CellState.from_dict(d)
+        CellModel.from_dict(d)
 
 
 def test_editing_helpers_copy_and_validate() -> None:
@@ -226,7 +226,7 @@ def test_editing_helpers_copy_and_validate() -> None:
 @pytest.mark.parametrize("order", CONCAT_ORDERS)
 @pytest.mark.parametrize(("m", "n"), [(1, 1), (2, 5), (5, 2), (3, 3)])
 def test_resized_keeps_each_entrys_meaning(order: Any, m: int, n: int) -> None:
-    model = CellState(
+    model = CellModel(
         LSTMParams.random(3, 3, seed=2, concat_order=order), [1, 2, 3], [4, 5, 6], [7, 8, 9]
     )
     small = model.resized(m, n)
@@ -244,19 +244,10 @@ def test_resized_keeps_each_entrys_meaning(order: Any, m: int, n: int) -> None:
     assert not small.x[j:].any()
 
 
-def test_old_presets_names_still_work() -> None:
-    model = PRESETS["hadamard"].build()
-    assert Example is CellState and isinstance(model, CellState)
-    assert get_array(model, "b_c")[2] == 1.0
-    assert with_entry(model, "b_c", (2,), 2.0).params.b_c[2] == 2.0
-    assert with_array(model, "x", [0, 0, 0]).x.tolist() == [0, 0, 0]
-    assert resized(model, 2, 2).params.n_hidden == 2
-
-
 def test_every_preset_round_trips_and_steps_identically() -> None:
     for name, preset in PRESETS.items():
         model = preset.build()
-        back = CellState.from_dict(json.loads(json.dumps(model.to_dict())))
+        back = CellModel.from_dict(json.loads(json.dumps(model.to_dict())))
         a = step(model.params, model.x, model.h_prev, model.c_prev)
         b = step(back.params, back.x, back.h_prev, back.c_prev)
         for key, value in a.as_dict().items():

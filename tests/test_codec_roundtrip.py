@@ -20,7 +20,7 @@ from hypothesis.extra.numpy import arrays
 
 from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
 from lstm_core.precision import max_abs
-from lstm_core.presets import Example, load_preset
+from lstm_core.presets import CellModel, load_preset
 from ui.codec import (
     DTYPES,
     MAX_EDITABLE,
@@ -74,7 +74,7 @@ def bits(a: np.ndarray) -> bytes:
     return np.ascontiguousarray(a, dtype=np.float64).tobytes() + repr(a.shape).encode()
 
 
-def assert_same(a: Example, b: Example) -> None:
+def assert_same(a: CellModel, b: CellModel) -> None:
     assert a.params.concat_order == b.params.concat_order
     for g in GATES:
         assert bits(a.params.W(g.key)) == bits(b.params.W(g.key)), g.W
@@ -83,7 +83,7 @@ def assert_same(a: Example, b: Example) -> None:
         assert bits(getattr(a, name)) == bits(getattr(b, name)), name
 
 
-def assert_round_trip(model: Example, view: View) -> None:
+def assert_round_trip(model: CellModel, view: View) -> None:
     query = encode(model, view)
     back, back_view, warnings = decode(query)
     assert warnings == []
@@ -93,7 +93,7 @@ def assert_round_trip(model: Example, view: View) -> None:
 
 
 @st.composite
-def models(draw: Callable[..., Any]) -> tuple[Example, View]:
+def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
     m, n = draw(st.sampled_from(SIZES)), draw(st.sampled_from(SIZES))
     dtype = draw(st.sampled_from(DTYPES))
     elements = values(max_abs(dtype))
@@ -102,12 +102,12 @@ def models(draw: Callable[..., Any]) -> tuple[Example, View]:
     params = LSTMParams(**kw, concat_order=draw(st.sampled_from(CONCAT_ORDERS)))
     x, h, c = (draw(arrays(np.float64, (k,), elements=elements)) for k in (m, n, n))
     view = View(dtype, draw(st.sampled_from([g.key for g in GATES])), draw(st.integers(0, 5)))
-    return Example(params, x, h, c), view
+    return CellModel(params, x, h, c), view
 
 
 @FAST
 @given(models())
-def test_every_model_reads_back_bit_for_bit(case: tuple[Example, View]) -> None:
+def test_every_model_reads_back_bit_for_bit(case: tuple[CellModel, View]) -> None:
     assert_round_trip(*case)
 
 
@@ -130,7 +130,7 @@ def test_every_size_reads_back_bit_for_bit(order: str, dtype: str) -> None:
             **{g.W: mix(p.W(g.key)) for g in GATES}, **{g.b: mix(p.b(g.key)) for g in GATES}
         )
         x, h, c = (mix(rng.standard_normal(k)) for k in (m, n, n))
-        assert_round_trip(Example(p, x, h, c), View(dtype=dtype))
+        assert_round_trip(CellModel(p, x, h, c), View(dtype=dtype))
 
 
 @given(
@@ -153,7 +153,7 @@ def test_array_text_reads_back_every_finite_float(a: np.ndarray) -> None:
 
 def test_a_one_unit_model_survives_a_reload() -> None:
     """n = 1: each W is one row, written without a ';' (the link format is unchanged)."""
-    model = Example(LSTMParams.random(3, 1, seed=2), np.array([1.0, 2, 3]), [0.5], [-1.0])
+    model = CellModel(LSTMParams.random(3, 1, seed=2), np.array([1.0, 2, 3]), [0.5], [-1.0])
     query = encode(model, View(focus="o", stage=4))
     assert ";" not in query["W_f"] and len(query["W_f"].split(",")) == 4
     assert_round_trip(model, View(focus="o", stage=4))

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from lstm_core import GATES, step
-from lstm_core.presets import PRESETS, load_preset, resized
+from lstm_core.presets import PRESETS, load_preset
 from ui.fmt import fmt
 from ui.handout import diagram_svg, handout_html, handout_markdown
 from ui.latex import num
@@ -112,5 +112,5 @@ def test_handout_prints_on_at_most_two_a4_pages_at_the_default_size(
 
 
 def test_handout_of_the_largest_editable_cell_prints(browser: Any) -> None:
-    e = resized(load_preset("random"), 8, 8)
+    e = load_preset("random").resized(8, 8)
     assert 2 <= pdf_pages(browser, handout_html(e), "8x8") <= 4

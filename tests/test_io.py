@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_core import CONCAT_ORDERS, GATES, LSTMParams, run
+from lstm_core import CONCAT_ORDERS, GATES, CellModel, LSTMParams, run
 from lstm_core.io import (
     FORMATS,
     LAYOUTS,
@@ -35,7 +35,7 @@ from lstm_core.io import (
     weights_bytes,
     weights_dict,
 )
-from lstm_core.presets import PRESETS, Example, load_preset
+from lstm_core.presets import PRESETS, load_preset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "io"
 GOLDEN: dict[str, Any] = json.loads((FIXTURES / "golden_io.json").read_text())
@@ -302,7 +302,7 @@ def test_model_json_round_trips_every_preset(name: str, dtype: Any) -> None:
 def test_model_json_keeps_negative_zero_subnormals_and_extremes() -> None:
     values = [-0.0, 5e-324, -2.2250738585072014e-308, 1e150, 0.1 + 0.2, 1 / 3]
     p = LSTMParams.zeros(2, 3).replace(b_f=values[:3], b_o=values[3:])
-    e = Example(p, np.array([-0.0, 5e-324]), np.array(values[3:]), np.array(values[:3]))
+    e = CellModel(p, np.array([-0.0, 5e-324]), np.array(values[3:]), np.array(values[:3]))
     back, _ = model_from_json(model_to_json(e))
     assert back.params.b_f.tobytes() == p.b_f.tobytes()
     assert back.params.b_o.tobytes() == p.b_o.tobytes()
@@ -522,7 +522,7 @@ def test_model_json_round_trips_any_finite_model(p: LSTMParams, data: Any) -> No
     values = st.one_of(finite, special)
     n, m = p.n_hidden, p.n_input
     vectors = [np.array(data.draw(st.lists(values, min_size=k, max_size=k))) for k in (m, n, n)]
-    e = Example(p, *vectors)
+    e = CellModel(p, *vectors)
     back, dtype = model_from_json(model_to_json(e))
     assert dtype is np.float64 and same_bits(back.params, p)
     assert all(

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lstm_core import CONCAT_ORDERS, GATES, LSTMParams, step
+from lstm_core import CONCAT_ORDERS, GATES, CellModel, LSTMParams, step
 from lstm_core.precision import cell_arrays, check_range, max_abs, out_of_range, range_message
-from lstm_core.presets import PRESETS, Example, load_preset
+from lstm_core.presets import PRESETS, load_preset
 from ui.codec import View, decode, encode
 
 FAST = settings(
@@ -24,18 +24,18 @@ FAST = settings(
 F32_MAX = float(np.finfo(np.float32).max)
 
 
-def arrays_of(model: Example) -> dict[str, np.ndarray]:
+def arrays_of(model: CellModel) -> dict[str, np.ndarray]:
     return cell_arrays(model.params, model.x, model.h_prev, model.c_prev)
 
 
-def finite_step(model: Example, dtype: Any) -> bool:
+def finite_step(model: CellModel, dtype: Any) -> bool:
     s = step(model.params, model.x, model.h_prev, model.c_prev, dtype=dtype)
     return all(np.all(np.isfinite(v)) for v in s.as_dict().values())
 
 
 def test_a_value_beyond_float32_is_named_with_its_position() -> None:
     seed = load_preset("seed-question")
-    model = Example(
+    model = CellModel(
         seed.params.replace(W_o=np.full((3, 6), 2.0)), seed.x, [0, 1e39, 0], seed.c_prev
     )
     assert out_of_range(arrays_of(model), np.float64) == []
@@ -102,7 +102,7 @@ def test_every_preset_fits_float32_and_steps_finite(name: str) -> None:
 
 
 @st.composite
-def models(draw: Callable[..., Any], limit: float) -> Example:
+def models(draw: Callable[..., Any], limit: float) -> CellModel:
     m, n = draw(st.integers(1, 8)), draw(st.integers(1, 8))
     values = st.one_of(
         st.sampled_from([limit, -limit, 1e17, -1e17, F32_MAX, 1e39, -0.0, 5e-324]),
@@ -112,12 +112,12 @@ def models(draw: Callable[..., Any], limit: float) -> Example:
     kw |= {g.b: draw(arrays(np.float64, (n,), elements=values)) for g in GATES}
     params = LSTMParams(**kw, concat_order=draw(st.sampled_from(CONCAT_ORDERS)))
     x, h, c = (draw(arrays(np.float64, (k,), elements=values)) for k in (m, n, n))
-    return Example(params, x, h, c)
+    return CellModel(params, x, h, c)
 
 
 @FAST
 @given(st.one_of(models(1e150), models(1e17)))
-def test_float32_never_shows_nan_or_inf(model: Example) -> None:
+def test_float32_never_shows_nan_or_inf(model: CellModel) -> None:
     """Every model the core accepts: float64 steps are finite; float32 ones are, or the
     range check refuses the model first."""
     assert finite_step(model, np.float64)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core import LSTMParams, backward, run
+from lstm_core import LSTMParams, backward, cell_jacobian, run
 from lstm_core.rnn import RNNParams, rnn_backward, rnn_run
 from lstm_core.sequences import (
     GENERATORS,
@@ -22,7 +22,6 @@ from lstm_core.sequences import (
     readout_over_time,
     shift_forget_bias,
     sign_target,
-    step_jacobian,
 )
 from lstm_core.train import MemoryTask, load_trained
 
@@ -147,18 +146,19 @@ def test_forget_bias_keeps_the_lstm_gradient_alive_while_the_rnn_vanishes() -> N
     assert np.array_equal(low.rnn_dh, high.rnn_dh)  # b_f is not part of the RNN
 
 
-def test_step_jacobian_is_diag_f_plus_the_path_through_h() -> None:
+def test_cell_jacobian_is_diag_f_plus_the_path_through_h() -> None:
     p = LSTMParams.random(2, 3, seed=7)
     trace = run(p, generate("random", 6, 2, seed=1))
-    direct, total = step_jacobian(p, trace, 3)
+    J = cell_jacobian(p, trace, 3)
+    direct, total = J.direct, J.total
     assert np.array_equal(direct, np.diag(trace.f[3]))
     assert not np.allclose(total, direct)  # the honest part: extra terms exist
     # zero recurrent weights: no path through h, so the two agree exactly
     zero_h = {f"W_{k}": np.hstack([np.zeros((3, 3)), p.split(k)[1]]) for k in "fico"}
     q = p.replace(**zero_h)
     tq = run(q, generate("random", 6, 2, seed=1))
-    d, tot = step_jacobian(q, tq, 3)
-    assert np.array_equal(d, tot)
+    Jq = cell_jacobian(q, tq, 3)
+    assert np.array_equal(Jq.direct, Jq.total) and not Jq.through_h.any()
 
 
 def test_readout_over_time_ends_at_the_prediction() -> None:

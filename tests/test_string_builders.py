@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from lstm_core import GATE_BY_KEY, GATES, LSTMParams, Step, step
-from lstm_core.presets import PRESETS, Example, load_preset
+from lstm_core import GATE_BY_KEY, GATES, CellModel, LSTMParams, Step, step
+from lstm_core.presets import PRESETS, load_preset
 from ui import diagram, latex, tables
 from ui.fmt import short_vec
 
@@ -21,7 +21,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE_NAMES = ['<script>alert("x")</script>', "a'b\"c", "<img src=x onerror=alert(1)>", "&amp;"]
 
 
-def step_of(model: Example) -> Step:
+def step_of(model: CellModel) -> Step:
     return step(model.params, model.x, model.h_prev, model.c_prev)
 
 
@@ -97,7 +97,7 @@ def test_row_expansion_adds_up_as_the_core_computes() -> None:
 
 
 def test_a_long_row_wraps_into_aligned_lines() -> None:
-    model = Example(LSTMParams.random(8, 8, seed=1), np.ones(8), np.ones(8), np.zeros(8))
+    model = CellModel(LSTMParams.random(8, 8, seed=1), np.ones(8), np.ones(8), np.zeros(8))
     text = latex.row_expansion(model.params, step_of(model), GATE_BY_KEY["f"], 0)
     assert text.startswith(r"\begin{aligned}") and text.endswith(r"\end{aligned}")
     lines = text.split(r" \\ ")

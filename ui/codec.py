@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
+from lstm_core import CONCAT_ORDERS, GATES, CellModel, LSTMParams
 from lstm_core.numbers import format_number, parse_number, quote
 from lstm_core.precision import cell_arrays, check_range
-from lstm_core.presets import PRESETS, Example, load_preset
+from lstm_core.presets import PRESETS, load_preset
 
 from .stages import LAST_STAGE
 
@@ -61,7 +61,7 @@ def decode_array(name: str, text: str, matrix: bool = False) -> list[Any]:
     ]
 
 
-def encode(model: Example, view: View) -> dict[str, str]:
+def encode(model: CellModel, view: View) -> dict[str, str]:
     p = model.params
     q = {
         "m": str(p.n_input),
@@ -115,7 +115,7 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
     return View(dtype, focus, stage)
 
 
-def decode(q: dict[str, str]) -> tuple[Example, View, list[str]]:
+def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     """A model and view from query parameters, and the warnings to show.
 
     Never raises: anything unreadable falls back to a sensible model, and each
@@ -153,7 +153,7 @@ def decode(q: dict[str, str]) -> tuple[Example, View, list[str]]:
     return load_preset(DEFAULT_PRESET), _view(q, warnings, View()), warnings
 
 
-def _decode_model(q: dict[str, str], dtype: str) -> Example:
+def _decode_model(q: dict[str, str], dtype: str) -> CellModel:
     missing = [k for k in ("m", "n") if k not in q]
     if missing:
         what = f"the size {missing[0]} is" if len(missing) == 1 else "the sizes m and n are"
@@ -177,6 +177,6 @@ def _decode_model(q: dict[str, str], dtype: str) -> Example:
             f"the arrays are for m={params.n_input}, n={params.n_hidden} but the link says "
             f"m={m}, n={n}"
         )
-    model = Example(params, vectors["x"], vectors["h"], vectors["c"])  # type: ignore[arg-type]
+    model = CellModel(params, vectors["x"], vectors["h"], vectors["c"])  # type: ignore[arg-type]
     check_range(cell_arrays(params, model.x, model.h_prev, model.c_prev), dtype)
     return model

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_core import Gate, LSTMParams, Step
+from lstm_core import Gate, LSTMParams, Step, saturation_of
 from lstm_core.activations import rounds_to_one_z
 
 from .colours import (
@@ -104,7 +104,8 @@ def saturation_figure(
     name = gate.plain.replace("_t", "<sub>t</sub>")  # f_t → f<sub>t</sub>
     span = 10.0 if act.name == "sigmoid" else 5.0
     zz = np.linspace(-span, span, 401)
-    z_sat = act.saturation_z(threshold)
+    sat = saturation_of(z, act.name, threshold)
+    z_sat = sat.z_limit
     color = GATE_COLOR[gate.key]
     zc = np.clip(z, -span, span)
     inside = np.abs(z) <= span
@@ -112,7 +113,7 @@ def saturation_figure(
         "triangle-right" if v > span else "triangle-left" if v < -span else "circle" for v in z
     ]
     marker = dict(color=color, symbol=symbols, line=dict(color="black", width=1))
-    grad = act.grad(z)
+    grad = sat.slope
     traces = [
         dict(
             type="scatter",
@@ -207,7 +208,7 @@ def saturation_figure(
                     text="<br>".join(f"u{k}: z = {fmt(z[k])} {arrow}" for k in off),
                 )
             )
-    n_sat = int(np.sum(grad < threshold * act.grad_max))
+    n_sat = sat.count
     layout = dict(
         shapes=shapes,
         annotations=notes,

@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from lstm_core import CONCAT_LATEX, GATES, LSTMParams, Step, step
-from lstm_core.presets import Example
+from lstm_core import CONCAT_LATEX, GATES, CellModel, LSTMParams, Step, step
 
 from .diagram import cell_diagram
 from .fmt import fmt
@@ -82,7 +81,7 @@ def _sections(p: LSTMParams, s: Step) -> list[Section]:
             ],
         )
     ]
-    gates = []
+    gates: list[list[Line]] = []
     for g in GATES:
         act = _name(r"\sigma", "σ") if g.activation_name == "sigmoid" else _name(r"\tanh", "tanh")
         z, W, b = _name(f"z_{g.key}"), _name(f"W_{g.key}"), _name(f"b_{g.key}")
@@ -207,11 +206,11 @@ def _summary(p: LSTMParams, dtype: Any) -> str:
     )
 
 
-def _step(example: Example, dtype: Any) -> Step:
+def _step(example: CellModel, dtype: Any) -> Step:
     return step(example.params, example.x, example.h_prev, example.c_prev, dtype=dtype)
 
 
-def diagram_svg(example: Example, dtype: Any = np.float64, stage: int = DIAGRAM_STAGE) -> str:
+def diagram_svg(example: CellModel, dtype: Any = np.float64, stage: int = DIAGRAM_STAGE) -> str:
     """The cell diagram alone, as a standalone SVG file (fixed size, XML declaration)."""
     svg = cell_diagram(_step(example, dtype), stage)
     width, height = svg.split('viewBox="0 0 ', 1)[1].split('"', 1)[0].split()
@@ -244,7 +243,7 @@ def _tex_equation(lines: Sequence[Line]) -> str:
     return r"\begin{aligned}" + text + r"\end{aligned}"
 
 
-def handout_markdown(example: Example, dtype: Any = np.float64) -> str:
+def handout_markdown(example: CellModel, dtype: Any = np.float64) -> str:
     """The step as Markdown with LaTeX ($$ … $$), a table and the diagram as inline SVG."""
     p, s = example.params, _step(example, dtype)
     out = ["# One LSTM step, worked out", "", _summary(p, dtype), ""]
@@ -317,7 +316,7 @@ def _html_equation(lines: Sequence[Line]) -> str:
     return f'<div class="eqs">{inner}</div>'
 
 
-def handout_html(example: Example, dtype: Any = np.float64) -> str:
+def handout_html(example: CellModel, dtype: Any = np.float64) -> str:
     """The step as one standalone, print-ready HTML page (A4): no script, no fetches."""
     p, s = example.params, _step(example, dtype)
     parts = [f'<p class="summary">{math_html(_summary(p, dtype))}</p>']

@@ -1,6 +1,6 @@
 """The one place that touches st.session_state for the shared model.
 
-Keys: ``model`` (the current Example), ``prev_model`` (the one before the last
+Keys: ``model`` (the current CellModel), ``prev_model`` (the one before the last
 edit, for before/after), ``view`` (dtype, focus gate, stage), ``rev`` (bumped on
 every model change so grid editors redraw), ``errors`` (inline messages by
 field) and ``notices`` (warnings from reading the URL). Widgets write through
@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from lstm_core import Step, step
-from lstm_core.presets import Example, get_array
+from lstm_core import CellModel, Step, step
 
 from .codec import DTYPES, View, decode, encode
 
@@ -39,11 +38,11 @@ def _ss() -> Any:
     return st.session_state
 
 
-def model() -> Example:
+def model() -> CellModel:
     return _ss().model  # type: ignore[no-any-return]
 
 
-def prev_model() -> Example:
+def prev_model() -> CellModel:
     return _ss().prev_model  # type: ignore[no-any-return]
 
 
@@ -69,7 +68,7 @@ def previous_step() -> Step:
     return step(m.params, m.x, m.h_prev, m.c_prev, dtype=dtype())
 
 
-def set_model(new: Example) -> None:
+def set_model(new: CellModel) -> None:
     ss = _ss()
     ss.prev_model, ss.model = ss.model, new
     ss.rev += 1
@@ -105,14 +104,14 @@ def slider_key(field: str, index: tuple[int, ...]) -> str:
     return SLIDER_PREFIX + field + ":" + ",".join(str(i) for i in index)
 
 
-def _sync_sliders(new: Example) -> None:
+def _sync_sliders(new: CellModel) -> None:
     """Move every slider to the model's value, so slider and grid always agree."""
     ss = st.session_state
     for key in [k for k in ss.keys() if str(k).startswith(SLIDER_PREFIX)]:
         field, _, idx = str(key)[len(SLIDER_PREFIX) :].partition(":")
         index = tuple(int(i) for i in idx.split(","))
         try:
-            value = float(get_array(new, field)[index])
+            value = float(new.get_array(field)[index])
         except (IndexError, AttributeError):
             del ss[key]
             continue

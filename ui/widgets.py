@@ -14,17 +14,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, CONCAT_ORDERS, GATES, LSTMParams
+from lstm_core import CONCAT_LATEX, CONCAT_ORDERS, GATES, CellModel, LSTMParams
 from lstm_core.numbers import format_number, parse_number
-from lstm_core.presets import (
-    PRESETS,
-    Example,
-    get_array,
-    load_preset,
-    resized,
-    with_array,
-    with_entry,
-)
+from lstm_core.presets import PRESETS, load_preset
 
 from . import state
 from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE
@@ -44,7 +36,7 @@ def on_size(m_key: str, n_key: str) -> None:
     ss = st.session_state
     m = int(np.clip(ss[m_key], MIN_SIZE, MAX_EDITABLE))
     n = int(np.clip(ss[n_key], MIN_SIZE, MAX_EDITABLE))
-    state.set_model(resized(state.model(), m, n))
+    state.set_model(state.model().resized(m, n))
 
 
 def size_inputs(cols: Sequence[Any], keys: tuple[str, str], labels: tuple[str, str]) -> None:
@@ -58,7 +50,7 @@ def size_inputs(cols: Sequence[Any], keys: tuple[str, str], labels: tuple[str, s
 def _on_order() -> None:
     cur = state.model()
     p = cur.params.replace(concat_order=st.session_state["ctl:order"])
-    state.set_model(Example(p, cur.x, cur.h_prev, cur.c_prev))
+    state.set_model(CellModel(p, cur.x, cur.h_prev, cur.c_prev))
 
 
 def _on_dtype() -> None:
@@ -87,7 +79,7 @@ def _on_randomize() -> None:
     rng = np.random.default_rng(seed)
     new = LSTMParams.random(m, n, seed=seed, concat_order=p.concat_order)
     state.set_model(
-        Example(new, rng.uniform(-1, 1, m), rng.uniform(-1, 1, n), rng.uniform(-1, 1, n))
+        CellModel(new, rng.uniform(-1, 1, m), rng.uniform(-1, 1, n), rng.uniform(-1, 1, n))
     )
 
 
@@ -165,7 +157,7 @@ def sidebar() -> None:
 # -- sliders --------------------------------------------------------------------
 def _on_slider(field: str, index: tuple[int, ...]) -> None:
     value = float(st.session_state[state.slider_key(field, index)])
-    state.set_model(with_entry(state.model(), field, index, value))
+    state.set_model(state.model().with_entry(field, index, value))
     state.set_error(field, None)
 
 
@@ -178,7 +170,7 @@ def slider(
     help: str | None = None,  # noqa: A002 - Streamlit's own parameter name
 ) -> None:
     key = state.slider_key(field, index)
-    value = float(get_array(state.model(), field)[index])
+    value = float(state.model().get_array(field)[index])
     if key not in st.session_state:
         st.session_state[key] = value
     lo = float(min(-span, np.floor(value)))
@@ -215,7 +207,7 @@ def _grid_key(field: str) -> str:
 
 def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> None:
     edits = st.session_state[key].get("edited_rows", {})
-    a = np.array(get_array(state.model(), field), dtype=np.float64).reshape(shape)
+    a = np.array(state.model().get_array(field), dtype=np.float64).reshape(shape)
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     try:
         for r, row in edits.items():
@@ -223,7 +215,7 @@ def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> N
                 c = cols.index(col) if col in cols else int(col)
                 where = f"{label(field)}[{c}]" if a.ndim == 1 else f"{label(field)}[{r}, {c}]"
                 a2[int(r), c] = parse_number("" if text is None else str(text), where)
-        new = with_array(state.model(), field, a2.reshape(shape))
+        new = state.model().with_array(field, a2.reshape(shape))
     except ValueError as err:
         state.set_error(field, str(err))
         return
@@ -238,7 +230,7 @@ def grid(
 
     ``col_width``: "small", "medium", "large" or px, for every column.
     """
-    a = np.asarray(get_array(state.model(), field))
+    a = np.asarray(state.model().get_array(field))
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     df = pd.DataFrame(
         [[format_number(v) for v in row] for row in a2],

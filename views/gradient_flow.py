@@ -7,13 +7,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import LSTMParams
+from lstm_core import LSTMParams, cell_jacobian
 from lstm_core.sequences import (
     GradientContrast,
     gradient_contrast,
     log_safe,
     shift_forget_bias,
-    step_jacobian,
 )
 from ui import colours, fig_time, sequence, state
 from ui.fmt import sci
@@ -127,11 +126,13 @@ def _jacobian(p: LSTMParams, g: GradientContrast) -> None:
         st.caption("With one step there is no earlier cell state inside the sequence.")
         return
     t = int(st.slider("Step t of the one-step Jacobian", 1, T - 1, value=T - 1, key=f"{NS}:t"))
-    direct, total = step_jacobian(p, g.trace, t)
+    J = cell_jacobian(p, g.trace, t)
     # from 4 units on, the matrices need the full width for their numbers to fit
     c1, c2 = st.columns([3, 2], gap="medium") if p.n_hidden <= 3 else (st.container(),) * 2
-    c1.plotly_chart(fig_time.jacobian_figure(direct, total, t), width="stretch", key=f"{NS}:jac")
-    extra = float(np.max(np.abs(total - direct)))
+    c1.plotly_chart(
+        fig_time.jacobian_figure(J.direct, J.total, t), width="stretch", key=f"{NS}:jac"
+    )
+    extra = float(np.max(np.abs(J.through_h)))
     c2.markdown(
         "Left: the direct path alone, the forget gate $f_t$ on the diagonal. Right: everything "
         "$C_t$ gets from $C_{t-1}$, including the way through $h_{t-1}$ and the gates. The "

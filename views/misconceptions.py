@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from lstm_core import GATE_BY_KEY, GATES
+from lstm_core import GATE_BY_KEY, GATES, cell_update
 from lstm_core.teaching import (
     can_multiply,
     cell_path,
@@ -65,7 +65,7 @@ def stochastic_demo() -> None:
         format_func=SOURCES.get,
     )
     f, i, made_up = _gate_values()
-    real = f * ex.c_prev + i * s.c_tilde
+    real = cell_update(f, i, s.c_tilde, ex.c_prev).c
     c1, c2, c3 = st.columns([1.3, 1, 2.2], vertical_alignment="center")
     c1.button("🎲 Sample", on_click=_draw, key="misc:sample", width="stretch")
     c2.button("Clear", on_click=_clear, key="misc:clear", width="stretch")

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import ACTIVATIONS, DEFAULT_SATURATION_FRACTION, rounds_to_one_z, sigmoid
-from lstm_core.presets import Example
+from lstm_core import ACTIVATIONS, DEFAULT_SATURATION_FRACTION, CellModel, rounds_to_one_z, sigmoid
 from lstm_core.teaching import (
     chain_products,
     derivative_at_scales,
@@ -40,7 +39,7 @@ def _on_apply() -> None:
     ex, key = state.model(), state.view().focus
     scale = float(st.session_state["sat:scale"])
     p = scale_gate_weights(ex.params, key, scale)
-    state.set_model(Example(p, ex.x, ex.h_prev, ex.c_prev))
+    state.set_model(CellModel(p, ex.x, ex.h_prev, ex.c_prev))
     st.session_state["sat:scale"] = 1.0
 
 
