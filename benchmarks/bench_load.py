@@ -80,6 +80,23 @@ def rss_mib(pids: list[int]) -> float:
     return total / 1024
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far, summed."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def listening_pids(port: int) -> list[int]:
     """Processes with a listening TCP socket on ``port`` (Linux /proc; empty elsewhere)."""
     inodes = set()
@@ -141,6 +158,8 @@ class Level:
     rss_before: float
     rss_peak: float
     rss_after: float
+    server_cpu: float  # s of CPU the server used while the edits ran
+    client_cpu: float  # s of CPU this benchmark used meanwhile (it shares the machine)
     first_error: str = ""
 
     @property
@@ -159,13 +178,14 @@ class Level:
             f"{self.sessions:5d} {self.reruns_per_s:8.1f} {self.pct(50) * 1000:7.0f} "
             f"{self.pct(95) * 1000:7.0f} {self.pct(99) * 1000:7.0f} {self.errors:6d} "
             f"{float(np.median(self.opens)) if self.opens else float('nan'):7.2f} "
-            f"{self.rss_before:7.0f} {self.rss_peak:7.0f}" + (f"   workers {w}" if w else "")
+            f"{self.rss_before:7.0f} {self.rss_peak:7.0f} "
+            f"{self.server_cpu / max(self.done, 1) * 1000:7.1f} "
+            f"{self.client_cpu / self.seconds * 100:6.0f}%" + (f"   workers {w}" if w else "")
         )
 
 
 HEADER = (
-    "sessions reruns/s  p50 ms  p95 ms  p99 ms errors open s  RSS MiB (before, peak)\n"
-    + "-" * 78
+    "sessions reruns/s  p50 ms  p95 ms  p99 ms errors open s  RSS MiB (before, peak)\n" + "-" * 78
 )
 
 
@@ -190,6 +210,7 @@ async def run_level(
         live = [s for s in sessions if not s.errors]
         rng = random.Random(n)
         t0 = time.perf_counter() + 0.5
+        cpu0, own0 = cpu_seconds(pids), own_cpu_seconds()
         measured: list[Edit] = []
 
         async def student(s: WsSession) -> None:
@@ -212,6 +233,7 @@ async def run_level(
         while any(e.done is None for e in measured) and time.perf_counter() < end:
             await asyncio.sleep(0.05)
         seconds = max(time.perf_counter() - t0, args.duration)
+        server_cpu, client_cpu = cpu_seconds(pids) - cpu0, own_cpu_seconds() - own0
         await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
     lat = [e.done - e.sent for e in measured if e.done is not None]
     unfinished = sum(1 for e in measured if e.done is None)
@@ -232,6 +254,8 @@ async def run_level(
         rss_before=rss_before,
         rss_peak=rss.peak,
         rss_after=rss.last,
+        server_cpu=server_cpu,
+        client_cpu=client_cpu,
         first_error=errors[0] if errors else ("unfinished edits" if unfinished else ""),
     )
 
@@ -312,7 +336,7 @@ async def churn(url: str, pids: list[int], sessions: int, ttl: float, path: str)
     )
 
 
-# -- cold start ------------------------------------------------------------------------------------
+# -- cold start ---------------------------------------------------------------------------
 def cold_start(server: StreamlitServer, path: str) -> tuple[float, float]:
     """Start ``server`` and open ``path`` in a fresh headless Chromium (empty cache): seconds
     from start to health, and from navigation to every element drawn and the page idle."""
@@ -337,7 +361,7 @@ def cold_start(server: StreamlitServer, path: str) -> tuple[float, float]:
     return up, visit
 
 
-# -- main ------------------------------------------------------------------------------------------------
+# -- main ---------------------------------------------------------------------------------
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", help="an already running server or proxy (loopback only)")
@@ -423,7 +447,12 @@ def main() -> None:
                       f"{'met' if ok else 'NOT met'})")  # fmt: skip
             if not args.no_ref:
                 ref_held, _ = await knee(
-                    ref.url, args, [ref.proc.pid], "*slider", "/", "Minimal app"  # type: ignore[union-attr]
+                    ref.url,
+                    args,
+                    [ref.proc.pid],
+                    "*slider",
+                    "/",
+                    "Minimal app",  # type: ignore[union-attr]
                 )
                 if ref_held:
                     print(f"\nsessions held, cell step / minimal app: {held}/{ref_held} = "

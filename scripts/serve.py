@@ -148,8 +148,9 @@ class Serve:
                             serve.ports,
                         )
                     )
-                down = [f"w{i} (port {p})" for i, (p, up) in enumerate(zip(serve.ports, ok)) if not up]
-                body = (f"down: {', '.join(down)}\n" if down else f"ok {len(ok)} workers\n").encode()
+                down = [f"w{i} (port {serve.ports[i]})" for i, up in enumerate(ok) if not up]
+                text = f"down: {', '.join(down)}\n" if down else f"ok {len(ok)} workers\n"
+                body = text.encode()
                 self.send_response(503 if down else 200)
                 self.send_header("Content-Type", "text/plain; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -170,15 +171,15 @@ class Serve:
             listen = f"[{self.address}]:{self.port}"
         conf = self.rundir / "nginx.conf"
         conf.write_text(nginx_conf(self.rundir, listen, self.ports, health_port))
-        nginx = find_nginx()
+        nginx = [find_nginx(), "-e", str(self.rundir / "error.log"), "-p", str(self.rundir)]
         check = subprocess.run(
-            [nginx, "-t", "-q", "-e", str(self.rundir / "error.log"), "-p", str(self.rundir), "-c", str(conf)],
+            [*nginx, "-t", "-q", "-c", str(conf)],
             capture_output=True,
             text=True,
         )
         if check.returncode != 0:
             raise RuntimeError(f"nginx rejected {conf}:\n{check.stderr}")
-        self._spawn("nginx", [nginx, "-e", str(self.rundir / "error.log"), "-p", str(self.rundir), "-c", str(conf)])
+        self._spawn("nginx", [*nginx, "-c", str(conf)])
         deadline = time.monotonic() + 20
         while not healthy(f"http://{self._local()}:{self.port}/healthz"):
             if self.procs[-1][1].poll() is not None or time.monotonic() > deadline:
