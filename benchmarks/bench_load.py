@@ -286,6 +286,17 @@ async def knee(
         held = n
         await asyncio.sleep(1)
     print(f"knee: {held} sessions hold p95 ≤ {args.p95_goal * 1000:.0f} ms with no error")
+    cpu = [lv.server_cpu / lv.done for lv in levels if lv.done]
+    if cpu:
+        # what the CPU alone allows, whatever else runs on the machine: each process is one
+        # core at most; a session editing every `interval` s asks 1/interval reruns/s
+        ms = float(np.median(cpu)) * 1000
+        per_core = 1000 / ms
+        print(
+            f"server CPU per rerun {ms:.1f} ms (median over the levels): one core at 100% "
+            f"would do {per_core:.0f} reruns/s = {per_core * args.interval:.0f} sessions "
+            f"editing every {args.interval:g} s (a ceiling; latency grows well before it)"
+        )
     return held, levels
 
 
