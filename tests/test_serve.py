@@ -172,8 +172,11 @@ def test_health_needs_every_worker(served: Served) -> None:
         status, _, body = get(served.url + "/healthz")
     finally:
         os.kill(pid, signal.SIGCONT)
-    assert status == 503 and body.startswith("down: w1")
-    assert get(served.url + "/healthz")[0] == 200
+    assert status == 503 and body.startswith("down: ") and "w1" in body
+    deadline = time.monotonic() + 20  # w1 answers again (a busy machine may take a moment)
+    while (status := get(served.url + "/healthz")[0]) != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert status == 200
 
 
 def test_no_request_failed(served: Served) -> None:
