@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from e2e_support import ROOT, free_port
-from ws_support import WsSession
+from ws_support import WsSession, run
 
 SERVE = ROOT / "scripts" / "serve.py"
 READY = re.compile(r"nginx pid (\d+).*\nworkers: (.*)\n")
@@ -122,7 +122,7 @@ async def sessions_editing(url: str, n: int, edits: int) -> list[WsSession]:
 
 
 def test_sessions_spread_over_both_workers_and_stay(served: Served) -> None:
-    group = asyncio.run(sessions_editing(served.url, 4, 3))
+    group = run(sessions_editing(served.url, 4, 3))
     for s in group:
         assert s.errors == []
         assert s.runs == 1 + 3  # the page's run, then one fragment rerun per edit
@@ -153,7 +153,7 @@ def test_reconnect_returns_to_the_same_process(served: Served) -> None:
         return first.worker, again.worker
 
     for _ in range(2):  # one browser per worker
-        first, again = asyncio.run(twice())
+        first, again = run(twice())
         assert first == again and first in ("w0", "w1")
 
 
@@ -182,7 +182,7 @@ def test_health_needs_every_worker(served: Served) -> None:
 def test_no_request_failed(served: Served) -> None:
     """Every request nginx saw got a 2xx/3xx or the websocket's 101 (the health check's
     deliberate 503 aside), and nginx logged no error."""
-    asyncio.run(sessions_editing(served.url, 2, 1))
+    run(sessions_editing(served.url, 2, 1))
     log = (served.rundir / "access.log").read_text()
     statuses = re.findall(r'" (\d{3}) ', log)
     assert statuses and "101" in statuses

@@ -28,14 +28,26 @@ from __future__ import annotations
 import asyncio
 import time
 import urllib.request
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)`` in a thread of its own: works even where an event loop is
+    already running (Playwright's sync API keeps one in pytest's thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 WORKER_HEADER = "X-Lstm-Worker"  # set by deploy/nginx.conf.template: the upstream's address
 _STATUS = ForwardMsg.ScriptFinishedStatus
