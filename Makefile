@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml requirements-dev.lock
 	$(BIN)/python -m pip install -q -r requirements-dev.lock
 	touch $(STAMP) $(RUN_STAMP)
 
-# The app alone needs only requirements.txt (the dev lock is a superset of it).
+# The app alone needs only requirements.txt; a dev environment already has it (the dev
+# lock pins the same versions: tests/test_deploy.py).
 $(RUN_STAMP): requirements.txt
-	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	if [ ! -f $(STAMP) ]; then \
+	  $(PY) -m venv $(VENV) && \
+	  $(BIN)/python -m pip install -q --upgrade pip && \
+	  $(BIN)/python -m pip install -q -r requirements.txt; \
+	fi
 	touch $(RUN_STAMP)
 
 run: $(RUN_STAMP)

@@ -108,6 +108,7 @@ class WsSession:
         self._finished = asyncio.Event()
         self._ws: Any = None
         self._reader: asyncio.Task[None] | None = None
+        self._sends: set[asyncio.Future[None]] = set()
 
     # -- connection ------------------------------------------------------------------------
     def _get(self, path: str) -> bytes:
@@ -207,7 +208,9 @@ class WsSession:
         self._finished.clear()
         if self._ws is None:
             raise ConnectionError("the session is closed")
-        asyncio.ensure_future(self._ws.send(msg.SerializeToString()))
+        task = asyncio.ensure_future(self._ws.send(msg.SerializeToString()))
+        self._sends.add(task)  # keep a reference until it is sent
+        task.add_done_callback(self._sends.discard)
         return edit
 
     async def _wait(self, edit: Edit) -> None:
