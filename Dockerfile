@@ -14,7 +14,7 @@ RUN pip install -r requirements.txt
 COPY app.py ./
 COPY .streamlit/ .streamlit/
 COPY ui/ ui/
-COPY pages/ pages/
+COPY views/ views/
 COPY lstm_core/ lstm_core/
 
 RUN useradd --create-home --uid 10001 app

@@ -61,3 +61,10 @@ def test_nginx_accepts_the_rendered_template(tmp_path: Path) -> None:
         text=True,
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_dockerfile_copies_every_folder_the_app_imports() -> None:
+    copied = set(re.findall(r"^COPY (\S+?)/? ", (ROOT / "Dockerfile").read_text(), re.M))
+    imported = {"ui", "views", "lstm_core"}  # app.py → ui.frame → views/*.py → lstm_core
+    assert imported <= copied, imported - copied
+    assert all((ROOT / name).is_dir() for name in imported)
