@@ -31,7 +31,7 @@ from .concat import (
     join_columns,
     split_columns,
 )
-from .gates import GATE_ORDER, GATES
+from .gates import GATE_ORDER, GATES, Gate
 
 MAX_ABS = 1e150  # |W|·|v| ≤ 1e300 and a sum of ≤ 8192 such terms stays below float64's 1.8e308
 MAX_DIM = 4096  # a guard against absurd m or n; the app itself uses 1..8
@@ -90,8 +90,95 @@ def as_matrix(name: str, value: ArrayLike, shape: tuple[int, int], meaning: str)
     return a
 
 
-def _most_common(values: list[int]) -> int:
-    return Counter(values).most_common(1)[0][0]
+def infer_sizes(raw_W: Mapping[str, Array], raw_b: Mapping[str, Array]) -> tuple[int, int]:
+    """(n, m) as most of the weight matrices and biases agree, so a later message can blame
+    the odd one out; a ValueError if no sizes can be read or they are impossible."""
+    rows = [a.shape[0] for a in raw_W.values() if a.ndim == 2]
+    rows += [a.shape[0] for a in raw_b.values() if a.ndim == 1]
+    cols = [a.shape[1] for a in raw_W.values() if a.ndim == 2]
+    if not rows or not cols:
+        names = list(raw_W)
+        raise ValueError(
+            f"{', '.join(names[:-1])} and {names[-1]} must each be a table of numbers (a 2-D array)"
+        )
+    n, width = Counter(rows).most_common(1)[0][0], Counter(cols).most_common(1)[0][0]
+    m = width - n
+    if n < 1 or m < 1:
+        raise ValueError(
+            f"the weight matrices have {width} columns and the biases {n} entries, but a "
+            f"gate's W needs n+m columns with n ≥ 1 hidden units and m ≥ 1 inputs, "
+            f"so more columns than bias entries"
+        )
+    if n > MAX_DIM or m > MAX_DIM:
+        raise ValueError(f"n={n} and m={m} must each be at most {MAX_DIM}")
+    return n, m
+
+
+def gate_arrays(
+    gates: Sequence[Gate], owner: object, order: ConcatOrder, unit: str = "unit"
+) -> tuple[dict[str, Array], int, int]:
+    """The validated, read-only W_k (n, n+m) and b_k (n,) of ``gates`` read off ``owner``,
+    with (n, m): the shared check of every gated cell's weights. ``unit`` names a row."""
+    raw_W = {g.W: _numbers(g.W, getattr(owner, g.W)) for g in gates}
+    raw_b = {g.b: _numbers(g.b, getattr(owner, g.b)) for g in gates}
+    n, m = infer_sizes(raw_W, raw_b)
+    concat = CONCAT_LATEX[order]
+    out: dict[str, Array] = {}
+    for g in gates:
+        out[g.W] = as_matrix(
+            g.W,
+            raw_W[g.W],
+            (n, n + m),
+            f"n={n} rows, one per {unit}, and n+m={n + m} columns, one per entry of {concat}",
+        )
+        out[g.b] = as_vector(g.b, raw_b[g.b], n, f"one bias per {unit} (n={n})")
+    return out, n, m
+
+
+def stack_gates(
+    params: Any, keys: Sequence[str], dtype: type[np.floating] | np.dtype = np.float64
+) -> tuple[Array, Array, Array]:
+    """(W^h, W^x, b) of ``params``' gates ``keys``, each block below the previous one: new
+    C-contiguous arrays (k·n, n), (k·n, m), (k·n,). ``params`` has ``split`` and ``b``."""
+    W_h = np.vstack([params.split(k)[0] for k in keys], dtype=dtype)
+    W_x = np.vstack([params.split(k)[1] for k in keys], dtype=dtype)
+    b = np.concatenate([params.b(k) for k in keys], dtype=dtype)
+    return W_h, W_x, b
+
+
+def uniform_gates(
+    gates: Sequence[Gate],
+    n: int,
+    m: int,
+    rng: np.random.Generator,
+    scale: float | None,
+) -> dict[str, Array]:
+    """W_k (n, n+m) and b_k (n,) uniform in [-scale, scale] (default 1/sqrt(n), torch's
+    initialisation), drawn W_k, b_k gate after gate in the order of ``gates``."""
+    s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+    arrays: dict[str, Array] = {}
+    for g in gates:
+        arrays[g.W] = rng.uniform(-s, s, (n, n + m))
+        arrays[g.b] = rng.uniform(-s, s, n)
+    return arrays
+
+
+def plain_fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields as plain lists, booleans, strings and None, e.g. for JSON."""
+    d: dict[str, Any] = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+
+
+def check_names(cls: Any, d: Mapping[str, Any], optional: set[str]) -> None:
+    """A ValueError unless ``d`` is a mapping of ``cls``'s field names with every name that is
+    not ``optional``."""
+    if not isinstance(d, Mapping):
+        raise ValueError(f"params must be a mapping of names to arrays, got {type(d).__name__}")
+    names = {f.name for f in fields(cls)}
+    if unknown := set(d) - names:
+        raise ValueError(f"unknown parameter name(s): {', '.join(sorted(map(str, unknown)))}")
+    if missing := names - set(d) - optional:
+        raise ValueError(f"missing parameter(s): {', '.join(sorted(missing))}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,36 +205,9 @@ class LSTMParams:
 
     def __post_init__(self) -> None:
         check_order(self.concat_order)
-        raw_W = {g.W: _numbers(g.W, getattr(self, g.W)) for g in GATES}
-        raw_b = {g.b: _numbers(g.b, getattr(self, g.b)) for g in GATES}
-        # Sizes come from what most arrays agree on, so the message can blame the odd one out.
-        rows = [a.shape[0] for a in raw_W.values() if a.ndim == 2]
-        rows += [a.shape[0] for a in raw_b.values() if a.ndim == 1]
-        cols = [a.shape[1] for a in raw_W.values() if a.ndim == 2]
-        if not rows or not cols:
-            raise ValueError("W_f, W_i, W_c and W_o must each be a table of numbers (a 2-D array)")
-        n, width = _most_common(rows), _most_common(cols)
-        m = width - n
-        if n < 1 or m < 1:
-            raise ValueError(
-                f"the weight matrices have {width} columns and the biases {n} entries, but a "
-                f"gate's W needs n+m columns with n ≥ 1 hidden units and m ≥ 1 inputs, "
-                f"so more columns than bias entries"
-            )
-        if n > MAX_DIM or m > MAX_DIM:
-            raise ValueError(f"n={n} and m={m} must each be at most {MAX_DIM}")
-        concat = CONCAT_LATEX[self.concat_order]
-        for g in GATES:
-            W = as_matrix(
-                g.W,
-                raw_W[g.W],
-                (n, n + m),
-                f"n={n} rows, one per cell unit, and n+m={n + m} columns, "
-                f"one per entry of {concat}",
-            )
-            b = as_vector(g.b, raw_b[g.b], n, f"one bias per cell unit (n={n})")
-            object.__setattr__(self, g.W, W)
-            object.__setattr__(self, g.b, b)
+        arrays, _, _ = gate_arrays(GATES, self, self.concat_order, unit="cell unit")
+        for name, a in arrays.items():
+            object.__setattr__(self, name, a)
 
     # -- sizes -------------------------------------------------------------
     @property
@@ -239,11 +299,7 @@ class LSTMParams:
         """(W^h, W^x, b) of all four gates, each gate's block below the previous one in
         ``order`` (default GATES order "fico"; torch and Keras use "ifco"):
         shapes (4n, n), (4n, m), (4n,), new C-contiguous arrays of ``dtype``."""
-        keys = _gate_order(order)
-        W_h = np.vstack([self.split(k)[0] for k in keys], dtype=dtype)
-        W_x = np.vstack([self.split(k)[1] for k in keys], dtype=dtype)
-        b = np.concatenate([self.b(k) for k in keys], dtype=dtype)
-        return W_h, W_x, b
+        return stack_gates(self, _gate_order(order), dtype)
 
     # -- constructors and copies ------------------------------------------
     @classmethod
@@ -267,13 +323,7 @@ class LSTMParams:
         """Uniform weights and biases in [-scale, scale]; scale defaults to
         1/sqrt(n), torch's initialisation. ``seed`` may be a Generator, which is
         advanced (W_f, b_f, W_i, b_i, … in GATES order)."""
-        n, m = n_hidden, n_input
-        s = 1.0 / np.sqrt(n) if scale is None else float(scale)
-        rng = np.random.default_rng(seed)
-        arrays: dict[str, Any] = {}
-        for g in GATES:
-            arrays[g.W] = rng.uniform(-s, s, (n, n + m))
-            arrays[g.b] = rng.uniform(-s, s, n)
+        arrays = uniform_gates(GATES, n_hidden, n_input, np.random.default_rng(seed), scale)
         return cls(**arrays, concat_order=concat_order)
 
     def replace(self, **changes: Any) -> LSTMParams:
@@ -290,20 +340,11 @@ class LSTMParams:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain lists and strings, e.g. for JSON."""
-        d: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+        return plain_fields(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LSTMParams:
-        if not isinstance(d, Mapping):
-            raise ValueError(f"params must be a mapping of names to arrays, got {type(d).__name__}")
-        names = {f.name for f in fields(cls)}
-        unknown = set(d) - names
-        if unknown:
-            raise ValueError(f"unknown parameter name(s): {', '.join(sorted(unknown))}")
-        missing = names - set(d) - {"concat_order"}
-        if missing:
-            raise ValueError(f"missing parameter(s): {', '.join(sorted(missing))}")
+        check_names(cls, d, {"concat_order"})
         return cls(**d)
 
 
