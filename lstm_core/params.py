@@ -8,6 +8,8 @@ v          the concatenated vector, [h_{t-1}, x_t] ("h_first", the textbook
            form) or [x_t, h_{t-1}] ("x_first"); it has n+m entries
 W_k        n × (n+m) weights of gate k ∈ {f, i, c, o}; its columns follow v
 b_k        n biases of gate k
+p_k        n peephole weights of gate k ∈ {f, i, o} (optional): z_k gains p_k∘C, the cell
+           state of ``Gate.peephole`` (C_{t-1} for f and i, C_t for o); Gers & Schmidhuber 2000
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .concat import (
     join_columns,
     split_columns,
 )
-from .gates import GATE_ORDER, GATES, Gate
+from .gates import COUPLED_KEY, GATE_ORDER, GATES, PEEPHOLE_GATES, Gate
 
 MAX_ABS = 1e150  # |W|·|v| ≤ 1e300 and a sum of ≤ 8192 such terms stays below float64's 1.8e308
 MAX_DIM = 4096  # a guard against absurd m or n; the app itself uses 1..8
@@ -191,6 +193,11 @@ class LSTMParams:
     i_t  = σ(W_i·v + b_i)            input gate
     C̃_t  = tanh(W_c·v + b_c)         candidate
     o_t  = σ(W_o·v + b_o)            output gate
+
+    Variants. With peepholes p_f, p_i, p_o (each (n,) or None, meaning no peephole):
+    f_t = σ(W_f·v + b_f + p_f∘C_{t-1}),  i_t = σ(W_i·v + b_i + p_i∘C_{t-1}),
+    o_t = σ(W_o·v + b_o + p_o∘C_t). With ``coupled=True``: i_t = 1 − f_t, and W_i, b_i
+    (and p_i) are unused.
     """
 
     W_f: Array
@@ -202,12 +209,25 @@ class LSTMParams:
     b_c: Array
     b_o: Array
     concat_order: ConcatOrder = field(default="h_first")
+    p_f: Array | None = None  # (n,) peephole weights; None: no peephole
+    p_i: Array | None = None
+    p_o: Array | None = None
+    coupled: bool = False
 
     def __post_init__(self) -> None:
         check_order(self.concat_order)
-        arrays, _, _ = gate_arrays(GATES, self, self.concat_order, unit="cell unit")
+        arrays, n, _ = gate_arrays(GATES, self, self.concat_order, unit="cell unit")
+        for g in PEEPHOLE_GATES:
+            if (p := getattr(self, g.p)) is not None:
+                meaning = f"one peephole weight per cell unit (n={n}), on {g.peephole_symbol}"
+                arrays[g.p] = as_vector(g.p, p, n, meaning)
         for name, a in arrays.items():
             object.__setattr__(self, name, a)
+        if not isinstance(self.coupled, bool | np.bool_):
+            raise ValueError(
+                f"coupled is {self.coupled!r} but must be True (i_t = 1 − f_t) or False"
+            )
+        object.__setattr__(self, "coupled", bool(self.coupled))
 
     # -- sizes -------------------------------------------------------------
     @property
@@ -220,7 +240,29 @@ class LSTMParams:
         """m: entries of the input x_t."""
         return int(self.W_f.shape[1]) - self.n_hidden
 
+    @property
+    def peepholes(self) -> bool:
+        """Whether any gate has a peephole vector."""
+        return any(getattr(self, g.p) is not None for g in PEEPHOLE_GATES)
+
+    @property
+    def plain(self) -> bool:
+        """No peepholes and no coupling: the textbook LSTM (and torch's)."""
+        return not self.peepholes and not self.coupled
+
+    @property
+    def n_params(self) -> int:
+        """Numbers the cell uses: n(n+m+1) per gate (three when coupled), n per peephole."""
+        n, m = self.n_hidden, self.n_input
+        gates = len(GATES) - (1 if self.coupled else 0)
+        peeps = [g.p for g in PEEPHOLE_GATES if not (self.coupled and g.key == COUPLED_KEY)]
+        return gates * n * (n + m + 1) + n * sum(getattr(self, p) is not None for p in peeps)
+
     # -- views -------------------------------------------------------------
+    def p(self, key: str) -> Array | None:
+        """The peephole vector of gate ``key``, or None (no peephole; always None for "c")."""
+        return getattr(self, f"p_{key}", None)
+
     def W(self, key: str) -> Array:
         """The weight matrix of gate ``key`` ("f", "i", "c" or "o")."""
         return getattr(self, f"W_{key}")  # type: ignore[no-any-return]
@@ -323,7 +365,8 @@ class LSTMParams:
         """Uniform weights and biases in [-scale, scale]; scale defaults to
         1/sqrt(n), torch's initialisation. ``seed`` may be a Generator, which is
         advanced (W_f, b_f, W_i, b_i, … in GATES order)."""
-        arrays = uniform_gates(GATES, n_hidden, n_input, np.random.default_rng(seed), scale)
+        rng = np.random.default_rng(seed)
+        arrays: dict[str, Any] = uniform_gates(GATES, n_hidden, n_input, rng, scale)
         return cls(**arrays, concat_order=concat_order)
 
     def replace(self, **changes: Any) -> LSTMParams:
@@ -336,16 +379,29 @@ class LSTMParams:
         every output is unchanged."""
         if order == self.concat_order:
             return self
-        return LSTMParams.from_stacked(*self.stacked(), concat_order=order)
+        moved = LSTMParams.from_stacked(*self.stacked(), concat_order=order)
+        return moved.replace(**self.variant_fields())
+
+    def variant_fields(self) -> dict[str, Any]:
+        """The peepholes that are set, and ``coupled`` if True: what a plain LSTM lacks."""
+        out: dict[str, Any] = {g.p: getattr(self, g.p) for g in PEEPHOLE_GATES}
+        out = {k: v for k, v in out.items() if v is not None}
+        return out | ({"coupled": True} if self.coupled else {})
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain lists and strings, e.g. for JSON."""
-        return plain_fields(self)
+        """Plain lists and strings, e.g. for JSON; peepholes and ``coupled`` only when set."""
+        plain = plain_fields(self)
+        for name in _VARIANT_NAMES - set(self.variant_fields()):
+            del plain[name]
+        return plain
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LSTMParams:
-        check_names(cls, d, {"concat_order"})
+        check_names(cls, d, {"concat_order", *_VARIANT_NAMES})
         return cls(**d)
+
+
+_VARIANT_NAMES = {g.p for g in PEEPHOLE_GATES} | {"coupled"}
 
 
 def _gate_order(order: Sequence[str]) -> tuple[str, ...]:
