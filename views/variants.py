@@ -95,7 +95,7 @@ def _align(eqs: str) -> str:
 def _count_formula(o: Outcome) -> str:
     v = o.variant
     if v.gru:
-        return "3n(n+m+1) + n (b_hn)" if v.key == "gru_torch" else "3n(n+m+1)"
+        return "3n(n+m+1) + n (b_{hn})" if v.key == "gru_torch" else "3n(n+m+1)"
     return {"plain": "4n(n+m+1)", "peephole": "4n(n+m+1) + 3n", "coupled": "3n(n+m+1)"}[v.key]
 
 
