@@ -43,7 +43,14 @@ from .backward import (
 )
 from .cell import CellUpdate, Step, Trace, block_products, cell_update, matvec_terms, run, step
 from .exports import concat_csv, step_csv, trace_csv
-from .gates import GATE_BY_KEY, GATE_ORDER, GATES, TORCH_GATE_ORDER, Gate
+from .gates import (
+    GATE_BY_KEY,
+    GATE_ORDER,
+    GATES,
+    PEEPHOLE_GATES,
+    TORCH_GATE_ORDER,
+    Gate,
+)
 from .gru import GRUGrads, GRUStep, GRUTrace, gru_backward, gru_run, gru_step
 from .gru_params import GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .io import (
@@ -143,6 +150,7 @@ __all__ = [
     "jacobian_products",
     "last_step_loss",
     "GRU_GATES",
+    "PEEPHOLE_GATES",
     "GRU_GATE_BY_KEY",
     "GRUGrads",
     "GRUParams",

@@ -21,6 +21,14 @@ dz_o   = dh[t]∘tanh(C_t)∘σ'(z_o)     because h_t = o_t∘tanh(C_t)
 dW_k   = Σ_t dz_k[t]·v_tᵀ,   db_k = Σ_t dz_k[t]
 dx_t   = Σ_k (W_k^x)ᵀ·dz_k[t],   dh0 = Σ_k (W_k^h)ᵀ·dz_k[0],   dc0 = dc[0]∘f_0
 
+Variants. Peepholes add paths from the cell state into the gates, all elementwise:
+dc[t]  gains dz_o∘p_o                  (z_o reads C_t)
+dc[t]∘f_t (what reaches C_{t-1}) gains dz_f∘p_f + dz_i∘p_i   (z_f, z_i read C_{t-1})
+dp_f = Σ_t dz_f∘C_{t-1},  dp_i = Σ_t dz_i∘C_{t-1},  dp_o = Σ_t dz_o∘C_t
+Both are folded into the per-step factors before the loop (``_dh_to_c``, ``_c_to_c_prev``),
+so the loop is the same. Coupled gates (i_t = 1 − f_t): C_t = f_t∘C_{t-1} + (1 − f_t)∘C̃_t, so
+dz_f = dc[t]∘(C_{t-1} − C̃_t)∘σ'(z_f) and dz_i = 0 (W_i, b_i get zero gradients).
+
 Accuracy: every activation derivative is evaluated at the stored pre-activation z
 (``sigmoid_grad``, ``tanh_grad``), never as g(1-g) or 1-g² from the stored value g:
 once σ(z) is within a few ulps of 1, 1-σ(z) keeps almost no correct digits, while
@@ -42,7 +50,7 @@ from numpy.typing import ArrayLike
 
 from .activations import tanh_grad
 from .cell import Trace
-from .gates import GATES, Gate
+from .gates import COUPLED_KEY, COUPLED_TO, GATES, PEEPHOLE_GATES, Gate
 from .params import Array, ConcatOrder, LSTMParams, as_matrix, as_vector
 
 # Which Trace field each gate's value multiplies, and which total gradient drives it:
@@ -77,6 +85,9 @@ class Grads:
     dc0: Array  # (n,)
     dc: Array  # (T, n) total ∂L/∂C_t
     dh: Array  # (T, n) total ∂L/∂h_t
+    dp_f: Array | None = None  # (n,) peephole gradients; None where the params have none
+    dp_i: Array | None = None
+    dp_o: Array | None = None
 
     def dW(self, key: str) -> Array:
         """∂L/∂W_key for gate ``key`` ("f", "i", "c", "o")."""
@@ -85,8 +96,13 @@ class Grads:
     def db(self, key: str) -> Array:
         return getattr(self, f"db_{key}")  # type: ignore[no-any-return]
 
+    def dp(self, key: str) -> Array | None:
+        """∂L/∂p_key, or None where gate ``key`` has no peephole."""
+        return getattr(self, f"dp_{key}", None)
+
     def as_dict(self) -> dict[str, Array]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The gradients that exist (peephole ones only where the params have peepholes)."""
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
 
     def split(self, key: str, concat_order: ConcatOrder) -> tuple[Array, Array]:
         """(∂L/∂W^h, ∂L/∂W^x) of gate ``key``, as ``LSTMParams.split`` cuts W_key.
@@ -110,17 +126,49 @@ def _check_trace(params: LSTMParams, trace: Trace) -> None:
         )
 
 
-def local_factors(trace: Trace) -> dict[str, Array]:
+def local_factors(trace: Trace, coupled: bool = False) -> dict[str, Array]:
     """Per gate k, the factor in dz_k = (dc or dh)∘factor, for all steps at once: (T, n) each.
 
     f: C_{t-1}∘σ'(z_f)   i: C̃_t∘σ'(z_i)   c: i_t∘tanh'(z_c)   o: tanh(C_t)∘σ'(z_o)
+    ``coupled`` (i_t = 1 − f_t): f: (C_{t-1} − C̃_t)∘σ'(z_f), i: 0.
     """
+    partner = {
+        k: np.asarray(getattr(trace, name), dtype=np.float64) for k, name in _PARTNER.items()
+    }
+    if coupled:  # f_t multiplies C_{t-1}, and 1 − f_t multiplies C̃_t
+        partner[COUPLED_TO] = partner[COUPLED_TO] - partner[COUPLED_KEY]
+        partner[COUPLED_KEY] = np.zeros_like(partner[COUPLED_KEY])
     with np.errstate(over="ignore"):
         return {
-            g.key: np.asarray(getattr(trace, _PARTNER[g.key]), dtype=np.float64)
-            * g.activation.grad(np.asarray(trace.z(g.key), dtype=np.float64))
+            g.key: partner[g.key] * g.activation.grad(np.asarray(trace.z(g.key), dtype=np.float64))
             for g in GATES
         }
+
+
+def _peephole_terms(params: LSTMParams, factor: dict[str, Array], reads: str) -> Array | float:
+    """Σ_k factor_k∘p_k over the gates whose peephole reads ``reads`` ("c_prev" or "c")."""
+    return sum(
+        (
+            factor[g.key] * p
+            for g in PEEPHOLE_GATES
+            if g.peephole == reads and (p := params.p(g.key)) is not None
+        ),
+        start=0.0,
+    )
+
+
+def _dh_to_c(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array:
+    """∂h_t/∂C_t, diagonal, (T, n): o_t∘tanh'(C_t), plus tanh(C_t)∘σ'(z_o)∘p_o with a peephole."""
+    with np.errstate(over="ignore"):
+        A = np.asarray(trace.o, dtype=np.float64) * tanh_grad(np.asarray(trace.c, np.float64))
+    return A + _peephole_terms(params, factor, "c")  # type: ignore[no-any-return]
+
+
+def _c_to_c_prev(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array:
+    """∂C_t/∂C_{t-1} along the diagonal paths, (T, n): f_t, plus the f and i peepholes'
+    factor_k∘p_k (a gradient dc[t] reaches C_{t-1} as dc[t]∘this)."""
+    F = np.asarray(trace.f, dtype=np.float64)
+    return F + _peephole_terms(params, factor, "c_prev")  # type: ignore[no-any-return]
 
 
 def backward(
@@ -144,15 +192,14 @@ def backward(
     n_c = _N_DRIVEN_BY_C * n
     W_h, W_x, _ = params.stacked(order=_BWD_KEYS)  # (4n, n), (4n, m)
 
-    factor = local_factors(trace)
+    factor = local_factors(trace, params.coupled)
     K = np.empty((T, 4 * n))  # (T, 4n) local factors in _BWD_ORDER
     for g in _BWD_ORDER:
         K[:, blocks[g.key]] = factor[g.key]
     K_c = K[:, :n_c].reshape(T, _N_DRIVEN_BY_C, n)  # (T, 3, n) view
     K_h = K[:, n_c:]  # (T, n) the o gate's factor
-    with np.errstate(over="ignore"):
-        A = np.asarray(trace.o, dtype=np.float64) * tanh_grad(np.asarray(trace.c, np.float64))
-    F = np.asarray(trace.f, dtype=np.float64)  # (T, n) ∂C_t/∂C_{t-1} along the direct path
+    A = _dh_to_c(params, trace, factor)  # (T, n) ∂h_t/∂C_t
+    F = _c_to_c_prev(params, trace, factor)  # (T, n) ∂C_t/∂C_{t-1} along the direct path
 
     dZ = np.empty((T, 4 * n))  # (T, 4n) dz of every step, _BWD_ORDER
     dZ_c = dZ[:, :n_c].reshape(T, _N_DRIVEN_BY_C, n)  # views into dZ
@@ -177,6 +224,12 @@ def backward(
     dW = dZ.T @ concat  # (4n, n+m)
     db = dZ.sum(axis=0)  # (4n,)
     dx = dZ @ W_x  # (T, m)
+    cell = {"c_prev": trace.c_prev, "c": trace.c}
+    dp = {
+        g.p.replace("p", "dp"): (dZ[:, blocks[g.key]] * np.asarray(cell[str(g.peephole)])).sum(0)
+        for g in PEEPHOLE_GATES
+        if params.p(g.key) is not None
+    }
     return Grads(
         **{g.W.replace("W", "dW"): dW[blocks[g.key]] for g in GATES},
         **{g.b.replace("b", "db"): db[blocks[g.key]] for g in GATES},
@@ -185,6 +238,7 @@ def backward(
         dc0=dc_next,
         dc=DC,
         dh=DH,
+        **dp,
     )
 
 
@@ -225,6 +279,7 @@ class CellJacobian:
     """∂C_t/∂C_{t-1} of one step, split into its two paths.
 
     direct     diag(f_t): C_t = f_t∘C_{t-1} + …, no activation derivative in the way
+               (with f and i peepholes also diag(Σ_k factor_k∘p_k): elementwise too)
     through_h  the path C_{t-1} → h_{t-1} = o_{t-1}∘tanh(C_{t-1}) → f_t, i_t, C̃_t → C_t,
                zero at t = 0 where h_{-1} = h0 is an input
     total      direct + through_h
@@ -248,8 +303,7 @@ def _through_h(params: LSTMParams, trace: Trace, factor: dict[str, Array], t: in
     for g in GATES:
         if g.key not in _DRIVEN_BY_H:
             M += factor[g.key][t][:, None] * params.split(g.key)[0]
-    with np.errstate(over="ignore"):
-        dh_dc = trace.o[t - 1] * tanh_grad(trace.c[t - 1])  # ∂h_{t-1}/∂C_{t-1}, diagonal
+    dh_dc = _dh_to_c(params, trace, factor)[t - 1]  # ∂h_{t-1}/∂C_{t-1}, diagonal
     return M * dh_dc[None, :]  # type: ignore[no-any-return]
 
 
@@ -264,8 +318,8 @@ def cell_jacobian(params: LSTMParams, trace: Trace, t: int) -> CellJacobian:
     T = len(trace)
     if not 0 <= t < T:
         raise IndexError(f"step {t} is outside this trace of {T} steps")
-    factor = local_factors(trace)
-    direct = np.diag(np.asarray(trace.f[t], dtype=np.float64))
+    factor = local_factors(trace, params.coupled)
+    direct = np.diag(_c_to_c_prev(params, trace, factor)[t])
     return CellJacobian(t, direct, _through_h(params, trace, factor, t))
 
 
@@ -292,8 +346,8 @@ def jacobian_products(params: LSTMParams, trace: Trace) -> JacobianProducts:
     """Both products for every t; memory T·n², meant for the app's sizes (n ≤ 8, T ≤ 64)."""
     _check_trace(params, trace)
     T, n = len(trace), params.n_hidden
-    factor = local_factors(trace)
-    F = np.asarray(trace.f, dtype=np.float64)
+    factor = local_factors(trace, params.coupled)
+    F = _c_to_c_prev(params, trace, factor)
     total = np.empty((T, n, n))
     direct = np.empty((T, n))
     total[-1], direct[-1] = np.eye(n), 1.0
@@ -357,8 +411,8 @@ def gradient_flow(
     T, n = len(trace), params.n_hidden
     loss = last_step_loss(trace, w_h, w_c)
     grads = backward(params, trace, loss.dh, loss.dc_last)
-    factor = local_factors(trace)
-    F = np.asarray(trace.f, dtype=np.float64)
+    factor = local_factors(trace, params.coupled)
+    F = _c_to_c_prev(params, trace, factor)
     direct = np.empty((T, n))
     jac = np.empty((T, n))
     direct[-1] = jac[-1] = grads.dc[-1]

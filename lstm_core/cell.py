@@ -17,6 +17,10 @@ C̃_t   = tanh(W_c·v + b_c)
 o_t   = σ(W_o·v + b_o)
 C_t   = f_t∘C_{t-1} + i_t∘C̃_t        (forget_term + input_term)
 h_t   = o_t∘tanh(C_t)
+
+Variants (see :class:`~lstm_core.params.LSTMParams`): a peephole p_k adds p_k∘C to z_k,
+with C = C_{t-1} for f and i and C = C_t for o (so o_t waits for the update); with
+``coupled``, i_t = 1 − f_t and z_i = −z_f (1 − σ(z) = σ(−z)).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import _as_float, sigmoid_into
-from .gates import GATE_BY_KEY, GATE_ORDER, GATES
+from .gates import COUPLED_KEY, COUPLED_TO, GATE_BY_KEY, GATE_ORDER, GATES, Gate
 from .params import Array, LSTMParams, _numbers, as_matrix, as_vector
 
 DType = type[np.floating]
@@ -104,11 +108,27 @@ def step(
     v = params.concat(x, h_prev)  # (n+m,)
     z: dict[str, Array] = {}
     value: dict[str, Array] = {}
+    cell = {"c_prev": c_prev}  # the cell states peepholes read; C_t joins after the update
+
+    def gate(g: Gate) -> None:
+        z[g.z] = params.W(g.key).astype(d) @ v + params.b(g.key).astype(d)  # (n,)
+        if (p := params.p(g.key)) is not None:
+            z[g.z] = z[g.z] + p.astype(d) * cell[str(g.peephole)]
+        value[g.value] = g.activation.fn(z[g.z])  # (n,)
+
+    after_update = [g for g in GATES if g.peephole == "c" and params.p(g.key) is not None]
     with np.errstate(over="ignore"):
         for g in GATES:
-            z[g.z] = params.W(g.key).astype(d) @ v + params.b(g.key).astype(d)  # (n,)
-            value[g.value] = g.activation.fn(z[g.z])  # (n,)
+            if g not in after_update:
+                gate(g)
+        if params.coupled:
+            coupled, to = GATE_BY_KEY[COUPLED_KEY], GATE_BY_KEY[COUPLED_TO]
+            z[coupled.z] = -z[to.z]
+            value[coupled.value] = 1 - value[to.value]
         update = cell_update(value["f"], value["i"], value["c_tilde"], c_prev)
+        cell["c"] = update.c
+        for g in after_update:
+            gate(g)
         tanh_c = np.tanh(update.c)
         h = value["o"] * tanh_c
     return Step(
@@ -116,8 +136,8 @@ def step(
         h_prev,
         c_prev,
         v,
-        **z,
-        **value,
+        **{g.z: z[g.z] for g in GATES},
+        **{g.value: value[g.value] for g in GATES},
         forget_term=update.forget_term,
         input_term=update.input_term,
         c=update.c,
@@ -237,6 +257,53 @@ def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
     return cache[d]  # type: ignore[no-any-return]
 
 
+def _run_variant(
+    params: LSTMParams,
+    d: np.dtype,
+    W_hT: Array,
+    Z: Array,
+    G: Array,
+    H: Array,
+    C: Array,
+    FC: Array,
+    IC: Array,
+    TC: Array,
+) -> None:
+    """run()'s loop with peepholes or coupled gates, filling the same arrays in place.
+
+    Z and G hold the gates as [f i o C̃] (_RUN_ORDER). Per step: z_f and z_i gain p∘C_{t-1};
+    f (and i, or i = 1 − f with z_i = −z_f); C̃; C_t; then z_o gains p_o∘C_t and o follows.
+    """
+    n = H.shape[1]
+    cols = {k: slice(j * n, (j + 1) * n) for j, k in enumerate(_RUN_ORDER)}
+    peep = {g.key: p.astype(d) for g in GATES if (p := params.p(g.key)) is not None}
+    early = [g.key for g in GATES if g.peephole == "c_prev"]  # f, i: they read C_{t-1}
+    early = [k for k in early if not (params.coupled and k == COUPLED_KEY)]
+    late = [g.key for g in GATES if g.peephole == "c"]  # o: it reads C_t
+    Wh_h = np.empty(4 * n, d)
+    for t in range(Z.shape[0]):
+        z, g, h_prev, c_prev = Z[t], G[t], H[t], C[t]
+        np.dot(h_prev, W_hT, out=Wh_h)
+        np.add(z, Wh_h, out=z)  # z_k = W_k·v + b_k, all four gates
+        for k in early:
+            if k in peep:
+                z[cols[k]] += peep[k] * c_prev
+            sigmoid_into(z[cols[k]], g[cols[k]])
+        if params.coupled:
+            np.negative(z[cols[COUPLED_TO]], out=z[cols[COUPLED_KEY]])
+            np.subtract(1.0, g[cols[COUPLED_TO]], out=g[cols[COUPLED_KEY]])
+        np.tanh(z[cols["c"]], out=g[cols["c"]])
+        np.multiply(g[cols["f"]], c_prev, out=FC[t])
+        np.multiply(g[cols["i"]], g[cols["c"]], out=IC[t])
+        np.add(FC[t], IC[t], out=C[t + 1])  # C_t
+        for k in late:
+            if k in peep:
+                z[cols[k]] += peep[k] * C[t + 1]
+            sigmoid_into(z[cols[k]], g[cols[k]])
+        np.tanh(C[t + 1], out=TC[t])
+        np.multiply(g[cols["o"]], TC[t], out=H[t + 1])  # h_t = o∘tanh(C_t)
+
+
 def run(
     params: LSTMParams,
     xs: ArrayLike,
@@ -273,6 +340,9 @@ def run(
     rows = zip(*gate_arrays, *cell_arrays, strict=True)  # row t of each: step t's views
 
     with np.errstate(over="ignore"):
+        if not params.plain:  # peepholes or coupled gates: a loop of their own, same arrays
+            _run_variant(params, d, W_hT, Z, G, H, C, FC, IC, TC)
+            rows = zip()  # nothing left for the plain loop
         for z, z_sig, z_c, g_sig, f, i, o, c_tilde, h_prev, c_prev, fc, ic, c, tanh_c, h in rows:
             np.dot(h_prev, W_hT, out=Wh_h)  # W^h·h_{t-1}
             np.add(z, Wh_h, out=z)  # z_k = W_k·v + b_k, all four gates

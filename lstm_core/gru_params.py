@@ -42,22 +42,31 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .gates import Gate
-from .params import (
-    CONCAT_LATEX,
-    CONCAT_ORDERS,
-    MAX_DIM,
+from .concat import (
     Array,
     ConcatOrder,
+    check_order,
+    concat,
+    concat_labels,
+    join_columns,
+    split_columns,
+)
+from .gates import Gate
+from .params import (
     _numbers,
     as_matrix,
     as_vector,
+    check_names,
+    gate_arrays,
+    plain_fields,
+    stack_gates,
+    uniform_gates,
 )
 
 # The one table of the GRU's gates, in the style of lstm_core.gates.GATES; the math of
@@ -99,27 +108,8 @@ GRU_GATES: tuple[Gate, ...] = (
 )
 GRU_GATE_BY_KEY: dict[str, Gate] = {g.key: g for g in GRU_GATES}
 CANDIDATE = "n"  # the gate that the reset gate acts inside
-_TORCH_ORDER = tuple(sorted(GRU_GATES, key=lambda g: g.torch_index))
-
-
-def _sizes(raw_W: Mapping[str, Array], raw_b: Mapping[str, Array]) -> tuple[int, int]:
-    """(n, m) as most arrays have them, so a message can blame the odd one out."""
-    rows = [a.shape[0] for a in raw_W.values() if a.ndim == 2]
-    rows += [a.shape[0] for a in raw_b.values() if a.ndim == 1]
-    cols = [a.shape[1] for a in raw_W.values() if a.ndim == 2]
-    if not rows or not cols:
-        raise ValueError(f"{', '.join(raw_W)} must each be a table of numbers (a 2-D array)")
-    n = max(set(rows), key=rows.count)
-    width = max(set(cols), key=cols.count)
-    if n < 1 or width - n < 1:
-        raise ValueError(
-            f"the weight matrices have {width} columns and the biases {n} entries, but a "
-            "gate's W needs n+m columns with n ≥ 1 hidden units and m ≥ 1 inputs, "
-            "so more columns than bias entries"
-        )
-    if n > MAX_DIM or width - n > MAX_DIM:
-        raise ValueError(f"n={n} and m={width - n} must each be at most {MAX_DIM}")
-    return n, width - n
+GRU_GATE_ORDER = "".join(g.key for g in GRU_GATES)  # "rzn"
+GRU_TORCH_ORDER = "".join(g.key for g in sorted(GRU_GATES, key=lambda g: g.torch_index))
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,33 +131,16 @@ class GRUParams:
     concat_order: ConcatOrder = field(default="h_first")
 
     def __post_init__(self) -> None:
-        if self.concat_order not in CONCAT_ORDERS:
-            raise ValueError(
-                f"concat_order is {self.concat_order!r} but must be 'h_first' "
-                "([h_{t-1}, x_t]) or 'x_first' ([x_t, h_{t-1}])"
-            )
+        check_order(self.concat_order)
         if not isinstance(self.reset_after, bool | np.bool_):
             raise ValueError(
                 f"reset_after is {self.reset_after!r} but must be True (torch, Keras) "
                 "or False (Cho et al. 2014)"
             )
         object.__setattr__(self, "reset_after", bool(self.reset_after))
-        raw_W = {g.W: _numbers(g.W, getattr(self, g.W)) for g in GRU_GATES}
-        raw_b = {g.b: _numbers(g.b, getattr(self, g.b)) for g in GRU_GATES}
-        if self.b_hn is not None:
-            raw_b["b_hn"] = _numbers("b_hn", self.b_hn)
-        n, m = _sizes(raw_W, raw_b)
-        concat = CONCAT_LATEX[self.concat_order]
-        for g in GRU_GATES:
-            W = as_matrix(
-                g.W,
-                raw_W[g.W],
-                (n, n + m),
-                f"n={n} rows, one per unit, and n+m={n + m} columns, one per entry of {concat}",
-            )
-            object.__setattr__(self, g.W, W)
-            b = as_vector(g.b, raw_b[g.b], n, f"one bias per unit (n={n})")
-            object.__setattr__(self, g.b, b)
+        arrays, n, _ = gate_arrays(GRU_GATES, self, self.concat_order)
+        for name, a in arrays.items():
+            object.__setattr__(self, name, a)
         if not self.reset_after:
             if self.b_hn is not None:
                 raise ValueError(
@@ -175,7 +148,7 @@ class GRUParams:
                     "x_t] + b_n) a second candidate bias would only add to b_n; pass b_hn=None"
                 )
             return
-        b_hn = np.zeros(n) if self.b_hn is None else raw_b["b_hn"]
+        b_hn = np.zeros(n) if self.b_hn is None else self.b_hn
         meaning = f"the candidate's bias inside r_t∘(W_n^h·h_{{t-1}} + b_hn), one per unit (n={n})"
         object.__setattr__(self, "b_hn", as_vector("b_hn", b_hn, n, meaning))
 
@@ -212,22 +185,22 @@ class GRUParams:
 
     def split(self, key: str) -> tuple[Array, Array]:
         """(W^h, W^x): the columns of W_key that multiply h_{t-1} and x_t."""
-        W, n, m = self.W(key), self.n_hidden, self.n_input
-        if self.concat_order == "h_first":
-            return W[:, :n], W[:, n:]
-        return W[:, m:], W[:, :m]
+        return split_columns(self.W(key), self.n_hidden, self.concat_order)
 
-    def concat(self, x: Array, h: Array) -> Array:
+    def concat(self, x: ArrayLike, h: ArrayLike) -> Array:
         """[h, x] or [x, h] along the last axis; h is h_{t-1}, or r_t∘h_{t-1} for W_n."""
-        parts = (h, x) if self.concat_order == "h_first" else (x, h)
-        return np.concatenate(parts, axis=-1)
+        return concat(x, h, self.concat_order)
 
-    def stacked(self) -> tuple[Array, Array, Array]:
-        """(W^h, W^x, b) of the three gates stacked in GRU_GATES order: (3n, n), (3n, m), (3n,)."""
-        W_h = np.vstack([self.split(g.key)[0] for g in GRU_GATES])
-        W_x = np.vstack([self.split(g.key)[1] for g in GRU_GATES])
-        b = np.concatenate([self.b(g.key) for g in GRU_GATES])
-        return W_h, W_x, b
+    def concat_labels(self) -> list[str]:
+        """Plain labels of v's entries in order, e.g. ['h[0]', …, 'x[0]', …]."""
+        return concat_labels(self.n_hidden, self.n_input, self.concat_order)
+
+    def stacked(self, order: str = GRU_GATE_ORDER) -> tuple[Array, Array, Array]:
+        """(W^h, W^x, b) of the three gates stacked in ``order`` (default GRU_GATES order
+        "rzn", also torch's): (3n, n), (3n, m), (3n,). b_hn is not in b."""
+        if sorted(order) != sorted(GRU_GATE_ORDER):
+            raise ValueError(f"gate order {order!r} must list each of r, z, n once")
+        return stack_gates(self, order)
 
     # -- constructors and copies ------------------------------------------
     @classmethod
@@ -252,14 +225,10 @@ class GRUParams:
     ) -> GRUParams:
         """Uniform weights and biases in [-scale, scale]; scale defaults to 1/sqrt(n),
         torch's initialisation."""
-        n, m = n_hidden, n_input
-        s = 1.0 / np.sqrt(n) if scale is None else float(scale)
-        rng = np.random.default_rng(seed)
-        arrays: dict[str, Any] = {}
-        for g in GRU_GATES:
-            arrays[g.W] = rng.uniform(-s, s, (n, n + m))
-            arrays[g.b] = rng.uniform(-s, s, n)
+        n, rng = n_hidden, np.random.default_rng(seed)
+        arrays: dict[str, Any] = uniform_gates(GRU_GATES, n, n_input, rng, scale)
         if reset_after:
+            s = 1.0 / np.sqrt(n) if scale is None else float(scale)
             arrays["b_hn"] = rng.uniform(-s, s, n)
         return cls(**arrays, reset_after=reset_after, concat_order=concat_order)
 
@@ -282,16 +251,11 @@ class GRUParams:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain lists, booleans and strings, e.g. for JSON."""
-        d: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+        return plain_fields(self)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> GRUParams:
-        names = {f.name for f in fields(cls)}
-        if unknown := set(d) - names:
-            raise ValueError(f"unknown parameter name(s): {', '.join(sorted(unknown))}")
-        if missing := names - set(d) - {"b_hn", "reset_after", "concat_order"}:
-            raise ValueError(f"missing parameter(s): {', '.join(sorted(missing))}")
+        check_names(cls, d, {"b_hn", "reset_after", "concat_order"})
         return cls(**d)
 
     # -- torch.nn.GRU's layout ----------------------------------------------
@@ -338,8 +302,7 @@ class GRUParams:
         arrays: dict[str, Any] = {}
         for g in GRU_GATES:
             rows = slice(g.torch_index * n, (g.torch_index + 1) * n)
-            h_x = (W_h[rows], W_x[rows])
-            arrays[g.W] = np.hstack(h_x if concat_order == "h_first" else h_x[::-1])
+            arrays[g.W] = join_columns(W_h[rows], W_x[rows], concat_order)
             arrays[g.b] = b_ih[rows] if g.key == CANDIDATE else b_ih[rows] + b_hh[rows]
             if g.key == CANDIDATE:
                 arrays["b_hn"] = b_hh[rows]
@@ -355,9 +318,7 @@ class GRUParams:
                 "torch.nn.GRU computes only reset_after=True (r_t applied after W_n^h); "
                 "these parameters use reset_after=False"
             )
-        W_h = np.vstack([self.split(g.key)[0] for g in _TORCH_ORDER])  # (3n, n)
-        W_x = np.vstack([self.split(g.key)[1] for g in _TORCH_ORDER])  # (3n, m)
-        b_ih = np.concatenate([self.b(g.key) for g in _TORCH_ORDER])
+        W_h, W_x, b_ih = self.stacked(GRU_TORCH_ORDER)  # (3n, n), (3n, m), (3n,)
         b_hh = np.zeros_like(b_ih)
         n = self.n_hidden
         k = GRU_GATE_BY_KEY[CANDIDATE].torch_index

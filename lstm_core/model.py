@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .gates import GATES
+from .gates import GATES, PEEPHOLE_GATES
 from .params import Array, LSTMParams, as_vector
 
 INPUTS = ("x", "h_prev", "c_prev")  # the fields that are not parameters
@@ -44,7 +44,8 @@ class CellModel:
 
     # -- one array at a time ------------------------------------------------------------
     def get_array(self, field: str) -> Array:
-        """The array called ``field``: W_k, b_k (k in f, i, c, o), x, h_prev or c_prev."""
+        """The array called ``field``: W_k, b_k (k in f, i, c, o), p_k (k in f, i, o; None if
+        the cell has no such peephole), x, h_prev or c_prev."""
         owner: Any = self if field in INPUTS else self.params
         return getattr(owner, _known(field))  # type: ignore[no-any-return]
 
@@ -58,8 +59,12 @@ class CellModel:
         )
 
     def with_entry(self, field: str, index: tuple[int, ...], value: float) -> CellModel:
-        """A copy with one number changed, e.g. ``("W_f", (0, 2), 0.5)``."""
-        out = np.array(self.get_array(field), dtype=np.float64)
+        """A copy with one number changed, e.g. ``("W_f", (0, 2), 0.5)``; a peephole that is
+        None starts from zeros."""
+        current = self.get_array(field)
+        if current is None:
+            current = np.zeros(self.params.n_hidden)
+        out = np.array(current, dtype=np.float64)
         out[index] = value
         return self.with_array(field, out)
 
@@ -77,6 +82,8 @@ class CellModel:
             _fit(W_x.reshape(k, n0, m0), (k, n, m)).reshape(k * n, m),
             _fit(b.reshape(k, n0), (k, n)).reshape(k * n),
             concat_order=p.concat_order,
+        ).replace(
+            **{k: _fit(v, (n,)) if k != "coupled" else v for k, v in p.variant_fields().items()}
         )
         return CellModel(
             params, _fit(self.x, (m,)), _fit(self.h_prev, (n,)), _fit(self.c_prev, (n,))
@@ -102,7 +109,8 @@ class CellModel:
 
 
 def _known(field: str) -> str:
-    names = {g.W for g in GATES} | {g.b for g in GATES} | set(INPUTS)
+    names = {g.W for g in GATES} | {g.b for g in GATES} | {g.p for g in PEEPHOLE_GATES}
+    names |= set(INPUTS)
     if field not in names:
         raise ValueError(f"unknown array {field!r}; choose one of: {', '.join(sorted(names))}")
     return field

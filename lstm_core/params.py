@@ -8,6 +8,8 @@ v          the concatenated vector, [h_{t-1}, x_t] ("h_first", the textbook
            form) or [x_t, h_{t-1}] ("x_first"); it has n+m entries
 W_k        n × (n+m) weights of gate k ∈ {f, i, c, o}; its columns follow v
 b_k        n biases of gate k
+p_k        n peephole weights of gate k ∈ {f, i, o} (optional): z_k gains p_k∘C, the cell
+           state of ``Gate.peephole`` (C_{t-1} for f and i, C_t for o); Gers & Schmidhuber 2000
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .concat import (
     join_columns,
     split_columns,
 )
-from .gates import GATE_ORDER, GATES
+from .gates import COUPLED_KEY, GATE_ORDER, GATES, PEEPHOLE_GATES, Gate
 
 MAX_ABS = 1e150  # |W|·|v| ≤ 1e300 and a sum of ≤ 8192 such terms stays below float64's 1.8e308
 MAX_DIM = 4096  # a guard against absurd m or n; the app itself uses 1..8
@@ -90,8 +92,95 @@ def as_matrix(name: str, value: ArrayLike, shape: tuple[int, int], meaning: str)
     return a
 
 
-def _most_common(values: list[int]) -> int:
-    return Counter(values).most_common(1)[0][0]
+def infer_sizes(raw_W: Mapping[str, Array], raw_b: Mapping[str, Array]) -> tuple[int, int]:
+    """(n, m) as most of the weight matrices and biases agree, so a later message can blame
+    the odd one out; a ValueError if no sizes can be read or they are impossible."""
+    rows = [a.shape[0] for a in raw_W.values() if a.ndim == 2]
+    rows += [a.shape[0] for a in raw_b.values() if a.ndim == 1]
+    cols = [a.shape[1] for a in raw_W.values() if a.ndim == 2]
+    if not rows or not cols:
+        names = list(raw_W)
+        raise ValueError(
+            f"{', '.join(names[:-1])} and {names[-1]} must each be a table of numbers (a 2-D array)"
+        )
+    n, width = Counter(rows).most_common(1)[0][0], Counter(cols).most_common(1)[0][0]
+    m = width - n
+    if n < 1 or m < 1:
+        raise ValueError(
+            f"the weight matrices have {width} columns and the biases {n} entries, but a "
+            f"gate's W needs n+m columns with n ≥ 1 hidden units and m ≥ 1 inputs, "
+            f"so more columns than bias entries"
+        )
+    if n > MAX_DIM or m > MAX_DIM:
+        raise ValueError(f"n={n} and m={m} must each be at most {MAX_DIM}")
+    return n, m
+
+
+def gate_arrays(
+    gates: Sequence[Gate], owner: object, order: ConcatOrder, unit: str = "unit"
+) -> tuple[dict[str, Array], int, int]:
+    """The validated, read-only W_k (n, n+m) and b_k (n,) of ``gates`` read off ``owner``,
+    with (n, m): the shared check of every gated cell's weights. ``unit`` names a row."""
+    raw_W = {g.W: _numbers(g.W, getattr(owner, g.W)) for g in gates}
+    raw_b = {g.b: _numbers(g.b, getattr(owner, g.b)) for g in gates}
+    n, m = infer_sizes(raw_W, raw_b)
+    concat = CONCAT_LATEX[order]
+    out: dict[str, Array] = {}
+    for g in gates:
+        out[g.W] = as_matrix(
+            g.W,
+            raw_W[g.W],
+            (n, n + m),
+            f"n={n} rows, one per {unit}, and n+m={n + m} columns, one per entry of {concat}",
+        )
+        out[g.b] = as_vector(g.b, raw_b[g.b], n, f"one bias per {unit} (n={n})")
+    return out, n, m
+
+
+def stack_gates(
+    params: Any, keys: Sequence[str], dtype: type[np.floating] | np.dtype = np.float64
+) -> tuple[Array, Array, Array]:
+    """(W^h, W^x, b) of ``params``' gates ``keys``, each block below the previous one: new
+    C-contiguous arrays (k·n, n), (k·n, m), (k·n,). ``params`` has ``split`` and ``b``."""
+    W_h = np.vstack([params.split(k)[0] for k in keys], dtype=dtype)
+    W_x = np.vstack([params.split(k)[1] for k in keys], dtype=dtype)
+    b = np.concatenate([params.b(k) for k in keys], dtype=dtype)
+    return W_h, W_x, b
+
+
+def uniform_gates(
+    gates: Sequence[Gate],
+    n: int,
+    m: int,
+    rng: np.random.Generator,
+    scale: float | None,
+) -> dict[str, Array]:
+    """W_k (n, n+m) and b_k (n,) uniform in [-scale, scale] (default 1/sqrt(n), torch's
+    initialisation), drawn W_k, b_k gate after gate in the order of ``gates``."""
+    s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+    arrays: dict[str, Array] = {}
+    for g in gates:
+        arrays[g.W] = rng.uniform(-s, s, (n, n + m))
+        arrays[g.b] = rng.uniform(-s, s, n)
+    return arrays
+
+
+def plain_fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields as plain lists, booleans, strings and None, e.g. for JSON."""
+    d: dict[str, Any] = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+
+
+def check_names(cls: Any, d: Mapping[str, Any], optional: set[str]) -> None:
+    """A ValueError unless ``d`` is a mapping of ``cls``'s field names with every name that is
+    not ``optional``."""
+    if not isinstance(d, Mapping):
+        raise ValueError(f"params must be a mapping of names to arrays, got {type(d).__name__}")
+    names = {f.name for f in fields(cls)}
+    if unknown := set(d) - names:
+        raise ValueError(f"unknown parameter name(s): {', '.join(sorted(map(str, unknown)))}")
+    if missing := names - set(d) - optional:
+        raise ValueError(f"missing parameter(s): {', '.join(sorted(missing))}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +193,11 @@ class LSTMParams:
     i_t  = σ(W_i·v + b_i)            input gate
     C̃_t  = tanh(W_c·v + b_c)         candidate
     o_t  = σ(W_o·v + b_o)            output gate
+
+    Variants. With peepholes p_f, p_i, p_o (each (n,) or None, meaning no peephole):
+    f_t = σ(W_f·v + b_f + p_f∘C_{t-1}),  i_t = σ(W_i·v + b_i + p_i∘C_{t-1}),
+    o_t = σ(W_o·v + b_o + p_o∘C_t). With ``coupled=True``: i_t = 1 − f_t, and W_i, b_i
+    (and p_i) are unused.
     """
 
     W_f: Array
@@ -115,39 +209,25 @@ class LSTMParams:
     b_c: Array
     b_o: Array
     concat_order: ConcatOrder = field(default="h_first")
+    p_f: Array | None = None  # (n,) peephole weights; None: no peephole
+    p_i: Array | None = None
+    p_o: Array | None = None
+    coupled: bool = False
 
     def __post_init__(self) -> None:
         check_order(self.concat_order)
-        raw_W = {g.W: _numbers(g.W, getattr(self, g.W)) for g in GATES}
-        raw_b = {g.b: _numbers(g.b, getattr(self, g.b)) for g in GATES}
-        # Sizes come from what most arrays agree on, so the message can blame the odd one out.
-        rows = [a.shape[0] for a in raw_W.values() if a.ndim == 2]
-        rows += [a.shape[0] for a in raw_b.values() if a.ndim == 1]
-        cols = [a.shape[1] for a in raw_W.values() if a.ndim == 2]
-        if not rows or not cols:
-            raise ValueError("W_f, W_i, W_c and W_o must each be a table of numbers (a 2-D array)")
-        n, width = _most_common(rows), _most_common(cols)
-        m = width - n
-        if n < 1 or m < 1:
+        arrays, n, _ = gate_arrays(GATES, self, self.concat_order, unit="cell unit")
+        for g in PEEPHOLE_GATES:
+            if (p := getattr(self, g.p)) is not None:
+                meaning = f"one peephole weight per cell unit (n={n}), on {g.peephole_symbol}"
+                arrays[g.p] = as_vector(g.p, p, n, meaning)
+        for name, a in arrays.items():
+            object.__setattr__(self, name, a)
+        if not isinstance(self.coupled, bool | np.bool_):
             raise ValueError(
-                f"the weight matrices have {width} columns and the biases {n} entries, but a "
-                f"gate's W needs n+m columns with n ≥ 1 hidden units and m ≥ 1 inputs, "
-                f"so more columns than bias entries"
+                f"coupled is {self.coupled!r} but must be True (i_t = 1 − f_t) or False"
             )
-        if n > MAX_DIM or m > MAX_DIM:
-            raise ValueError(f"n={n} and m={m} must each be at most {MAX_DIM}")
-        concat = CONCAT_LATEX[self.concat_order]
-        for g in GATES:
-            W = as_matrix(
-                g.W,
-                raw_W[g.W],
-                (n, n + m),
-                f"n={n} rows, one per cell unit, and n+m={n + m} columns, "
-                f"one per entry of {concat}",
-            )
-            b = as_vector(g.b, raw_b[g.b], n, f"one bias per cell unit (n={n})")
-            object.__setattr__(self, g.W, W)
-            object.__setattr__(self, g.b, b)
+        object.__setattr__(self, "coupled", bool(self.coupled))
 
     # -- sizes -------------------------------------------------------------
     @property
@@ -160,7 +240,29 @@ class LSTMParams:
         """m: entries of the input x_t."""
         return int(self.W_f.shape[1]) - self.n_hidden
 
+    @property
+    def peepholes(self) -> bool:
+        """Whether any gate has a peephole vector."""
+        return any(getattr(self, g.p) is not None for g in PEEPHOLE_GATES)
+
+    @property
+    def plain(self) -> bool:
+        """No peepholes and no coupling: the textbook LSTM (and torch's)."""
+        return not self.peepholes and not self.coupled
+
+    @property
+    def n_params(self) -> int:
+        """Numbers the cell uses: n(n+m+1) per gate (three when coupled), n per peephole."""
+        n, m = self.n_hidden, self.n_input
+        gates = len(GATES) - (1 if self.coupled else 0)
+        peeps = [g.p for g in PEEPHOLE_GATES if not (self.coupled and g.key == COUPLED_KEY)]
+        return gates * n * (n + m + 1) + n * sum(getattr(self, p) is not None for p in peeps)
+
     # -- views -------------------------------------------------------------
+    def p(self, key: str) -> Array | None:
+        """The peephole vector of gate ``key``, or None (no peephole; always None for "c")."""
+        return getattr(self, f"p_{key}", None)
+
     def W(self, key: str) -> Array:
         """The weight matrix of gate ``key`` ("f", "i", "c" or "o")."""
         return getattr(self, f"W_{key}")  # type: ignore[no-any-return]
@@ -239,11 +341,7 @@ class LSTMParams:
         """(W^h, W^x, b) of all four gates, each gate's block below the previous one in
         ``order`` (default GATES order "fico"; torch and Keras use "ifco"):
         shapes (4n, n), (4n, m), (4n,), new C-contiguous arrays of ``dtype``."""
-        keys = _gate_order(order)
-        W_h = np.vstack([self.split(k)[0] for k in keys], dtype=dtype)
-        W_x = np.vstack([self.split(k)[1] for k in keys], dtype=dtype)
-        b = np.concatenate([self.b(k) for k in keys], dtype=dtype)
-        return W_h, W_x, b
+        return stack_gates(self, _gate_order(order), dtype)
 
     # -- constructors and copies ------------------------------------------
     @classmethod
@@ -267,13 +365,8 @@ class LSTMParams:
         """Uniform weights and biases in [-scale, scale]; scale defaults to
         1/sqrt(n), torch's initialisation. ``seed`` may be a Generator, which is
         advanced (W_f, b_f, W_i, b_i, … in GATES order)."""
-        n, m = n_hidden, n_input
-        s = 1.0 / np.sqrt(n) if scale is None else float(scale)
         rng = np.random.default_rng(seed)
-        arrays: dict[str, Any] = {}
-        for g in GATES:
-            arrays[g.W] = rng.uniform(-s, s, (n, n + m))
-            arrays[g.b] = rng.uniform(-s, s, n)
+        arrays: dict[str, Any] = uniform_gates(GATES, n_hidden, n_input, rng, scale)
         return cls(**arrays, concat_order=concat_order)
 
     def replace(self, **changes: Any) -> LSTMParams:
@@ -286,25 +379,29 @@ class LSTMParams:
         every output is unchanged."""
         if order == self.concat_order:
             return self
-        return LSTMParams.from_stacked(*self.stacked(), concat_order=order)
+        moved = LSTMParams.from_stacked(*self.stacked(), concat_order=order)
+        return moved.replace(**self.variant_fields())
+
+    def variant_fields(self) -> dict[str, Any]:
+        """The peepholes that are set, and ``coupled`` if True: what a plain LSTM lacks."""
+        out: dict[str, Any] = {g.p: getattr(self, g.p) for g in PEEPHOLE_GATES}
+        out = {k: v for k, v in out.items() if v is not None}
+        return out | ({"coupled": True} if self.coupled else {})
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain lists and strings, e.g. for JSON."""
-        d: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
+        """Plain lists and strings, e.g. for JSON; peepholes and ``coupled`` only when set."""
+        plain = plain_fields(self)
+        for name in _VARIANT_NAMES - set(self.variant_fields()):
+            del plain[name]
+        return plain
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LSTMParams:
-        if not isinstance(d, Mapping):
-            raise ValueError(f"params must be a mapping of names to arrays, got {type(d).__name__}")
-        names = {f.name for f in fields(cls)}
-        unknown = set(d) - names
-        if unknown:
-            raise ValueError(f"unknown parameter name(s): {', '.join(sorted(unknown))}")
-        missing = names - set(d) - {"concat_order"}
-        if missing:
-            raise ValueError(f"missing parameter(s): {', '.join(sorted(missing))}")
+        check_names(cls, d, {"concat_order", *_VARIANT_NAMES})
         return cls(**d)
+
+
+_VARIANT_NAMES = {g.p for g in PEEPHOLE_GATES} | {"coupled"}
 
 
 def _gate_order(order: Sequence[str]) -> tuple[str, ...]:

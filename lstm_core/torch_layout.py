@@ -18,8 +18,24 @@ from .gates import TORCH_GATE_ORDER
 from .params import Array, ConcatOrder, LSTMParams
 
 
+def check_plain(params: LSTMParams, layout: str) -> None:
+    """A ValueError unless ``params`` is a plain LSTM: ``layout`` has no peepholes or coupling."""
+    if params.plain:
+        return
+    what = [name for name in params.variant_fields() if name != "coupled"]
+    has = (["peepholes " + ", ".join(what)] if what else []) + (
+        ["coupled gates (i_t = 1 − f_t)"] if params.coupled else []
+    )
+    raise ValueError(
+        f"{layout}'s LSTM has no peepholes and no coupled gates, but this cell has "
+        f"{' and '.join(has)}: only a plain LSTM can be written in {layout}'s layout"
+    )
+
+
 def to_torch_state(params: LSTMParams) -> dict[str, Array]:
-    """A state dict for ``torch.nn.LSTM(m, n)`` (as NumPy arrays); bias_hh is zero."""
+    """A state dict for ``torch.nn.LSTM(m, n)`` (as NumPy arrays); bias_hh is zero.
+    Only for a plain LSTM: torch has neither peepholes nor coupled gates."""
+    check_plain(params, "torch")
     W_h, W_x, b = params.stacked(order=TORCH_GATE_ORDER)
     return {
         "weight_ih_l0": W_x,
@@ -40,7 +56,9 @@ def from_torch_state(state: dict[str, Array], concat_order: ConcatOrder = "h_fir
 
 
 def to_keras_weights(params: LSTMParams) -> dict[str, Array]:
-    """kernel (m, 4n), recurrent_kernel (n, 4n), bias (4n,) in Keras's i, f, c, o order."""
+    """kernel (m, 4n), recurrent_kernel (n, 4n), bias (4n,) in Keras's i, f, c, o order.
+    Only for a plain LSTM, like :func:`to_torch_state`."""
+    check_plain(params, "Keras")
     W_h, W_x, b = params.stacked(order=TORCH_GATE_ORDER)  # Keras uses torch's gate order
     return {"kernel": W_x.T, "recurrent_kernel": W_h.T, "bias": b}
 

@@ -290,11 +290,8 @@ def train_memory(
             m_hat = m1[name] / (1 - config.beta1**k)
             v_hat = m2[name] / (1 - config.beta2**k)
             theta[name] = theta[name] - config.lr * m_hat / (np.sqrt(v_hat) + config.eps)
-        params = LSTMParams(
-            **{g.W: theta[g.W] for g in GATES},
-            **{g.b: theta[g.b] for g in GATES},
-            concat_order=params.concat_order,
-        )
+        arrays: dict[str, Any] = {g.W: theta[g.W] for g in GATES} | {g.b: theta[g.b] for g in GATES}
+        params = LSTMParams(**arrays, concat_order=params.concat_order)
         readout = Readout(theta["w_y"].copy(), float(theta["b_y"][0]))
         if progress is not None:
             progress(Progress(k, config.steps, loss, acc))

@@ -20,6 +20,7 @@ from lstm_core import CONCAT_ORDERS, GATES, CellModel, LSTMParams
 from lstm_core.numbers import format_number, parse_number, quote
 from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, load_preset
+from lstm_core.variants import VARIANT_BY_KEY
 
 from .stages import LAST_STAGE
 
@@ -37,6 +38,7 @@ class View:
     dtype: str = "float64"
     focus: str = "f"
     stage: int = 0
+    variant: str = "plain"  # the Variants page's cell; in the URL only when not "plain"
 
 
 def encode_array(a: np.ndarray) -> str:
@@ -74,6 +76,8 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     for g in GATES:
         q[g.W] = encode_array(p.W(g.key))
         q[g.b] = encode_array(p.b(g.key))
+    if view.variant != View.variant:
+        q["variant"] = view.variant
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
@@ -112,7 +116,14 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         if read is None or read > LAST_STAGE:
             warnings.append(f"stage {quote(q['stage'])} must be 0 to {LAST_STAGE}; using 0.")
         stage = 0 if read is None or read > LAST_STAGE else read
-    return View(dtype, focus, stage)
+    variant = default.variant
+    if "variant" in q:
+        if q["variant"] in VARIANT_BY_KEY:
+            variant = q["variant"]
+        else:
+            known = ", ".join(VARIANT_BY_KEY)
+            warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
+    return View(dtype, focus, stage, variant)
 
 
 def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
@@ -125,7 +136,7 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    unknown = sorted(set(q) - model_keys - {"preset", "dtype", "focus", "stage"})
+    unknown = sorted(set(q) - model_keys - {"preset", "dtype", "focus", "stage", "variant"})
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         warnings.append(

@@ -19,6 +19,7 @@ SECTIONS = {
         ("views/cell_step.py", "Cell step", "🔬"),
         ("views/shapes.py", "Shapes & dimensions", "📐"),
         ("views/saturation.py", "Saturation & derivatives", "📈"),
+        ("views/variants.py", "Variants", ":material/compare_arrows:"),
     ],
     "Practise": [
         ("views/check.py", "Check my calculation", "✅"),

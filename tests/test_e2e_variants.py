@@ -1,0 +1,51 @@
+"""The Variants page in a real headless Chromium: each variant renders from its link and from
+the picker, and the side-by-side h_t are the core's. Screenshots: test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+from e2e_support import AppPage
+
+from lstm_core.presets import load_preset
+from lstm_core.variants import VARIANTS, compare
+from ui.fmt import short_vec
+
+pytestmark = pytest.mark.browser
+
+PRESET = "random"  # h_{t-1} ≠ 0 and nothing saturated, so all five h_t differ
+
+
+def _table_rows(app: AppPage) -> dict[str, str]:
+    """The side-by-side table as {variant title: its row's text}."""
+    rows = app.page.locator('[data-testid="stMain"] table tr')
+    out = {}
+    for k in range(rows.count()):
+        cells = rows.nth(k).locator("td").all_inner_texts()
+        if cells:  # header rows have th only
+            out.setdefault(cells[0].removeprefix("▶ ").strip(), "\t".join(cells))
+    return out
+
+
+@pytest.mark.parametrize("variant", [v.key for v in VARIANTS])
+def test_each_variant_renders_and_matches_the_core(app_page: AppPage, variant: str) -> None:
+    app_page.open(f"/variants?preset={PRESET}&variant={variant}")
+    app_page.assert_no_traceback()
+    text = app_page.main_text()
+    assert "Variants side by side" in text
+    rows = _table_rows(app_page)
+    for o in compare(load_preset(PRESET)):
+        row = rows[o.variant.title]
+        assert short_vec(o.h, 4, 8) in row.replace("−", "-"), (o.variant.key, row)
+        assert str(o.n_params) in row
+    chosen = next(v for v in VARIANTS if v.key == variant)
+    assert app_page.page.get_by_role("radio", name=chosen.title).is_checked()
+    if variant == "plain":
+        app_page.shot("variants-plain")
+
+
+def test_picking_a_variant_updates_the_url_and_the_equations(app_page: AppPage) -> None:
+    app_page.open(f"/variants?preset={PRESET}")
+    app_page.rerun(lambda: app_page.page.get_by_text("Peephole LSTM", exact=True).first.click())
+    assert "variant=peephole" in app_page.page.url
+    assert any(r"p_f\odot C_{t-1}" in tex for tex in app_page.latex())
+    app_page.shot("variants-peephole", tall=True)

@@ -1,0 +1,106 @@
+"""The Variants page through app.py with AppTest, and lstm_core.variants itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from test_pages_teaching import AppTestFactory, open_page, texts
+
+from lstm_core import GRUParams, LSTMParams, gru_step, step
+from lstm_core.presets import load_preset
+from lstm_core.variants import (
+    VARIANTS,
+    compare,
+    gru_convention_gap,
+    gru_from_lstm,
+    peepholes,
+    variant_params,
+)
+from ui.fmt import fmt, short_vec
+
+PAGE = "views/variants.py"
+KEYS = [v.key for v in VARIANTS]
+
+
+def _html(at: Any) -> str:
+    return "\n".join(str(e.proto.body) for e in at.get("html"))
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_variant_renders_from_its_url(app_test: AppTestFactory, key: str) -> None:
+    at = open_page(app_test, PAGE, {"preset": "seed-question", "variant": key})
+    assert at.radio(key="var:pick").value == key
+    assert not at.warning
+    model = load_preset("seed-question")
+    chosen = next(o for o in compare(model) if o.variant.key == key)
+    html = _html(at)
+    assert "▶ " + chosen.variant.title in html
+    for o in compare(model):  # the side-by-side h_t are the core's
+        assert short_vec(o.h, 4, 8) in html, o.variant.key
+    assert str(chosen.n_params) in texts(at)
+    assert "not editable in this first version" in "\n".join(str(i.value) for i in at.info)
+
+
+def test_picking_a_variant_writes_it_to_the_url(app_test: AppTestFactory) -> None:
+    at = open_page(app_test, PAGE)
+    assert "variant" not in at.query_params  # plain is the default and is not written
+    at.radio(key="var:pick").set_value("gru_2014").run()
+    assert at.query_params["variant"] == ["gru_2014"] or at.query_params["variant"] == "gru_2014"
+    assert "Cho et al. 2014" in texts(at)
+
+
+def test_a_bad_variant_in_the_url_is_quoted_and_plain_is_used(app_test: AppTestFactory) -> None:
+    at = app_test({"preset": "seed-question", "variant": "lstm<b>"})  # shown on the first run
+    warnings = "\n".join(str(w.value) for w in at.warning)
+    assert "variant `lstm<b>` is unknown" in warnings and "using plain" in warnings
+    at.switch_page(PAGE).run()
+    assert not at.exception and at.radio(key="var:pick").value == "plain"
+
+
+@pytest.mark.parametrize("preset", ["random", "seed-question"])
+def test_the_gru_card_shows_the_core_gap(app_test: AppTestFactory, preset: str) -> None:
+    at = open_page(app_test, PAGE, {"preset": preset, "variant": "gru_torch"})
+    gap = gru_convention_gap(load_preset(preset))[2]
+    if preset == "random":
+        assert gap > 1e-3
+        assert f"differ by up to **{fmt(gap, 4)}** per unit" in texts(at)
+    else:  # z_t = 1 in every unit: h_t = h_{t-1} in both conventions
+        assert gap == 0.0 and "**agree exactly**" in texts(at)
+
+
+# -- the core behind the page ----------------------------------------------------------------
+def test_variant_params_follow_the_lstm() -> None:
+    p = LSTMParams.random(3, 4, seed=1)
+    assert variant_params(p, "plain").plain
+    peep = variant_params(p, "peephole")
+    assert isinstance(peep, LSTMParams) and peep.peepholes and not peep.coupled
+    np.testing.assert_array_equal(peep.p_o, peepholes(4)["p_o"])
+    assert isinstance(variant_params(p, "coupled"), LSTMParams)
+    g = variant_params(p, "gru_torch")
+    assert isinstance(g, GRUParams) and g.reset_after
+    np.testing.assert_array_equal(g.W_z, p.W_f)
+    np.testing.assert_array_equal(g.b_n, p.b_c)
+    with pytest.raises(ValueError, match="variant 'rnn' is unknown"):
+        variant_params(p, "rnn")
+
+
+def test_compare_matches_step_and_gru_step() -> None:
+    model = load_preset("seed-question")
+    p = model.params
+    out = {o.variant.key: o for o in compare(model)}
+    plain = step(p, model.x, model.h_prev, model.c_prev)
+    np.testing.assert_array_equal(out["plain"].h, plain.h)
+    for reset_after, key in ((True, "gru_torch"), (False, "gru_2014")):
+        s = gru_step(gru_from_lstm(p, reset_after), model.x, model.h_prev)
+        np.testing.assert_array_equal(out[key].h, s.h)
+        assert out[key].c is None and out[key].keeps == "h_t only"
+    n, m = p.n_hidden, p.n_input
+    assert out["plain"].n_params == 4 * n * (n + m + 1)
+    assert out["coupled"].n_params == 3 * n * (n + m + 1)
+    assert out["gru_2014"].n_params == 3 * n * (n + m + 1)
+    assert out["gru_torch"].n_params == 3 * n * (n + m + 1) + n
+    assert out["gru_torch"].n_params_torch == 3 * n * (n + m + 2)
+    assert out["plain"].n_params_torch == 4 * n * (n + m + 2)
+    assert out["peephole"].n_params_torch is None

@@ -1,0 +1,180 @@
+"""Variants: the same x_t and h_{t-1} through the plain, peephole and coupled LSTM and the GRU
+in both of its conventions, side by side."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core import CONCAT_LATEX, GATES, GRU_GATES
+from lstm_core.gates import COUPLED_KEY, COUPLED_TO, Gate
+from lstm_core.gru_params import CANDIDATE
+from lstm_core.variants import (
+    GRU_FROM_LSTM,
+    PEEPHOLE_SCALE,
+    PEEPHOLE_SEED,
+    VARIANT_BY_KEY,
+    VARIANTS,
+    Outcome,
+    compare,
+    gru_convention_gap,
+)
+from ui import state, tables
+from ui.fmt import fmt, short_vec
+from ui.latex import act_tex, vec
+
+PICK = "var:pick"
+
+
+def _on_pick() -> None:
+    state.set_view(variant=st.session_state[PICK])
+
+
+def _picker() -> str:
+    current = state.view().variant
+    if st.session_state.get(PICK) != current:
+        st.session_state[PICK] = current
+    st.radio(
+        "Variant",
+        [v.key for v in VARIANTS],
+        format_func=lambda k: VARIANT_BY_KEY[k].title,
+        horizontal=True,
+        key=PICK,
+        on_change=_on_pick,
+    )
+    return current
+
+
+# -- equations, built from the gate tables --------------------------------------------
+def _lstm_gate(g: Gate, variant: str) -> str:
+    """One LSTM gate's equation in ``variant`` ("plain", "peephole" or "coupled")."""
+    if variant == "coupled" and g.key == COUPLED_KEY:
+        return rf"{g.symbol} = 1 - {GATE_BY_KEY_LSTM[COUPLED_TO].symbol}"
+    peep = rf" + p_{g.key}\odot {g.peephole_symbol}" if variant == "peephole" and g.peephole else ""
+    return rf"{g.symbol} = {act_tex(g)}(W_{g.key}\,v + b_{g.key}{peep})"
+
+
+GATE_BY_KEY_LSTM = {g.key: g for g in GATES}
+_LSTM_STATE = [r"C_t = f_t\odot C_{t-1} + i_t\odot\tilde{C}_t", r"h_t = o_t\odot\tanh(C_t)"]
+
+
+def _gru_gate(g: Gate, reset_after: bool) -> str:
+    if g.key != CANDIDATE:
+        return rf"{g.symbol} = {act_tex(g)}(W_{g.key}\,v + b_{g.key})"
+    if reset_after:
+        inner = r"W_n^x x_t + b_n + r_t\odot(W_n^h h_{t-1} + b_{hn})"
+    else:
+        inner = r"W_n^h\,(r_t\odot h_{t-1}) + W_n^x x_t + b_n"
+    return rf"{g.symbol} = {act_tex(g)}({inner})"
+
+
+_GRU_STATE = [r"h_t = (1 - z_t)\odot n_t + z_t\odot h_{t-1}"]
+
+
+def equations(key: str) -> list[str]:
+    """The LaTeX equations of variant ``key``, one per gate, then the state update."""
+    if VARIANT_BY_KEY[key].gru:
+        return [_gru_gate(g, key == "gru_torch") for g in GRU_GATES] + _GRU_STATE
+    gates = [g for g in GATES if g.key != "o"] + [g for g in GATES if g.key == "o"]
+    lines = [_lstm_gate(g, key) for g in gates]
+    return lines[:3] + _LSTM_STATE[:1] + lines[3:] + _LSTM_STATE[1:]
+
+
+def equations_table() -> None:
+    rows = []
+    for v in VARIANTS:
+        eqs = " \\\\ ".join(equations(v.key))
+        rows.append(f"| **{v.title}** | $\\begin{{aligned}}{_align(eqs)}\\end{{aligned}}$ |")
+    st.markdown("| variant | equations |\n|---|---|\n" + "\n".join(rows))
+
+
+def _align(eqs: str) -> str:
+    return eqs.replace(" = ", " &= ", -1)
+
+
+# -- the page -----------------------------------------------------------------------------
+def _count_formula(o: Outcome) -> str:
+    v = o.variant
+    if v.gru:
+        return "3n(n+m+1) + n (b_{hn})" if v.key == "gru_torch" else "3n(n+m+1)"
+    return {"plain": "4n(n+m+1)", "peephole": "4n(n+m+1) + 3n", "coupled": "3n(n+m+1)"}[v.key]
+
+
+def side_by_side(outcomes: list[Outcome], current: str) -> None:
+    header = ["variant", "h_t", "C_t", "parameters", "torch stores", "keeps"]
+    rows = [
+        [
+            ("▶ " if o.variant.key == current else "") + o.variant.title,
+            short_vec(o.h, 4, 8),
+            "—" if o.c is None else short_vec(o.c, 4, 8),
+            f"{o.n_params} = {_count_formula(o)}",
+            "no such cell" if o.n_params_torch is None else str(o.n_params_torch),
+            o.keeps,
+        ]
+        for o in outcomes
+    ]
+    st.html(tables.text_table(header, rows, nowrap=1))
+
+
+def gru_card() -> None:
+    model = state.model()
+    h_torch, h_2014, gap = gru_convention_gap(model)
+    with st.container(border=True):
+        st.markdown("**Misconception: “a GRU is a GRU”.** Same weights, two conventions:")
+        st.latex(r"\text{torch, Keras: }" + _gru_gate(GRU_GATES[-1], True))
+        st.latex(r"\text{Cho et al. 2014: }" + _gru_gate(GRU_GATES[-1], False))
+        st.latex(r"h_t^{\text{torch}} = " + vec(h_torch) + r"\qquad h_t^{2014} = " + vec(h_2014))
+        if gap > 0:
+            st.markdown(
+                f"On the current numbers they differ by up to **{fmt(gap, 4)}** per unit. "
+                "Only where r_t acts has moved, so a hand computation in one convention does "
+                "not match a library that uses the other."
+            )
+        else:
+            st.markdown(
+                "On the current numbers they happen to **agree exactly**: with h_{t-1} = 0, "
+                "r_t = 1 in every unit, z_t = 1 (h_t keeps h_{t-1}) or a saturated candidate, "
+                "where r_t acts cannot matter. Load the *random* example to see them differ."
+            )
+
+
+def render() -> None:
+    st.title("Variants side by side")
+    model = state.model()
+    p = model.params
+    st.markdown(
+        f"The same $x_t$ and $h_{{t-1}}$ (and $C_{{t-1}}$ for the LSTMs) as the shared model "
+        f"(n = {p.n_hidden}, m = {p.n_input}, $v = {CONCAT_LATEX[p.concat_order]}$) go "
+        "through five cells. Edit the model on *Cell step*; every variant follows."
+    )
+    current = _picker()
+    outcomes = compare(model)
+    chosen = next(o for o in outcomes if o.variant.key == current)
+    st.caption(chosen.variant.note)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.latex(r"\begin{aligned}" + _align(r" \\ ".join(equations(current))) + r"\end{aligned}")
+    with right:
+        st.latex(r"h_t = " + vec(chosen.h, column=True))
+        if chosen.c is not None:
+            st.latex(r"C_t = " + vec(chosen.c, column=True))
+        st.markdown(
+            f"**{chosen.n_params}** numbers ({_count_formula(chosen)}); keeps {chosen.keeps}."
+        )
+    st.subheader("Side by side")
+    side_by_side(outcomes, current)
+    st.info(
+        "Where the extra parameters come from (not editable in this first version): "
+        f"the peepholes p_f, p_i, p_o are fixed random numbers in ±{PEEPHOLE_SCALE} "
+        f"(seed {PEEPHOLE_SEED}); the GRUs copy the LSTM's weights, "
+        + ", ".join(f"W_{k} and b_{k} from gate {src}" for k, src in GRU_FROM_LSTM.items())
+        + ", with b_hn = 0. Torch's GRU and LSTM store two bias vectors, hence their "
+        "extra 3n or 4n numbers; torch has no peephole or coupled LSTM.",
+        icon=":material/info:",
+    )
+    st.subheader("What tells them apart")
+    equations_table()
+    st.subheader("The two GRU conventions")
+    gru_card()
+
+
+render()
