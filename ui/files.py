@@ -34,11 +34,12 @@ from .codec import MAX_EDITABLE
 
 TYPES = ["safetensors", "npz", "json"]
 OWN_MODEL_MD = f"""\
-**Use your own model.** Save a trained LSTM's weights in one line and upload the file:
+**Use your own model.** Save a trained `torch.nn.LSTM` (`lstm`) or Keras LSTM layer
+(`layer`) in one line, then upload the file:
 
 ```python
-safetensors.torch.save_file(lstm.state_dict(), "lstm.safetensors")  # torch.nn.LSTM
-np.savez("lstm.npz", *layer.get_weights())                         # a Keras LSTM layer
+safetensors.torch.save_file(lstm.state_dict(), "lstm.safetensors")
+np.savez("lstm.npz", *layer.get_weights())
 ```
 
 The weights replace the cell's (pick the layer of a stacked LSTM); $x_t$, $h_{{t-1}}$ and
@@ -221,9 +222,9 @@ def section(page: str, trace: Trace | None = None) -> None:
     """The Files expander: upload on the left, downloads on the right (``trace``: the page's
     sequence, offered as CSV too)."""
     with st.expander("📁 Files: your own model, downloads, handout"):
-        left, right = st.columns([5, 6], gap="large")
+        left, right = st.columns([6, 5], gap="large")
         with left:
             _upload(page)
+            st.markdown(OWN_MODEL_MD)
         with right:
             _downloads(page, trace)
-            st.markdown(OWN_MODEL_MD)
