@@ -24,8 +24,10 @@ TORCH = FIXTURES / "torch_1layer.safetensors"
 EXPANDER = "Files: your own model"
 
 
-def open_files(app: AppPage, path: str = "/?preset=seed-question") -> None:
-    app.open(path)
+def open_files(app: AppPage, page: str | None = None) -> None:
+    app.open("/?preset=seed-question")
+    if page:
+        app.go_to_page(page)
     app.page.get_by_text(EXPANDER).click()
     app.page.locator('[data-testid="stFileUploaderDropzone"]').wait_for()
 
@@ -72,7 +74,7 @@ def test_upload_a_torch_file_then_download_the_model_and_the_step(app_page: AppP
 
 
 def test_upload_junk_on_sequence_and_see_the_message(app_page: AppPage) -> None:
-    open_files(app_page, "/sequence?preset=seed-question")
+    open_files(app_page, "Sequence")
     before = app_page.query()
     upload(app_page, "junk.safetensors", b"this is not an LSTM, just some text\n" * 20)
     app_page.assert_no_traceback()
