@@ -41,6 +41,12 @@ def upload(app: AppPage, name: str, data: bytes) -> None:
     app.page.get_by_text("Could not load").or_(app.page.get_by_text("Loaded ")).first.wait_for()
 
 
+def center(app: AppPage, text: str) -> None:
+    """Scroll the message with ``text`` to the middle of the 1280×720 view (screenshots)."""
+    app.page.get_by_text(text).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    app.page.wait_for_timeout(300)
+
+
 def test_upload_a_torch_file_then_download_the_model_and_the_step(app_page: AppPage) -> None:
     open_files(app_page)
     upload(app_page, "my_lstm.safetensors", TORCH.read_bytes())
@@ -52,7 +58,7 @@ def test_upload_a_torch_file_then_download_the_model_and_the_step(app_page: AppP
     focus = app_page.query()["focus"]
     for value in params.W(focus).flat:  # the focus gate's W, every entry, as the page shows it
         assert fmt(value) in text
-    app_page.page.get_by_text(EXPANDER).scroll_into_view_if_needed()
+    center(app_page, "Loaded ")
     app_page.shot("files-cell-after-upload")
 
     with app_page.page.expect_download() as got:
@@ -82,5 +88,5 @@ def test_upload_junk_on_sequence_and_see_the_message(app_page: AppPage) -> None:
     assert any("Could not load" in e and "junk.safetensors" in e for e in errors), errors
     assert "not in a format read here" in app_page.main_text()
     assert app_page.query() == before
-    app_page.page.get_by_text(EXPANDER).scroll_into_view_if_needed()
+    center(app_page, "Could not load")
     app_page.shot("files-sequence-after-bad-upload")
