@@ -3,17 +3,20 @@
 Keys: ``model`` (the current CellModel), ``prev_model`` (the one before the last
 edit, for before/after), ``view`` (dtype, focus gate, stage), ``rev`` (bumped on
 every model change so grid editors redraw), ``errors`` (inline messages by
-field) and ``notices`` (warnings from reading the URL). Widgets write through
+field), ``notices`` (warnings from reading the URL) and ``upload`` (what the
+Files section says about the last upload). Widgets write through
 :func:`set_model`; the URL is rewritten from the state at the end of each run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lstm_core import CellModel, Step, step
 
@@ -54,8 +57,27 @@ def rev() -> int:
     return int(_ss().rev)
 
 
+def _dtype_of(v: View) -> type[np.floating]:
+    return np.float32 if v.dtype == "float32" else np.float64
+
+
 def dtype() -> type[np.floating]:
-    return np.float32 if view().dtype == "float32" else np.float64
+    return _dtype_of(view())
+
+
+def live() -> Callable[[], tuple[CellModel, type[np.floating]]]:
+    """A function giving the session's model and dtype when it is called, not now.
+
+    A download button's deferred data runs later, on another thread, and a fragment
+    rerun may have changed the model in between; the session's state object is
+    thread-safe (it takes a lock), ``st.session_state`` is not usable there.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:  # bare mode (no session): what there is now
+        now = (model(), dtype())
+        return lambda: now
+    safe = ctx.session_state
+    return lambda: (safe["model"], _dtype_of(safe["view"]))
 
 
 def current_step() -> Step:
@@ -91,6 +113,14 @@ def set_error(field: str, message: str | None) -> None:
         _ss().errors.pop(field, None)
     else:
         _ss().errors[field] = message
+
+
+def upload() -> dict[str, Any]:
+    """What the Files section remembers of the last upload (its message, its layers)."""
+    ss = _ss()
+    if "upload" not in ss:
+        ss.upload = {}
+    return ss.upload  # type: ignore[no-any-return]
 
 
 def take_notices() -> list[str]:

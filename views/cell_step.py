@@ -7,7 +7,7 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import fig_step, state, stepview, tables, widgets
+from ui import fig_step, files, state, stepview, tables, widgets
 from ui.latex import row_expansion
 
 EDIT_GROUPS = ["x_t", "States"]  # then biases, the focus gate's W and the grids
@@ -101,6 +101,7 @@ def render() -> None:
             key="ctl:view",
         )
     _body(group or "x_t", view or "Numbers")
+    files.section("cell")
 
 
 # A fragment: an edit made inside it reruns only this body, not the sidebar, the

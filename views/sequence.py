@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core import GATES, Trace, run
-from ui import colours, fig_time, sequence, show, state, stepview, tables, widgets
+from ui import colours, fig_time, files, sequence, show, state, stepview, tables, widgets
 
 NS = "seq"
 # (Trace field, title) of the units × time heatmaps; the gates come from the GATES table
@@ -73,6 +73,7 @@ def render() -> None:
         stepview.step_detail(NS, trace[t], p, t, state.view().dtype)
 
     sequence.timeline(NS, T, body)
+    files.section(NS, trace)
 
 
 render()
