@@ -26,7 +26,7 @@ from typing import IO, Any, Literal
 
 import numpy as np
 
-from .gates import GATES
+from .gates import GATES, PEEPHOLE_GATES
 from .io_formats import (
     EXPECTED,
     EXPORT_HINT,
@@ -411,6 +411,19 @@ def model_to_json(example: CellModel, dtype: Any = np.float64) -> str:
     return json.dumps(model_to_dict(example, dtype), indent=1) + "\n"
 
 
+def _variant_fields(params: Any) -> dict[str, Any]:
+    """Peepholes and ``coupled`` of a saved model (a plain LSTM has neither)."""
+    if not isinstance(params, dict):
+        return {}
+    out: dict[str, Any] = {
+        g.p: json_array(g.p, params[g.p])() for g in PEEPHOLE_GATES if g.p in params
+    }
+    coupled = params.get("coupled", False)
+    if not isinstance(coupled, bool):
+        raise ValueError(f"coupled is {coupled!r}; expected true or false")
+    return out | {"coupled": coupled}
+
+
 def model_from_json(source: str | Source) -> tuple[CellModel, type[np.floating]]:
     """(example, dtype) of a model saved by :func:`model_to_json`; ValueError if it is not one."""
     data = source.encode() if isinstance(source, str) else read_source(source)
@@ -434,6 +447,7 @@ def model_from_json(source: str | Source) -> tuple[CellModel, type[np.floating]]
     if order not in CONCAT_ORDERS:
         raise ValueError(f"concat_order is {order!r}; expected 'h_first' or 'x_first'")
     params = params_from_tensors(container, 0, order)  # NaN and shapes named per tensor
+    params = params.replace(**_variant_fields(doc.get("params")))
     for key in ("x_t", "h_prev", "c_prev"):
         if key not in doc:
             raise ValueError(f"the model has no {key!r}; a model holds x_t, h_prev and c_prev")

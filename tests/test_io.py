@@ -309,6 +309,21 @@ def test_model_json_keeps_negative_zero_subnormals_and_extremes() -> None:
     assert back.x.tobytes() == e.x.tobytes() and back.c_prev.tobytes() == e.c_prev.tobytes()
 
 
+def test_model_json_keeps_peepholes_and_coupling() -> None:
+    p = load_preset("random").params.replace(p_f=[0.1, -0.0, 5e-324], p_o=[1, 2, 3], coupled=True)
+    e = CellModel(p, np.zeros(3), np.ones(3), np.full(3, -0.5))
+    back, _ = model_from_json(model_to_json(e))
+    assert back.params.p_f is not None and back.params.p_f.tobytes() == p.p_f.tobytes()
+    assert back.params.p_o is not None and back.params.p_o.tolist() == [1, 2, 3]
+    assert back.params.p_i is None and back.params.coupled
+    plain, _ = model_from_json(model_to_json(load_preset("random")))
+    assert plain.params.p_f is None and not plain.params.coupled
+    with pytest.raises(ValueError, match="p_o has length 2"):
+        doc = json.loads(model_to_json(e))
+        doc["params"]["p_o"] = [1.0, 2.0]
+        model_from_json(json.dumps(doc))
+
+
 @pytest.mark.parametrize(
     ("doc", "words"),
     [
