@@ -8,12 +8,12 @@ host, no request to another host, no dialog, no traceback, and the model unchang
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from e2e_support import AppPage
-from test_e2e_cell import _type_in_grid
 from test_e2e_hostile_links import OUTSIDE
 
 from lstm_core.presets import load_preset
@@ -70,20 +70,25 @@ def type_in_cell(app: AppPage, grid_index: int, col: int, ncols: int, text: str)
     assert box is not None
     index_w = 58  # widgets.grid's index column
     x = box["x"] + index_w + (box["width"] - index_w) * (col + 0.5) / ncols
-    app.page.mouse.click(x, box["y"] + 35 + 17)  # header row, then the middle of row 0
-    app.page.keyboard.press("Enter")
+    app.page.keyboard.press("Escape")  # leave the grid edited before
+    app.page.mouse.dblclick(x, box["y"] + 35 + 17)  # header row, then the middle of row 0
     editor = app.page.locator("textarea.gdg-input")
     editor.wait_for()
     editor.fill(text)
     app.rerun(lambda: app.page.keyboard.press("Enter"))
 
 
-def assert_echoed_as_text(app: AppPage, field: str, text: str, model: dict[str, str]) -> None:
+def assert_echoed_as_text(
+    app: AppPage, field: str, text: str, model: dict[str, str], echoed: bool = True
+) -> None:
     app.assert_no_traceback()
+    if echoed:  # the DOM may lag the run by a frame
+        codes = app.page.locator('[data-testid="stAlertContainer"] code', has_text=shown(text))
+        codes.first.wait_for(timeout=5000)
     errors = [e for e in app.alerts("error") if field in e]
     assert errors, (field, text[:40], app.alerts())
     codes = app.page.locator('[data-testid="stAlertContainer"] code').all_inner_texts()
-    assert any(shown(text) in c for c in codes), (shown(text), codes)
+    assert not echoed or any(shown(text) in c for c in codes), (shown(text), codes)
     assert all(len(e) < 400 for e in errors), errors
     assert app.page.evaluate(OUTSIDE) == []
     assert app.query() == model, "typed text must not change the model"
@@ -95,9 +100,9 @@ def test_exact_entry_grids(watched: AppPage) -> None:
     app.open("/?" + urlencode(query))
     app.choose("Edit", "Exact entry")
     for text in TYPED:
-        _type_in_grid(app, grid_index=0, row=0, col=0, text=text)  # W_f[0, 0]
+        type_in_cell(app, grid_index=0, col=0, ncols=6, text=text)  # W_f[0, 0]
         assert_echoed_as_text(app, "W_f[0, 0]", text, query)
-    _type_in_grid(app, grid_index=0, row=0, col=0, text="1e39")  # beyond float32
+    type_in_cell(app, grid_index=0, col=0, ncols=6, text="1e39")  # beyond float32
     errors = " ".join(app.alerts("error"))
     assert "W_f has the value 1e+39" in errors and "float32" in errors and "±1e+17" in errors
     assert app.query() == query
@@ -116,19 +121,9 @@ def test_check_fields(watched: AppPage) -> None:
     box = app.page.get_by_label("W_i·v", exact=True)
     for text in TYPED:
         app.rerun(lambda t=text: (box.fill(t), box.press("Enter")))
-        assert_echoed_as_text(app, "W_i·v", text, query)
-
-
-def test_sequence_table(watched: AppPage) -> None:
-    app = watched
-    app.open("/sequence?" + urlencode(seed_query("float32")))
-    query = app.query()
-    for text in [*TYPED, "1e39"]:
-        _type_in_grid(app, grid_index=0, row=0, col=0, text=text)
-        if text == "1e39":
-            assert any("1e+39 is too large; stay within ±1e+17" in e for e in app.alerts("error"))
-        else:
-            assert_echoed_as_text(app, "row t=0, column x[0]", text, query)
+        # text with spaces or commas is several entries: the message counts them instead
+        many = len([p for p in re.split(r"[,;\s]+", text.strip("[]()")) if p]) > 1
+        assert_echoed_as_text(app, "W_i·v", text, query, echoed=not many)
 
 
 def test_size_pickers_offer_1_to_8_only(watched: AppPage) -> None:
@@ -138,8 +133,7 @@ def test_size_pickers_offer_1_to_8_only(watched: AppPage) -> None:
     box = app.page.get_by_label("n: cell units")
     for text in ["1e9", "abc", "1e400", "0", "9", "-1", "2.5", *TYPED[:4]]:
         box.click()
-        box.fill(text)
-        box.press("Enter")
+        box.fill(text)  # filters the list to nothing: there is nothing to choose
         box.press("Escape")
         app.wait_idle()
         app.assert_no_traceback()
@@ -158,7 +152,8 @@ def test_screenshots_of_a_hostile_link_and_a_refused_switch(watched: AppPage) ->
     app.shot("hostile-link-warning")
     query = seed_query(W_f=1e39)
     app.open("/?" + urlencode(query))
-    app.choose("Precision", "float32")
+    sidebar = app.page.locator('[data-testid="stSidebar"]')
+    app.rerun(lambda: sidebar.get_by_text("float32", exact=True).click())
     refusal = " ".join(app.alerts("warning"))
     assert "not switched to float32" in refusal and "W_f[0, 0] = 1e+39" in refusal, refusal
     assert app.query() == query

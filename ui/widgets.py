@@ -254,7 +254,9 @@ def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> N
     try:
         for r, row in edits.items():
             for col, text in row.items():
-                c = cols.index(col) if col in cols else int(col)
+                if col not in cols:  # the row labels: not part of the model
+                    continue
+                c = cols.index(col)
                 where = f"{label(field)}[{c}]" if a.ndim == 1 else f"{label(field)}[{r}, {c}]"
                 a2[int(r), c] = parse_number("" if text is None else str(text), where)
         new = fitting(state.model().with_array(field, a2.reshape(shape)))
@@ -286,7 +288,7 @@ def grid(
         args=(field, key, a.shape, list(df.columns)),
         width="stretch",
         column_config={c_: st.column_config.TextColumn(c_, width=col_width) for c_ in df.columns}
-        | {"_index": st.column_config.Column(width=58)},
+        | {"_index": st.column_config.Column(width=58, disabled=True)},
     )
     if message := state.errors().get(key):
         st.error(f"{message}. The previous value is still in use.", icon="⚠️")
