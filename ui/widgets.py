@@ -72,7 +72,8 @@ def _on_dtype() -> None:
         ss["ctl:dtype"] = state.view().dtype
         state.notify(
             f"Still {state.view().dtype}, not switched to {wanted}: "
-            f"{misfits(found)}; {limit_text(wanted)}. Make them smaller first."
+            f"{misfits(found)}; {limit_text(wanted)}. "
+            f"Make {'it' if len(found) == 1 else 'them'} smaller first."
         )
         return
     state.set_view(dtype=wanted)
