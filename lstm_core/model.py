@@ -108,6 +108,45 @@ class CellModel:
         return cls(LSTMParams.from_dict(d["params"]), d["x"], d["h_prev"], d["c_prev"])
 
 
+def resize_note(m0: int, n0: int, m: int, n: int) -> str | None:
+    """What :meth:`CellModel.resized` from (m0, n0) to (m, n) drops or adds, in words.
+
+    ``"n 3 → 2: dropped row 2 of each W, entry 2 of each b, the column of h_t-1[2] in each
+    W, and entry 2 of h_t-1 and C_t-1; every other entry is kept."`` None when nothing changes.
+    """
+    parts = []
+    if n < n0:
+        k = _which(n, n0)
+        parts.append(
+            f"n {n0} → {n}: dropped {k[0]} of each W, {k[3]} {k[2]} of each b, the {k[1]} "
+            f"of h_t-1[{k[2]}] in each W, and {k[3]} {k[2]} of h_t-1 and C_t-1"
+        )
+    elif n > n0:
+        parts.append(f"n {n0} → {n}: the new units' weights, biases and states are 0")
+    if m < m0:
+        k = _which(m, m0)
+        parts.append(
+            f"m {m0} → {m}: dropped the {k[1]} of x_t[{k[2]}] in each W and {k[3]} {k[2]} of x_t"
+        )
+    elif m > m0:
+        parts.append(f"m {m0} → {m}: the new inputs and their weights are 0")
+    if not parts:
+        return None
+    return "; ".join(parts) + ("; every other entry is kept." if m < m0 or n < n0 else ".")
+
+
+def _which(new: int, old: int) -> tuple[str, str, str, str]:
+    """('rows 2–3', 'columns', '2–3', 'entries') for the indices new..old-1 (one or more)."""
+    one = old - new == 1
+    idx = str(new) if one else f"{new}–{old - 1}"
+    return (
+        f"row {idx}" if one else f"rows {idx}",
+        "column" if one else "columns",
+        idx,
+        "entry" if one else "entries",
+    )
+
+
 def _known(field: str) -> str:
     names = {g.W for g in GATES} | {g.b for g in GATES} | {g.p for g in PEEPHOLE_GATES}
     names |= set(INPUTS)

@@ -67,10 +67,14 @@ def range_message(found: list[OutOfRange], dtype: Any) -> str:
     where = f"entry {index[0]}" if len(index) == 1 else f"row {index[0]}, column {index[1]}"
     others = len(found) - 1
     more = "" if not others else f"; {others} other {'entry' if others == 1 else 'entries'} too"
-    limit, d = max_abs(dtype), np.dtype(dtype).name
+    return f"{name} has the value {value:g} at {where} (counting from 0); {limit_text(dtype)}{more}"
+
+
+def limit_text(dtype: Any) -> str:
+    """'in float32 entries must lie within ±1e+17 so that W·v cannot overflow'."""
     return (
-        f"{name} has the value {value:g} at {where} (counting from 0); in {d} entries "
-        f"must lie within ±{limit:g} so that W·v cannot overflow{more}"
+        f"in {np.dtype(dtype).name} entries must lie within ±{max_abs(dtype):g} "
+        "so that W·v cannot overflow"
     )
 
 

@@ -204,8 +204,13 @@ def derivative_at_scales(ex: CellModel, key: str, scales: ArrayLike) -> Array:
 
 
 def one_minus_sigmoid(z: ArrayLike, dtype: type[np.floating] = np.float64) -> Array:
-    """1 − σ(z) as ``dtype`` stores it: exactly 0 once σ(z) has rounded to 1.0."""
-    a = np.asarray(z, dtype=dtype)
+    """1 − σ(z) as ``dtype`` stores it: exactly 0 once σ(z) has rounded to 1.0.
+
+    z beyond ``dtype``'s range is held at its largest value first (σ is 1 or 0 there
+    either way), so a float64 z of 1e150 does not overflow the cast to float32.
+    """
+    big = float(np.finfo(dtype).max)
+    a = np.clip(np.asarray(z, dtype=np.float64), -big, big).astype(dtype)
     return np.asarray(1.0 - sigmoid(a), dtype=np.float64)
 
 

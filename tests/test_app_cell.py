@@ -63,7 +63,7 @@ def url_model(at: Any) -> tuple[Any, View]:
 
 def entry_frame_ran(at: Any) -> bool:
     """app.py's sidebar (the model controls) is only drawn by the entry script."""
-    return "ctl:m" in [w.key for w in at.sidebar.number_input]
+    return "ctl:m" in [w.key for w in at.sidebar.selectbox]
 
 
 def assert_clean(at: Any) -> None:

@@ -333,7 +333,7 @@ def test_train_live_learns_the_task(app_test: Any) -> None:
 def test_model_size_change_refits_the_sequence_and_float32_runs(app_test: Any) -> None:
     at = open_page(app_test, SEQ)
     at.slider(key="seq:scrub").set_value(4).run()
-    at.number_input(key="ctl:m").set_value(2).run()
+    at.selectbox(key="ctl:m").set_value(2).run()
     no_exception(at)
     assert any("now has m=2 inputs" in i.value for i in at.info)
     xs = generate("sine", DEFAULT_LENGTH, 3)[:, :2]

@@ -33,7 +33,7 @@ def open_page(app_test: AppTestFactory, page: str, query: dict[str, str] | None 
     at.switch_page(page).run()
     assert not at.exception, at.exception
     # app.py's frame ran around the page: its sidebar controls are there
-    labels = [w.label for w in at.sidebar.number_input]
+    labels = [w.label for w in at.sidebar.selectbox]
     assert "m (inputs)" in labels and "n (units)" in labels, labels
     return at
 
@@ -139,11 +139,11 @@ def test_shapes_concat_order_with_the_seed_w_f(app_test: AppTestFactory) -> None
 
 def test_shapes_size_pickers_change_the_shared_model(app_test: AppTestFactory) -> None:
     at = open_page(app_test, SHAPES)
-    at.number_input(key="shapes:m").set_value(2).run()
-    at.number_input(key="shapes:n").set_value(4).run()
+    at.selectbox(key="shapes:m").set_value(2).run()
+    at.selectbox(key="shapes:n").set_value(4).run()
     assert not at.exception
-    assert at.sidebar.number_input(key="ctl:m").value == 2  # the sidebar follows
-    assert at.sidebar.number_input(key="ctl:n").value == 4
+    assert at.sidebar.selectbox(key="ctl:m").value == 2  # the sidebar follows
+    assert at.sidebar.selectbox(key="ctl:n").value == 4
     assert at.query_params["m"] == "2" and at.query_params["n"] == "4"  # and the URL
     assert frame_with(at, "weights")["total"].iloc[-1] == str(4 * 4 * 6 + 4 * 4) == "112"
     notes = annotations(at)
@@ -303,7 +303,7 @@ def test_misconceptions_thread_button_opens_check_with_the_sum(app_test: AppTest
 
 def test_misconceptions_demos_follow_the_sidebar(app_test: AppTestFactory) -> None:
     at = open_page(app_test, MISCONCEPTIONS)
-    at.sidebar.number_input(key="ctl:n").set_value(4).run()
+    at.sidebar.selectbox(key="ctl:n").set_value(4).run()
     assert not at.exception
     assert "4 matrices of 4 × 7 plus 4 biases of 4 give **128** parameters" in texts(at)
     at.number_input(key="misc:k").set_value(5).run()
@@ -361,7 +361,7 @@ def test_every_preset_and_precision_renders(app_test: AppTestFactory, page: str)
 def test_largest_and_smallest_sizes_render(app_test: AppTestFactory, page: str) -> None:
     at = open_page(app_test, page)
     for m, n in ((8, 8), (1, 1)):
-        at.sidebar.number_input(key="ctl:m").set_value(m).run()
-        at.sidebar.number_input(key="ctl:n").set_value(n).run()
+        at.sidebar.selectbox(key="ctl:m").set_value(m).run()
+        at.sidebar.selectbox(key="ctl:n").set_value(n).run()
         assert not at.exception, (m, n, at.exception)
         assert at.session_state["model"].params.n_hidden == n

@@ -23,6 +23,7 @@ import streamlit as st
 
 from lstm_core.numbers import format_number
 from lstm_core.params import Array
+from lstm_core.precision import max_abs
 from lstm_core.sequences import (
     GENERATOR_TEXT,
     GENERATORS,
@@ -32,6 +33,8 @@ from lstm_core.sequences import (
     generate,
     parse_table,
 )
+
+from . import state
 
 PLAY_INTERVAL = 0.8  # seconds per step while playing
 # Play's clock, in seconds. A test replaces it with a clock it moves by hand, so Play
@@ -213,7 +216,7 @@ def sequence_table(ns: str, data: SeqData, m: int) -> SeqData:
         )
         rows = rows[:MAX_STEPS]
     try:
-        xs = parse_table(rows, cols)
+        xs = parse_table(rows, cols, max_abs=max_abs(state.dtype()))
     except ValueError as err:
         T = len(data.xs)
         st.error(
@@ -239,7 +242,13 @@ def init_table(ns: str, data: SeqData, n: int) -> SeqData:
         column_config={c: st.column_config.TextColumn(c) for c in cols},
     )
     try:
-        init = parse_table(edited.to_numpy(dtype=object).tolist(), cols, names, max_rows=2)
+        init = parse_table(
+            edited.to_numpy(dtype=object).tolist(),
+            cols,
+            names,
+            max_rows=2,
+            max_abs=max_abs(state.dtype()),
+        )
     except ValueError as err:
         st.error(
             f"{str(err)[:1].upper()}{str(err)[1:]}. Still using the last valid h₀ and C₀.",

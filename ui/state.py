@@ -2,9 +2,9 @@
 
 Keys: ``model`` (the current CellModel), ``prev_model`` (the one before the last
 edit, for before/after), ``view`` (dtype, focus gate, stage), ``rev`` (bumped on
-every model change so grid editors redraw), ``errors`` (inline messages by
-field), ``notices`` (warnings from reading the URL) and ``upload`` (what the
-Files section says about the last upload). Widgets write through
+every model change so grid editors redraw), ``errors`` (inline messages by editor
+key), ``notices`` (warnings from the URL, refused switches, resizes) and ``upload``
+(what the Files section says about the last upload). Widgets write through
 :func:`set_model`; the URL is rewritten from the state at the end of each run.
 """
 
@@ -91,9 +91,11 @@ def previous_step() -> Step:
 
 
 def set_model(new: CellModel) -> None:
+    """Make ``new`` the model; every editor is redrawn from it, so their errors go."""
     ss = _ss()
     ss.prev_model, ss.model = ss.model, new
     ss.rev += 1
+    ss.errors.clear()
     _sync_sliders(new)
 
 
@@ -105,14 +107,26 @@ def set_view(**changes: Any) -> None:
 
 
 def errors() -> dict[str, str]:
-    return _ss().errors  # type: ignore[no-any-return]
+    """Messages by the key of the editor whose typed text they describe.
+
+    One lives exactly as long as that text: until the editor is redrawn (any model
+    change, :func:`set_model`) or is not drawn at all (another page).
+    """
+    ss = _ss()
+    ss.errors = {k: v for k, v in ss.errors.items() if k in ss}
+    return ss.errors  # type: ignore[no-any-return]
 
 
-def set_error(field: str, message: str | None) -> None:
+def set_error(key: str, message: str | None) -> None:
     if message is None:
-        _ss().errors.pop(field, None)
+        _ss().errors.pop(key, None)
     else:
-        _ss().errors[field] = message
+        _ss().errors[key] = message
+
+
+def notify(message: str) -> None:
+    """A message for the top of the next page drawn (a refused switch, a resize)."""
+    _ss().notices.append(message)
 
 
 def upload() -> dict[str, Any]:
@@ -124,7 +138,7 @@ def upload() -> dict[str, Any]:
 
 
 def take_notices() -> list[str]:
-    """URL warnings, shown once and then forgotten."""
+    """URL warnings and :func:`notify` messages, shown once and then forgotten."""
     notes: list[str] = _ss().notices
     st.session_state.notices = []
     return notes

@@ -15,7 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, CONCAT_ORDERS, GATES, CellModel, LSTMParams
+from lstm_core.model import resize_note
 from lstm_core.numbers import format_number, parse_number
+from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text, out_of_range
 from lstm_core.presets import PRESETS, load_preset
 
 from . import state
@@ -31,20 +33,29 @@ def label(field: str) -> str:
 
 
 # -- sidebar -------------------------------------------------------------------
+# Sizes are picked from a list, not typed: a whole-number st.number_input reads "1e9" as 1
+# and resizes silently, while a list offers 1..8 only (typing filters it; text that
+# matches nothing selects nothing, so the model is not resized).
+SIZES = tuple(range(MIN_SIZE, MAX_EDITABLE + 1))
+
+
 def on_size(m_key: str, n_key: str) -> None:
-    """Callback: resize the model to the sizes in two number inputs (kept in range)."""
-    ss = st.session_state
-    m = int(np.clip(ss[m_key], MIN_SIZE, MAX_EDITABLE))
-    n = int(np.clip(ss[n_key], MIN_SIZE, MAX_EDITABLE))
-    state.set_model(state.model().resized(m, n))
+    """Callback: resize the model to the two picked sizes, saying what was dropped."""
+    ss, cur = st.session_state, state.model()
+    m, n = ss[m_key], ss[n_key]
+    if m not in SIZES or n not in SIZES:  # only reachable by a forged widget value
+        state.notify(f"Sizes must be whole numbers from {MIN_SIZE} to {MAX_EDITABLE}; not resized.")
+        ss[m_key], ss[n_key] = cur.params.n_input, cur.params.n_hidden
+        return
+    if note := resize_note(cur.params.n_input, cur.params.n_hidden, m, n):
+        state.notify(note)
+    state.set_model(cur.resized(m, n))
 
 
 def size_inputs(cols: Sequence[Any], keys: tuple[str, str], labels: tuple[str, str]) -> None:
-    """Number inputs for m and n in two columns; an edit resizes the model."""
+    """Pickers of 1..8 for m and n in two columns; a change resizes the model."""
     for col, key, text in zip(cols, keys, labels, strict=True):
-        col.number_input(
-            text, MIN_SIZE, MAX_EDITABLE, step=1, key=key, on_change=on_size, args=keys
-        )
+        col.selectbox(text, SIZES, key=key, on_change=on_size, args=keys)
 
 
 def _on_order() -> None:
@@ -54,7 +65,27 @@ def _on_order() -> None:
 
 
 def _on_dtype() -> None:
-    state.set_view(dtype=st.session_state["ctl:dtype"])
+    """Switch precision, unless the model holds entries the new one cannot use."""
+    ss, cur, wanted = st.session_state, state.model(), st.session_state["ctl:dtype"]
+    found = out_of_range(cell_arrays(cur.params, cur.x, cur.h_prev, cur.c_prev), wanted)
+    if found:
+        ss["ctl:dtype"] = state.view().dtype
+        state.notify(
+            f"Still {state.view().dtype}, not switched to {wanted}: "
+            f"{misfits(found)}; {limit_text(wanted)}. "
+            f"Make {'it' if len(found) == 1 else 'them'} smaller first."
+        )
+        return
+    state.set_view(dtype=wanted)
+
+
+def misfits(found: Sequence[OutOfRange], shown: int = 4) -> str:
+    """'W_f[0, 0] = 1e+39 and b_i[2] = -2e+20 do not fit': the entries by name."""
+    names = [f"`{n}[{', '.join(map(str, i))}] = {v:g}`" for n, i, v in found[:shown]]
+    more = [f"{len(found) - shown} more"] if len(found) > shown else []
+    items = names + more
+    listed = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+    return f"{listed} {'does' if len(found) == 1 else 'do'} not fit"
 
 
 def _on_focus() -> None:
@@ -64,7 +95,6 @@ def _on_focus() -> None:
 def load(preset: str) -> None:
     state.set_model(load_preset(preset))
     state.set_view(focus=PRESETS[preset].focus, stage=0)
-    state.errors().clear()
     _sync_controls(preset)
 
 
@@ -155,10 +185,21 @@ def sidebar() -> None:
 
 
 # -- sliders --------------------------------------------------------------------
+def fitting(new: CellModel) -> CellModel:
+    """``new``, or a ValueError naming the first entry the current precision cannot use."""
+    check_range(cell_arrays(new.params, new.x, new.h_prev, new.c_prev), state.dtype())
+    return new
+
+
 def _on_slider(field: str, index: tuple[int, ...]) -> None:
-    value = float(st.session_state[state.slider_key(field, index)])
-    state.set_model(state.model().with_entry(field, index, value))
-    state.set_error(field, None)
+    key = state.slider_key(field, index)
+    try:
+        new = fitting(state.model().with_entry(field, index, float(st.session_state[key])))
+    except ValueError as err:
+        st.session_state[key] = float(state.model().get_array(field)[index])
+        state.notify(f"{err}. The previous value is still in use.")
+        return
+    state.set_model(new)
 
 
 def slider(
@@ -201,6 +242,8 @@ def slider_row(items: Sequence[tuple[str, tuple[int, ...], str, str]]) -> None:
 
 
 # -- exact entry grids ------------------------------------------------------------
+# A grid's key carries the model's revision: any model change redraws every grid from
+# the model, and the typed text an error describes is gone with it (state.errors).
 def _grid_key(field: str) -> str:
     return f"grid:{field}:{state.rev()}"
 
@@ -212,14 +255,15 @@ def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> N
     try:
         for r, row in edits.items():
             for col, text in row.items():
-                c = cols.index(col) if col in cols else int(col)
+                if col not in cols:  # the row labels: not part of the model
+                    continue
+                c = cols.index(col)
                 where = f"{label(field)}[{c}]" if a.ndim == 1 else f"{label(field)}[{r}, {c}]"
                 a2[int(r), c] = parse_number("" if text is None else str(text), where)
-        new = state.model().with_array(field, a2.reshape(shape))
+        new = fitting(state.model().with_array(field, a2.reshape(shape)))
     except ValueError as err:
-        state.set_error(field, str(err))
+        state.set_error(key, str(err))
         return
-    state.set_error(field, None)
     state.set_model(new)
 
 
@@ -245,7 +289,7 @@ def grid(
         args=(field, key, a.shape, list(df.columns)),
         width="stretch",
         column_config={c_: st.column_config.TextColumn(c_, width=col_width) for c_ in df.columns}
-        | {"_index": st.column_config.Column(width=58)},
+        | {"_index": st.column_config.Column(width=58, disabled=True)},
     )
-    if field in state.errors():
-        st.error(f"{state.errors()[field]}. The previous value is still in use.", icon="⚠️")
+    if message := state.errors().get(key):
+        st.error(f"{message}. The previous value is still in use.", icon="⚠️")
