@@ -3,7 +3,10 @@ store the four gates' weights."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -12,69 +15,25 @@ from lstm_core import LSTMParams
 from lstm_core.teaching import Block, FrameworkArray
 
 from .colours import GATE_COLOR, INK, OKABE_ITO, PART_COLOR
-from .fig_base import base
+from .fig_base import base, fast_figure
 
 
 def shape_claim_figure(params: LSTMParams) -> go.Figure:
     """The claimed n × n weight matrix next to the real n × (n+m) one, with v's entries
     on top: the n × n matrix has no column for part of v."""
-    n, labels = params.n_hidden, params.concat_labels()
+    spec = json.loads(_shape_claim(params.n_hidden, tuple(params.concat_labels())))
+    return fast_figure(spec["data"], spec["layout"])
+
+
+@lru_cache(maxsize=64)
+def _shape_claim(n: int, labels: tuple[str, ...]) -> str:
+    """The figure as JSON for n units and v's labels (cached: it depends on nothing else)."""
     fig = make_subplots(
         rows=1,
         cols=2,
         horizontal_spacing=0.06,
         subplot_titles=(f"claimed: W_f is {n} × {n}", f"needed: W_f is {n} × {len(labels)}"),
     )
-    for col, width in ((1, n), (2, len(labels))):
-        for c, lab in enumerate(labels):
-            fig.add_shape(
-                type="rect",
-                x0=c,
-                x1=c + 1,
-                y0=0.2,
-                y1=1.0,
-                row=1,
-                col=col,
-                line=dict(color="#555"),
-                fillcolor=PART_COLOR[lab[0]],
-            )
-            fig.add_annotation(
-                x=c + 0.5,
-                y=0.6,
-                text=lab,
-                showarrow=False,
-                row=1,
-                col=col,
-                font=dict(size=14, color=INK),
-            )
-            covered = c < width
-            for r in range(n):
-                line = dict(color="#555", width=1) if covered else dict(color="#D55E00", dash="dot")
-                fig.add_shape(
-                    type="rect",
-                    x0=c,
-                    x1=c + 1,
-                    y0=-r - 0.2,
-                    y1=-r - 1.2,
-                    row=1,
-                    col=col,
-                    line=line,
-                    fillcolor="#DDDDDD" if covered else "white",
-                )
-        text = (
-            "✗ no column for these entries of v"
-            if width < len(labels)
-            else "✓ one column for every entry of v"
-        )
-        fig.add_annotation(
-            x=len(labels) / 2,
-            y=-n - 0.7,
-            text=text,
-            showarrow=False,
-            row=1,
-            col=col,
-            font=dict(size=15, color="#D55E00" if width < len(labels) else OKABE_ITO["green"]),
-        )
     for col in (1, 2):
         fig.update_xaxes(visible=False, range=[-0.2, len(labels) + 0.2], row=1, col=col)
         fig.update_yaxes(visible=False, range=[-n - 1.2, 1.1], row=1, col=col)
@@ -82,7 +41,70 @@ def shape_claim_figure(params: LSTMParams) -> go.Figure:
     fig.update_annotations(selector=dict(text=fig.layout.annotations[1].text), font_size=16)
     fig = base(fig, 150 + 40 * n)
     fig.update_layout(margin=dict(t=40))
-    return fig
+    # plain dicts, set once: add_shape/add_annotation validate and copy the whole layout on
+    # every call, which is quadratic in the ~290 rectangles of m = n = 8
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    for col, width in ((1, n), (2, len(labels))):
+        ref = dict(xref=f"x{col if col > 1 else ''}", yref=f"y{col if col > 1 else ''}")
+        for c, lab in enumerate(labels):
+            shapes.append(
+                dict(
+                    type="rect",
+                    x0=c,
+                    x1=c + 1,
+                    y0=0.2,
+                    y1=1.0,
+                    **ref,
+                    line=dict(color="#555"),
+                    fillcolor=PART_COLOR[lab[0]],
+                )  # fmt: skip
+            )
+            notes.append(
+                dict(
+                    x=c + 0.5,
+                    y=0.6,
+                    text=lab,
+                    showarrow=False,
+                    **ref,
+                    font=dict(size=14, color=INK),
+                )  # fmt: skip
+            )
+            covered = c < width
+            line = dict(color="#555", width=1) if covered else dict(color="#D55E00", dash="dot")
+            fill = "#DDDDDD" if covered else "white"
+            shapes += [
+                dict(
+                    type="rect",
+                    x0=c,
+                    x1=c + 1,
+                    y0=-r - 0.2,
+                    y1=-r - 1.2,
+                    **ref,
+                    line=line,
+                    fillcolor=fill,
+                )  # fmt: skip
+                for r in range(n)
+            ]
+        text = (
+            "✗ no column for these entries of v"
+            if width < len(labels)
+            else "✓ one column for every entry of v"
+        )
+        notes.append(
+            dict(
+                x=len(labels) / 2,
+                y=-n - 0.7,
+                text=text,
+                showarrow=False,
+                **ref,
+                font=dict(size=15, color="#D55E00" if width < len(labels) else OKABE_ITO["green"]),
+            )  # fmt: skip
+        )
+    spec = fig.to_plotly_json()
+    spec["layout"]["shapes"] = shapes
+    spec["layout"]["annotations"] = [*spec["layout"]["annotations"], *notes]
+    return json.dumps(spec)
 
 
 def _block_label(blk: Block, letter: str, m: int, n: int, transposed: bool) -> str:
