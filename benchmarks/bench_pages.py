@@ -15,12 +15,16 @@ Not a test (the machine is shared and noisy): nothing is asserted. Goals (issue 
 slider rerun p50 ≤ 18 ms; every page ≤ 0.5 s at every size.
 
     .venv/bin/python benchmarks/bench_pages.py [--runs 25] [--repeat 3] [--profile]
+
+To compare with an older version, export it (``git archive REV | tar -x -C DIR``), copy
+this file into ``DIR/benchmarks/`` and run both, one after the other, more than once.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import statistics
 import sys
@@ -32,6 +36,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
 sys.path.insert(0, str(ROOT))
 
 from ui.frame import SECTIONS  # noqa: E402

@@ -21,6 +21,7 @@ from lstm_core.numbers import format_number, parse_number, quote
 from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, load_preset
 
+from .memo import by_value
 from .stages import LAST_STAGE
 
 MIN_SIZE, MAX_EDITABLE = 1, 8  # m and n the app lets you edit (the core allows more)
@@ -39,6 +40,7 @@ class View:
     stage: int = 0
 
 
+@by_value()
 def encode_array(a: np.ndarray) -> str:
     if a.ndim == 1:
         return ",".join(format_number(v) for v in a)
