@@ -22,6 +22,7 @@ from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, load_preset
 from lstm_core.variants import VARIANT_BY_KEY
 
+from .memo import by_value
 from .stages import LAST_STAGE
 
 MIN_SIZE, MAX_EDITABLE = 1, 8  # m and n the app lets you edit (the core allows more)
@@ -41,6 +42,7 @@ class View:
     variant: str = "plain"  # the Variants page's cell; in the URL only when not "plain"
 
 
+@by_value()
 def encode_array(a: np.ndarray) -> str:
     if a.ndim == 1:
         return ",".join(format_number(v) for v in a)

@@ -8,6 +8,7 @@ and fixed labels go into it.
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 from html import escape
 
 import numpy as np
@@ -75,6 +76,7 @@ def _math(text: str, size: int) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=2048)  # a label whose numbers did not change is the same text
 def _text(
     x: float,
     y: float,
@@ -141,8 +143,9 @@ def _short(a: np.ndarray, chars: int) -> str:
     return short_vec(a, most=1)
 
 
-def cell_diagram(s: Step, stage: int) -> str:
-    """The cell as an SVG string: wires, gates and nodes, values of the current stage."""
+@cache
+def _skeleton(stage: int) -> str:
+    """Wires, gates and nodes: the same picture for every step at this stage."""
     parts = []
     for stages, color, pts in WIRES:
         lit = stage in stages
@@ -190,6 +193,12 @@ def cell_diagram(s: Step, stage: int) -> str:
                 text_color="black",
             )
         )
+    return "".join(parts)
+
+
+def cell_diagram(s: Step, stage: int) -> str:
+    """The cell as an SVG string: wires, gates and nodes, values of the current stage."""
+    parts = [_skeleton(stage)]
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
     # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus

@@ -4,6 +4,7 @@ trained read-out, gradient norms, and the cell-state Jacobian and path."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -61,20 +62,41 @@ def trace_heatmaps(
             row=r,
             col=1,
         )
-        if highlight is not None:
-            fig.add_shape(
+    # shapes as plain dicts, set once (add_shape/add_vline per row validate and copy the
+    # whole layout each time: most of a rerun's time at T = 64)
+    axes = [(f"x{r if r > 1 else ''}", f"y{r if r > 1 else ''}") for r in range(1, k + 1)]
+    shapes: list[dict[str, Any]] = []
+    if highlight is not None:
+        shapes += [
+            dict(
+                line=dict(color="black", width=3),
                 type="rect",
                 x0=-0.5,
                 x1=T - 0.5,
+                xref=x,
                 y0=highlight - 0.5,
                 y1=highlight + 0.5,
-                line=dict(color="black", width=3),
-                row=r,
-                col=1,
-            )
+                yref=y,
+            )  # fmt: skip
+            for x, y in axes
+        ]
     if t_mark is not None:  # black on white, visible on light and dark cells alike
-        fig.add_vline(x=t_mark, line=dict(color="white", width=7), row="all", col=1)
-        fig.add_vline(x=t_mark, line=dict(color="black", width=3), row="all", col=1)
+        shapes += [
+            dict(
+                line=dict(color=color, width=width),
+                type="line",
+                x0=t_mark,
+                x1=t_mark,
+                xref=x,
+                y0=0,
+                y1=1,
+                yref=f"{y} domain",
+            )  # fmt: skip
+            for color, width in (("white", 7), ("black", 3))
+            for x, y in axes
+        ]
+    if shapes:
+        fig.update_layout(shapes=shapes)
     fig.update_xaxes(title_text="t", row=k, col=1)
     fig.update_annotations(font=dict(size=15, color="#222222"), x=0, xanchor="left")
     fig = base(fig, plot_px + top_px + bottom_px)

@@ -80,14 +80,29 @@ def live() -> Callable[[], tuple[CellModel, type[np.floating]]]:
     return lambda: (safe["model"], _dtype_of(safe["view"]))
 
 
+# The last steps computed, by model object and dtype: a model is never changed in place
+# (an edit makes a new one), so last run's current step is this run's previous step.
+_STEPS: dict[tuple[int, str], tuple[CellModel, Step]] = {}
+
+
+def _step_of(m: CellModel) -> Step:
+    key = (id(m), view().dtype)
+    hit = _STEPS.get(key)
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    s = step(m.params, m.x, m.h_prev, m.c_prev, dtype=dtype())
+    if len(_STEPS) >= 256:
+        _STEPS.clear()
+    _STEPS[key] = (m, s)
+    return s
+
+
 def current_step() -> Step:
-    m = model()
-    return step(m.params, m.x, m.h_prev, m.c_prev, dtype=dtype())
+    return _step_of(model())
 
 
 def previous_step() -> Step:
-    m = prev_model()
-    return step(m.params, m.x, m.h_prev, m.c_prev, dtype=dtype())
+    return _step_of(prev_model())
 
 
 def set_model(new: CellModel) -> None:

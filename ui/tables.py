@@ -16,6 +16,7 @@ from lstm_core import LSTMParams
 
 from .colours import PART_COLOR, UNIT_SCALE, Scale, colour_at
 from .fmt import fmt
+from .memo import by_value
 
 _CELL = "padding:4px 10px; text-align:center; font-size:16px; min-width:3.2em;"
 _HEAD = "padding:3px 8px; text-align:center; font-size:14px; font-weight:600;"
@@ -87,8 +88,12 @@ def concat_table(params: LSTMParams, v: np.ndarray) -> str:
 
 def block_table(params: LSTMParams, key: str) -> str:
     """W_key with its columns in v's order and a bold line between the W^h and W^x blocks."""
-    W = params.W(key)
-    n, labels = params.n_hidden, params.concat_labels()
+    return _block_table(params.W(key), tuple(params.concat_labels()), key)
+
+
+@by_value()
+def _block_table(W: np.ndarray, labels: tuple[str, ...], key: str) -> str:
+    n = W.shape[0]
     lim = max(1.0, float(np.max(np.abs(W))))
     split = next(k for k in range(1, len(labels)) if labels[k][0] != labels[k - 1][0])
     blocks = []
