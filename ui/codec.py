@@ -11,7 +11,7 @@ plain text, never as Markdown, HTML or math.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,9 @@ DTYPES = ("float64", "float32")
 MAX_VALUE_CHARS = 8000  # 8 × 16 numbers at 17 digits is about 2,500
 DEFAULT_PRESET = "seed-question"
 VECTOR_KEYS = {"x": "x_t", "h": "h_t-1", "c": "C_t-1"}
+EDIT_PANELS = ("x", "states", "biases", "W", "exact")  # link names of the Edit choices
+SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below choices
+PANEL_KEYS = {"pin", "edit", "show"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class View:
     dtype: str = "float64"
     focus: str = "f"
     stage: int = 0
+    pin: bool = False  # keep the focus when a stage about another gate is picked
+    edit: str = "x"  # the Cell step page's Edit panel (EDIT_PANELS)
+    show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
 
 
 def encode_array(a: np.ndarray) -> str:
@@ -77,7 +83,39 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
+    return q | _encode_panels(view)
+
+
+def _encode_panels(view: View) -> dict[str, str]:
+    """The panel choices, written only when they differ from the defaults (short links)."""
+    q, default = {}, View()
+    if view.pin:
+        q["pin"] = "1"
+    if view.edit != default.edit:
+        q["edit"] = view.edit
+    if view.show != default.show:
+        q["show"] = view.show
     return q
+
+
+def _read_panels(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's pin, edit and show; an unknown value is named and ignored."""
+    changes: dict[str, Any] = {}
+    if "pin" in q:
+        if q["pin"] in ("0", "1"):
+            changes["pin"] = q["pin"] == "1"
+        else:
+            warnings.append(f"pin {quote(q['pin'])} must be 0 or 1; the focus is not pinned.")
+    for key, allowed in (("edit", EDIT_PANELS), ("show", SHOW_PANELS)):
+        if key in q:
+            if q[key] in allowed:
+                changes[key] = q[key]
+            else:
+                warnings.append(
+                    f"{key} panel {quote(q[key])} is unknown (one of {', '.join(allowed)}); "
+                    f"showing {getattr(view, key)}."
+                )
+    return replace(view, **changes)
 
 
 def _whole(raw: str) -> int | None:
@@ -112,7 +150,7 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         if read is None or read > LAST_STAGE:
             warnings.append(f"stage {quote(q['stage'])} must be 0 to {LAST_STAGE}; using 0.")
         stage = 0 if read is None or read > LAST_STAGE else read
-    return View(dtype, focus, stage)
+    return _read_panels(q, warnings, View(dtype, focus, stage))
 
 
 def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
@@ -125,7 +163,7 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    unknown = sorted(set(q) - model_keys - {"preset", "dtype", "focus", "stage"})
+    unknown = sorted(set(q) - model_keys - {"preset", "dtype", "focus", "stage"} - PANEL_KEYS)
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         warnings.append(
