@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -348,3 +350,20 @@ def test_model_size_change_refits_the_sequence_and_float32_runs(app_test: Any) -
     table = numbers_table(at)
     for field, label in STEP_COLUMNS:
         np.testing.assert_array_equal(table[label].to_numpy(np.float32), getattr(s32, field))
+
+
+def test_gradient_log_axis_cannot_make_a_flat_gradient_look_steep(app_test: Any) -> None:
+    """Plotly fits a log axis to the data: 0.5–0.9 would fill the whole height."""
+    from lstm_core.sequences import log_safe
+    from ui.fig_time import MIN_DECADES, gradient_figure
+
+    flat = log_safe(np.linspace(0.5, 0.9, 24))
+    fig = gradient_figure([("flat", flat, "black", "solid")], "flat")
+    lo, hi = fig.layout.yaxis.range
+    assert hi - lo >= MIN_DECADES and lo <= np.log10(0.5) and hi >= np.log10(0.9)
+    assert "×10 per gridline" in fig.layout.yaxis.title.text
+    at = open_page(app_test, GRAD)  # and the page's own figure has a fixed range too
+    ranges = [
+        json.loads(c.proto.spec)["layout"]["yaxis"].get("range") for c in at.get("plotly_chart")
+    ]
+    assert any(r is not None and r[1] - r[0] >= MIN_DECADES for r in ranges), ranges
