@@ -4,9 +4,8 @@ on the page checked against lstm_core."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -367,3 +366,24 @@ def test_gradient_log_axis_cannot_make_a_flat_gradient_look_steep(app_test: Any)
         json.loads(c.proto.spec)["layout"]["yaxis"].get("range") for c in at.get("plotly_chart")
     ]
     assert any(r is not None and r[1] - r[0] >= MIN_DECADES for r in ranges), ranges
+
+
+def test_play_says_what_it_does_and_shows_the_real_pace(
+    app_test: Any, play_clock: ManualClock
+) -> None:
+    at = open_page(app_test, SEQ)
+    assert any(f"at most one every {PLAY_INTERVAL:g} s" in c.value for c in at.caption)
+    at.button(key="seq:playbtn").click().run()
+    play_clock.advance(2.5)  # a busy server: 2.5 s per redraw, not 0.8
+    at.run()
+    no_exception(at)
+    bars = [str(p.proto.text) for p in at.get("progress")]
+    assert any("t = 1, playing, 2.5 s per step" in b for b in bars), bars
+
+
+def test_time_left_follows_the_pace() -> None:
+    from ui.fmt import time_left
+
+    assert time_left(0, 200, 0.0) == "estimating the time left…"
+    assert time_left(50, 200, 5.0) == "about 15 s left"
+    assert time_left(200, 200, 18.6) == "almost done"

@@ -325,6 +325,7 @@ def _tick(ns: str, T: int) -> bool:
     if now - last >= 0.5 * PLAY_INTERVAL:
         ss[_key(ns, "t")] = min(int(ss.get(_key(ns, "t"), 0)) + 1, T - 1)
         ss[_key(ns, "play")] = now
+        ss[_key(ns, "pace")] = now - last  # the real time per step, shown while playing
     if ss[_key(ns, "t")] >= T - 1:
         ss[_key(ns, "play")] = None
         return True
@@ -358,11 +359,13 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         on_click=_set_play,
         args=(ns, T, not is_playing),
         width="stretch",
-        help=f"Step through the sequence, one step every {PLAY_INTERVAL:g} s.",
+        help=f"Step through the sequence: one step per redraw, at most one every "
+        f"{PLAY_INTERVAL:g} s. A busy server draws more slowly; the bar shows the real pace.",
     )
     c2.caption(
         "Drag the slider or use ◀ ▶ to pick a step; every view below shows that step. "
-        f"Play moves on one step every {PLAY_INTERVAL:g} s and stops at the end."
+        f"Play moves on one step at a time, at most one every {PLAY_INTERVAL:g} s (slower when "
+        "the server is busy), and stops at the end."
     )
 
     @st.fragment(run_every=PLAY_INTERVAL if is_playing else None)
@@ -383,7 +386,9 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         )
         label = f"Time step t (0 to {T - 1})"
         if is_playing:
-            s2.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing")
+            pace = ss.get(_key(ns, "pace"))
+            shown = f", {pace:.1f} s per step" if pace else ""
+            s2.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing{shown}")
         elif T > 1:
             ss[_key(ns, "scrub")] = t
             s2.slider(label, 0, T - 1, key=_key(ns, "scrub"), on_change=_on_scrub, args=(ns,))
