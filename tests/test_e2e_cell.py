@@ -232,3 +232,19 @@ def test_switching_pages_keeps_every_edit(app_page: AppPage) -> None:
     assert app_page.slider(X0).get_attribute("aria-valuetext") == "1.10"
     app_page.choose("Edit", "States")
     assert app_page.slider(H2).get_attribute("aria-valuetext") == "5.80"
+
+
+def test_back_leaves_the_page_after_next_presses(app_page: AppPage) -> None:
+    """Stage changes replace the history entry; only a change of page adds one."""
+    app_page.open(SEED)
+    app_page.go_to_page("Check my calculation")
+    app_page.go_to_page("Cell step")
+    for _ in range(3):
+        app_page.rerun(app_page.page.get_by_role("button", name="Next ▶").click)
+    assert app_page.query()["stage"] == "3"
+    app_page.page.go_back()
+    app_page.page.wait_for_url("**/check*")
+    app_page.wait_idle()
+    assert urlsplit(app_page.page.url).path.endswith("/check")
+    assert app_page.page.get_by_role("heading", name="Check my calculation").count() == 1
+    app_page.assert_no_traceback()
