@@ -110,6 +110,14 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
         pin=draw(st.booleans()),
         edit=draw(st.sampled_from(EDIT_PANELS)),
         show=draw(st.sampled_from(SHOW_PANELS)),
+        seq=draw(
+            st.sampled_from(
+                ["", encode_array(draw(arrays(np.float64, (64, m), elements=elements)))]
+            )
+        ),
+        seq0=draw(
+            st.sampled_from(["", encode_array(draw(arrays(np.float64, (2, n), elements=elements)))])
+        ),
     )
     return CellModel(params, x, h, c), view
 

@@ -387,3 +387,22 @@ def test_time_left_follows_the_pace() -> None:
     assert time_left(0, 200, 0.0) == "estimating the time left…"
     assert time_left(50, 200, 5.0) == "about 15 s left"
     assert time_left(200, 200, 18.6) == "almost done"
+
+
+def test_a_shared_link_carries_the_sequence(app_test: Any) -> None:
+    at = open_page(app_test, SEQ)
+    at.selectbox(key="seq:gen:kind").set_value("step").run()
+    at.number_input(key="seq:gen:T").set_value(10).run()
+    at.button(key="seq:gen:go").click().run()
+    no_exception(at)
+    xs = at.session_state["seq:data"].xs
+    assert xs.shape == (10, 3)
+    link = dict(at.query_params)
+    assert "seq" in link and "seq0" in link
+    fresh = app_test(link)  # the link opened in a new session
+    fresh.switch_page(SEQ).run()
+    no_exception(fresh)
+    assert not fresh.warning
+    np.testing.assert_array_equal(fresh.session_state["seq:data"].xs, xs)
+    bad = app_test(link | {"seq": "1,2;3"})  # a ragged table: named, then the default
+    assert any("The sequence in this link could not be read" in w.value for w in bad.warning)

@@ -67,13 +67,17 @@ def _fresh(xs: Array, h0: Array, c0: Array, rev: int, note: str | None = None) -
     return SeqData(xs, h0, c0, xs, np.vstack([h0, c0]), rev, note)
 
 
-def current(ns: str, m: int, n: int, default: Callable[[], Array]) -> SeqData:
-    """The page's sequence, created from ``default()`` the first time and fitted to m
-    inputs and n units when the model's size has changed (no widgets drawn)."""
+def current(
+    ns: str, m: int, n: int, default: Callable[[], Array], init: Array | None = None
+) -> SeqData:
+    """The page's sequence, created from ``default()`` (and ``init``, the (2, n') rows h0,
+    C0, else zeros) the first time and fitted to m inputs and n units when the model's
+    size has changed (no widgets drawn)."""
     ss, key = st.session_state, _key(ns, "data")
     data: SeqData | None = ss.get(key)
     if data is None:
-        data = _fresh(fit_width(default(), m), np.zeros(n), np.zeros(n), 0)
+        init = np.zeros((2, n)) if init is None else fit_width(init, n)
+        data = _fresh(fit_width(default(), m), init[0], init[1], 0)
     elif data.xs.shape[1] != m or data.h0.shape[0] != n:
         h0 = fit_width(data.h0[None, :], n)[0]
         c0 = fit_width(data.c0[None, :], n)[0]
@@ -260,10 +264,11 @@ def editor(
     kinds: Sequence[str] = GENERATORS,
     default_kind: str = "sine",
     with_init: bool = True,
+    init: Array | None = None,
 ) -> SeqData:
     """Generators on the left, the sequence (and h0, C0) on the right; returns the last
     valid sequence after this run's edits."""
-    data = current(ns, m, n, default)
+    data = current(ns, m, n, default, init)
     if data.note:
         st.info(data.note, icon="ℹ️")
         data = replace(data, note=None)
