@@ -243,7 +243,7 @@ def test_check_bad_input_names_the_field_and_marks_nothing_stale(
         assert len(at.error) == 1 and expected in at.error[0].value, at.error
         # the row shows the error, not a mark of the last valid 21, 42, 63
         assert not at.dataframe, [d.value for d in at.dataframe]
-        assert any("Not checked until the field is fixed" in w.value for w in at.warning)
+        assert any("Not checked until the field on the left" in w.value for w in at.warning)
         assert "nan" not in texts(at).lower()
 
 

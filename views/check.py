@@ -121,7 +121,7 @@ def results_table(
 ) -> None:
     if error is not None:
         st.markdown(f"**{labels[stage]}**")
-        st.warning(f"Not checked until the field is fixed: {error}", icon="⚠️")
+        st.warning("Not checked until the field on the left is fixed.", icon="⚠️")
         return
     entries = [e for e in result.entries[stage] if e.ok is not None]
     if not entries:
