@@ -42,6 +42,7 @@ from .backward import (
     sequence_l2_loss,
 )
 from .cell import CellUpdate, Step, Trace, block_products, cell_update, matvec_terms, run, step
+from .concat import W_BLOCKS_LATEX
 from .exports import concat_csv, step_csv, trace_csv
 from .gates import (
     GATE_BY_KEY,
@@ -100,6 +101,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "ACTIVATIONS",
     "CONCAT_LATEX",
+    "W_BLOCKS_LATEX",
     "CONCAT_ORDERS",
     "DEFAULT_SATURATION_FRACTION",
     "GATES",

@@ -22,6 +22,8 @@ Array = NDArray[Any]
 ConcatOrder = Literal["h_first", "x_first"]
 CONCAT_ORDERS: tuple[ConcatOrder, ...] = ("h_first", "x_first")
 CONCAT_LATEX = {"h_first": "[h_{t-1}, x_t]", "x_first": "[x_t, h_{t-1}]"}
+# W's column blocks in v's order, as LaTeX: the one place a page names this layout
+W_BLOCKS_LATEX = {"h_first": r"[W^h \mid W^x]", "x_first": r"[W^x \mid W^h]"}
 
 
 def check_order(order: str) -> None:

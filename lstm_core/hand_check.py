@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike
 from .cell import Step, step
 from .gates import GATE_BY_KEY
 from .model import CellModel
-from .numbers import parse_number
+from .numbers import parse_number, quote
 from .params import Array, LSTMParams
 
 CHECK_RTOL = 5e-3
@@ -39,6 +39,7 @@ def close(typed: float, correct: float, rtol: float = CHECK_RTOL) -> bool:
 
 
 _SPLIT = re.compile(r"[,;\s]+")
+_DECIMAL_COMMA = re.compile(r"(?<![\d.])(\d+),(\d+)(?![\d.])")  # "0,5": a comma between digits
 
 
 def parse_vector(text: str, name: str, length: int) -> list[float | None]:
@@ -48,6 +49,14 @@ def parse_vector(text: str, name: str, length: int) -> list[float | None]:
     if not body:
         return [None] * length
     parts = [p for p in _SPLIT.split(body) if p]
+    comma = _DECIMAL_COMMA.search(body)
+    # "0,5" with too few or too many entries, or next to entries split by ", " or ";"
+    if comma and (len(parts) != length or re.search(r",\s|;", body)):
+        meant = f"{comma.group(1)}.{comma.group(2)}"
+        raise ValueError(
+            f"{name}: did you mean {quote(meant)} for {quote(comma.group(0))}? Use a dot for "
+            f"decimals and commas between the {length} entries, e.g. 0.5, 1/2, 1e-3"
+        )
     if len(parts) != length:
         raise ValueError(
             f"{name} has {len(parts)} entries but needs {length}, one per unit; "

@@ -23,8 +23,10 @@ from lstm_core.precision import max_abs
 from lstm_core.presets import CellModel, load_preset
 from ui.codec import (
     DTYPES,
+    EDIT_PANELS,
     MAX_EDITABLE,
     MIN_SIZE,
+    SHOW_PANELS,
     View,
     decode,
     decode_array,
@@ -101,7 +103,22 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
     kw |= {g.b: draw(arrays(np.float64, (n,), elements=elements)) for g in GATES}
     params = LSTMParams(**kw, concat_order=draw(st.sampled_from(CONCAT_ORDERS)))
     x, h, c = (draw(arrays(np.float64, (k,), elements=elements)) for k in (m, n, n))
-    view = View(dtype, draw(st.sampled_from([g.key for g in GATES])), draw(st.integers(0, 5)))
+    view = View(
+        dtype,
+        draw(st.sampled_from([g.key for g in GATES])),
+        draw(st.integers(0, 5)),
+        pin=draw(st.booleans()),
+        edit=draw(st.sampled_from(EDIT_PANELS)),
+        show=draw(st.sampled_from(SHOW_PANELS)),
+        seq=draw(
+            st.sampled_from(
+                ["", encode_array(draw(arrays(np.float64, (64, m), elements=elements)))]
+            )
+        ),
+        seq0=draw(
+            st.sampled_from(["", encode_array(draw(arrays(np.float64, (2, n), elements=elements)))])
+        ),
+    )
     return CellModel(params, x, h, c), view
 
 
@@ -176,3 +193,12 @@ def test_a_matrix_of_the_wrong_height_is_named() -> None:
     assert len(warnings) == 1
     assert "could not be read" in warnings[0] and "W_f" in warnings[0], warnings
     assert_same(model, load_preset("seed-question"))
+
+
+def test_bad_panel_values_are_named_and_ignored() -> None:
+    query = encode(load_preset("seed-answer"), View(pin=True, edit="W", show="hadamard"))
+    _, view, warnings = decode(query | {"pin": "yes", "show": "<b>x</b>"})
+    assert view == View(pin=False, edit="W", show="numbers")
+    assert len(warnings) == 2
+    assert "pin `yes` must be 0 or 1" in warnings[0]
+    assert "show panel `<b>x</b>` is unknown" in warnings[1]

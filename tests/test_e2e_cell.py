@@ -104,7 +104,8 @@ def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, ne
     fresh.assert_no_traceback()
     assert fresh.alerts("warning") == []
     assert fresh.query() == app_page.query()
-    fresh.choose("Edit", "States")  # the edit group is not in the URL; slider labels are math
+    # the Edit panel is in the URL too: the fresh browser shows the same States sliders
+    assert fresh.slider(C0).count() == 1
     assert fresh.latex() == formulas
     np.testing.assert_array_equal(shown_h(fresh), h)
     assert numbers_after_equals(" ".join(formulas)) >= {
@@ -228,6 +229,22 @@ def test_switching_pages_keeps_every_edit(app_page: AppPage) -> None:
     back = decode(app_page.query())[0]
     np.testing.assert_array_equal(back.x, edited.x)
     np.testing.assert_array_equal(back.h_prev, edited.h_prev)
-    assert app_page.slider(X0).get_attribute("aria-valuetext") == "1.10"
-    app_page.choose("Edit", "States")
+    # the Edit panel is part of the view now: States is still open, no click needed
     assert app_page.slider(H2).get_attribute("aria-valuetext") == "5.80"
+    assert back.x[0] == 1.1  # x_t[0] moved one step right, as on its slider before
+
+
+def test_back_leaves_the_page_after_next_presses(app_page: AppPage) -> None:
+    """Stage changes replace the history entry; only a change of page adds one."""
+    app_page.open(SEED)
+    app_page.go_to_page("Check my calculation")
+    app_page.go_to_page("Cell step")
+    for _ in range(3):
+        app_page.rerun(app_page.page.get_by_role("button", name="Next ▶").click)
+    assert app_page.query()["stage"] == "3"
+    app_page.page.go_back()
+    app_page.page.wait_for_url("**/check*")
+    app_page.wait_idle()
+    assert urlsplit(app_page.page.url).path.endswith("/check")
+    assert app_page.page.get_by_role("heading", name="Check my calculation").count() == 1
+    app_page.assert_no_traceback()

@@ -4,6 +4,7 @@ on the page checked against lstm_core."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -348,3 +349,60 @@ def test_model_size_change_refits_the_sequence_and_float32_runs(app_test: Any) -
     table = numbers_table(at)
     for field, label in STEP_COLUMNS:
         np.testing.assert_array_equal(table[label].to_numpy(np.float32), getattr(s32, field))
+
+
+def test_gradient_log_axis_cannot_make_a_flat_gradient_look_steep(app_test: Any) -> None:
+    """Plotly fits a log axis to the data: 0.5–0.9 would fill the whole height."""
+    from lstm_core.sequences import log_safe
+    from ui.fig_time import MIN_DECADES, gradient_figure
+
+    flat = log_safe(np.linspace(0.5, 0.9, 24))
+    fig = gradient_figure([("flat", flat, "black", "solid")], "flat")
+    lo, hi = fig.layout.yaxis.range
+    assert hi - lo >= MIN_DECADES and lo <= np.log10(0.5) and hi >= np.log10(0.9)
+    assert "×10 per gridline" in fig.layout.yaxis.title.text
+    at = open_page(app_test, GRAD)  # and the page's own figure has a fixed range too
+    ranges = [
+        json.loads(c.proto.spec)["layout"]["yaxis"].get("range") for c in at.get("plotly_chart")
+    ]
+    assert any(r is not None and r[1] - r[0] >= MIN_DECADES for r in ranges), ranges
+
+
+def test_play_says_what_it_does_and_shows_the_real_pace(
+    app_test: Any, play_clock: ManualClock
+) -> None:
+    at = open_page(app_test, SEQ)
+    assert any(f"at most one every {PLAY_INTERVAL:g} s" in c.value for c in at.caption)
+    at.button(key="seq:playbtn").click().run()
+    play_clock.advance(2.5)  # a busy server: 2.5 s per redraw, not 0.8
+    at.run()
+    no_exception(at)
+    bars = [str(p.proto.text) for p in at.get("progress")]
+    assert any("t = 1, playing, 2.5 s per step" in b for b in bars), bars
+
+
+def test_time_left_follows_the_pace() -> None:
+    from ui.fmt import time_left
+
+    assert time_left(0, 200, 0.0) == "estimating the time left…"
+    assert time_left(50, 200, 5.0) == "about 15 s left"
+    assert time_left(200, 200, 18.6) == "almost done"
+
+
+def test_a_shared_link_carries_the_sequence(app_test: Any) -> None:
+    at = open_page(app_test, SEQ)
+    at.selectbox(key="seq:gen:kind").set_value("step").run()
+    at.number_input(key="seq:gen:T").set_value(10).run()
+    at.button(key="seq:gen:go").click().run()
+    no_exception(at)
+    xs = at.session_state["seq:data"].xs
+    assert xs.shape == (10, 3)
+    link = dict(at.query_params)
+    assert "seq" in link and "seq0" in link
+    fresh = app_test(link)  # the link opened in a new session
+    fresh.switch_page(SEQ).run()
+    no_exception(fresh)
+    assert not fresh.warning
+    np.testing.assert_array_equal(fresh.session_state["seq:data"].xs, xs)
+    bad = app_test(link | {"seq": "1,2;3"})  # a ragged table: named, then the default
+    assert any("The sequence in this link could not be read" in w.value for w in bad.warning)

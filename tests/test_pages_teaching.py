@@ -218,32 +218,55 @@ def test_check_thread_sum_flags_entries_2_and_3(app_test: AppTestFactory) -> Non
 
 def test_check_all_right_with_student_number_formats(app_test: AppTestFactory) -> None:
     at = open_page(app_test, CHECK, {"preset": "zeros"})  # every z is 0, every σ is 1/2
-    at.text_input(key="check:z").input("0, -0, 0.0").run()
-    at.text_input(key="check:a").input("1/2, 0.5, 5e-1").run()
+    at.text_input(key="check:f:z").input("0, -0, 0.0").run()
+    at.text_input(key="check:f:a").input("1/2, 0.5, 5e-1").run()
     assert not at.exception and not at.error
     assert at.success[0].value == "Everything you typed is right."
     assert verdicts(at, "you typed").count("✅ right") == 3
 
 
-def test_check_bad_input_names_the_field_and_keeps_the_last_value(
+def test_check_bad_input_names_the_field_and_marks_nothing_stale(
     app_test: AppTestFactory,
 ) -> None:
     at = open_page(app_test, CHECK, {"preset": "seed-answer"})
-    at.text_input(key="check:wv").input("21, 42, 63").run()
+    at.text_input(key="check:i:wv").input("21, 42, 63").run()
     assert [v.split()[0] for v in frame_with(at, "you typed")[""]] == ["✅"] * 3
     for garbage, expected in (
         ("21, 4x2, 63", "W_i·v, entry 2: `4x2` is not a number"),
         ("21, 42", "W_i·v has 2 entries but needs 3"),
         ("1/0, 2, 3", "W_i·v, entry 1: `1/0` divides by zero"),
         ("nan, 1, 2", "W_i·v, entry 1: `nan` is not a number"),
+        ("21, 42,5", "did you mean `42.5`"),
     ):
-        at.text_input(key="check:wv").input(garbage).run()
+        at.text_input(key="check:i:wv").input(garbage).run()
         assert not at.exception
         assert len(at.error) == 1 and expected in at.error[0].value, at.error
-        assert "Still checking your last valid W_i·v" in at.error[0].value
-        table = frame_with(at, "you typed")  # the last valid 21, 42, 63 is still checked
-        assert table["you typed"].tolist() == ["21", "42", "63"]
-        assert "nan" not in table.to_string().lower()
+        # the row shows the error, not a mark of the last valid 21, 42, 63
+        assert not at.dataframe, [d.value for d in at.dataframe]
+        assert any("Not checked until the field on the left" in w.value for w in at.warning)
+        assert "nan" not in texts(at).lower()
+
+
+def test_check_answers_belong_to_their_gate(app_test: AppTestFactory) -> None:
+    at = open_page(app_test, CHECK)
+    at.button(key="check:thread").click().run()
+    assert frame_with(at, "you typed")["you typed"].tolist() == ["22", "42", "62"]
+    at.radio(key="check:gate").set_value("o").run()
+    assert not at.exception
+    assert not at.dataframe  # the input gate's sum is not marked against W_o
+    assert at.text_input(key="check:o:z").value == ""
+    assert not any("add them again" in c.value for c in at.caption)
+    at.radio(key="check:gate").set_value("i").run()  # and it comes back with its gate
+    assert at.text_input(key="check:i:z").value == "22, 42, 62"
+    assert frame_with(at, "you typed")["correct"].tolist() == ["22", "43", "64"]
+
+
+def test_check_says_what_c_and_h_need(app_test: AppTestFactory) -> None:
+    at = open_page(app_test, CHECK, {"preset": "hadamard"})
+    notes = [c.value for c in at.caption if c.value.startswith("Needs the gates")]
+    assert len(notes) == 2
+    assert "$f_t = " in notes[0] and r"$\tilde{C}_t = " in notes[0] and "C_{t-1}" in notes[0]
+    assert "$o_t = " in notes[1] and "your $C_t$" in notes[1]
 
 
 def test_check_cell_state_and_hidden_state(app_test: AppTestFactory) -> None:

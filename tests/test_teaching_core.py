@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -261,3 +263,13 @@ def test_cell_path_of_the_seed_keeps_the_gradient() -> None:
     path = cell_path(load_preset("seed-question"), 20)
     assert path.direct[-1].min() > 0.99  # f ≈ 1 on every step
     assert path.sigmoid_bound[-1] < 1e-11
+
+
+def test_parse_vector_spots_a_decimal_comma() -> None:
+    for typed, meant in (("0,5", "0.5"), ("0,5, 1, 2", "0.5"), ("3,14; 1", "3.14")):
+        with pytest.raises(ValueError, match=rf"did you mean `{re.escape(meant)}`.*Use a dot"):
+            parse_vector(typed, "z", 3)
+    with pytest.raises(ValueError) as err:
+        parse_vector("1, 2", "z", 3)  # no comma between digits: the plain count message
+    assert "did you mean" not in str(err.value)
+    assert parse_vector("0,5", "z", 2) == [0, 5]  # the right count: two entries, as typed

@@ -11,7 +11,7 @@ plain text, never as Markdown, HTML or math.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from lstm_core import CONCAT_ORDERS, GATES, CellModel, LSTMParams
 from lstm_core.numbers import format_number, parse_number, quote
 from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, load_preset
+from lstm_core.sequences import MAX_STEPS, MIN_STEPS
 from lstm_core.variants import VARIANT_BY_KEY
 
 from .memo import by_value
@@ -30,6 +31,10 @@ DTYPES = ("float64", "float32")
 MAX_VALUE_CHARS = 8000  # 8 × 16 numbers at 17 digits is about 2,500
 DEFAULT_PRESET = "seed-question"
 VECTOR_KEYS = {"x": "x_t", "h": "h_t-1", "c": "C_t-1"}
+EDIT_PANELS = ("x", "states", "biases", "W", "exact")  # link names of the Edit choices
+SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below choices
+PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0"}
+MAX_SEQUENCE_CHARS = MAX_STEPS * MAX_EDITABLE * 26  # T ≤ 64 rows of m ≤ 8 numbers
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ class View:
     focus: str = "f"
     stage: int = 0
     variant: str = "plain"  # the Variants page's cell; in the URL only when not "plain"
+    pin: bool = False  # keep the focus when a stage about another gate is picked
+    edit: str = "x"  # the Cell step page's Edit panel (EDIT_PANELS)
+    show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
+    seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
+    seq0: str = ""  # … and its h_0 and C_0, two rows
 
 
 @by_value()
@@ -49,12 +59,14 @@ def encode_array(a: np.ndarray) -> str:
     return ";".join(encode_array(row) for row in a)
 
 
-def decode_array(name: str, text: str, matrix: bool = False) -> list[Any]:
+def decode_array(
+    name: str, text: str, matrix: bool = False, limit: int = MAX_VALUE_CHARS
+) -> list[Any]:
     """The numbers ``encode_array`` wrote: a list, or a list of rows with ``matrix``.
 
     A matrix is read as rows even without a ``;`` (one row) and may end with one ``;``.
     """
-    if len(text) > MAX_VALUE_CHARS:
+    if len(text) > limit:
         raise ValueError(f"{name} in the link is {len(text)} characters long, far too long")
     if not matrix and ";" not in text:
         return [parse_number(v, f"{name} entry {c}") for c, v in enumerate(text.split(","))]
@@ -83,7 +95,64 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
+    return q | _encode_panels(view)
+
+
+def _encode_panels(view: View) -> dict[str, str]:
+    """The panel choices, written only when they differ from the defaults (short links)."""
+    q, default = {}, View()
+    if view.pin:
+        q["pin"] = "1"
+    if view.edit != default.edit:
+        q["edit"] = view.edit
+    if view.show != default.show:
+        q["show"] = view.show
+    for key in ("seq", "seq0"):
+        if getattr(view, key):
+            q[key] = getattr(view, key)
     return q
+
+
+def _read_sequence(q: dict[str, str], key: str, rows: tuple[int, int], warnings: list[str]) -> str:
+    """The link's sequence text, checked (``rows``: allowed row counts, 1..8 columns) and
+    written again exactly; "" with a warning when it cannot be used."""
+    name = {"seq": "the sequence", "seq0": "h_0 and C_0"}[key]
+    try:
+        read = decode_array(name, q[key], matrix=True, limit=MAX_SEQUENCE_CHARS)
+        if len({len(row) for row in read}) != 1 or not rows[0] <= len(read) <= rows[1]:
+            raise ValueError(f"{name} needs {rows[0]} to {rows[1]} rows of equal length")
+        a = np.array(read, dtype=np.float64)
+        if not MIN_SIZE <= a.shape[1] <= MAX_EDITABLE or not np.all(np.isfinite(a)):
+            raise ValueError(f"{name} needs {MIN_SIZE} to {MAX_EDITABLE} finite numbers a row")
+    except ValueError as err:
+        warnings.append(
+            f"{name.capitalize()} in this link could not be read ({err}); using the default."
+        )
+        return ""
+    return encode_array(a)
+
+
+def _read_panels(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's pin, edit and show; an unknown value is named and ignored."""
+    changes: dict[str, Any] = {}
+    if "pin" in q:
+        if q["pin"] in ("0", "1"):
+            changes["pin"] = q["pin"] == "1"
+        else:
+            warnings.append(f"pin {quote(q['pin'])} must be 0 or 1; the focus is not pinned.")
+    for key, allowed in (("edit", EDIT_PANELS), ("show", SHOW_PANELS)):
+        if key in q:
+            if q[key] in allowed:
+                changes[key] = q[key]
+            else:
+                warnings.append(
+                    f"{key} panel {quote(q[key])} is unknown (one of {', '.join(allowed)}); "
+                    f"showing {getattr(view, key)}."
+                )
+    for key, rows in (("seq", (MIN_STEPS, MAX_STEPS)), ("seq0", (2, 2))):
+        if key in q:
+            changes[key] = _read_sequence(q, key, rows, warnings)
+    return replace(view, **changes)
 
 
 def _whole(raw: str) -> int | None:
@@ -125,7 +194,7 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         else:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
-    return View(dtype, focus, stage, variant)
+    return _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
 
 
 def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
@@ -138,7 +207,8 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    unknown = sorted(set(q) - model_keys - {"preset", "dtype", "focus", "stage", "variant"})
+    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS
+    unknown = sorted(set(q) - model_keys - view_keys)
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         warnings.append(

@@ -180,6 +180,18 @@ def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = 
     return readable(base(fig, 300, "The read-out’s answer, step by step"))
 
 
+MIN_DECADES = 4  # a log axis always spans at least 10^4, so a nearly flat line looks flat
+
+
+def log_range(values: Sequence[np.ndarray], min_decades: int = MIN_DECADES) -> list[float]:
+    """A log axis range (in powers of ten) on whole decades around the values, at least
+    ``min_decades`` wide: Plotly's own fit stretches 0.5–0.9 over the whole height."""
+    a = np.concatenate([np.ravel(v) for v in values])
+    lo, hi = np.floor(np.log10(a.min())), np.ceil(np.log10(a.max()))
+    hi = max(hi, lo + 1)
+    return [float(min(lo, hi - min_decades)), float(hi)]
+
+
 def gradient_figure(
     series: Sequence[tuple[str, LogSafe, str, str]], title: str, t_mark: int | None = None
 ) -> go.Figure:
@@ -214,7 +226,15 @@ def gradient_figure(
                 marked.add(label)
     if t_mark is not None:
         fig.add_vline(x=t_mark, line=dict(color="black", width=1, dash="dot"))
-    fig.update_yaxes(type="log", title_text="norm (log scale)", exponentformat="power")
+    y_range = log_range([safe.y for _, safe, _, _ in series])
+    decades = y_range[1] - y_range[0]
+    fig.update_yaxes(
+        type="log",
+        range=y_range,
+        title_text="norm (log scale, ×10 per gridline)" if decades <= 12 else "norm (log scale)",
+        exponentformat="power",
+        dtick=1 if decades <= 12 else None,
+    )
     fig.update_xaxes(title_text="t (the loss is at the last step)")
     fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
     return readable(base(fig, 400, title))

@@ -49,3 +49,11 @@ def sci(v: float, floor: float = LOG_FLOOR, ceil: float = LOG_CEIL) -> str:
     if v < floor:
         return f"below {floor:.0e}"
     return f"{v:.4e}"
+
+
+def time_left(done: int, total: int, elapsed: float) -> str:
+    """'about 12 s left' from the pace so far (``done`` of ``total`` in ``elapsed`` s)."""
+    if done <= 0:
+        return "estimating the time left…"
+    left = elapsed / done * (total - done)
+    return "almost done" if left < 0.5 else f"about {left:.0f} s left"

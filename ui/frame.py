@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import state, style, widgets
+from . import history, state, style, widgets
 
 # (file, title, icon); sections in the order a class would meet them. A page's URL path
 # is its file name without ".py" ("/shapes"); the default page is "/".
@@ -38,6 +38,7 @@ def run_app() -> None:
     """Everything app.py does: config, state from the URL, navigation, the page, the URL."""
     st.set_page_config(page_title="LSTM, step by step", page_icon="🧮", layout="wide")
     style.apply()
+    history.replace_query_changes()
     state.init()
     for note in state.take_notices():
         st.warning(note, icon="⚠️")

@@ -70,13 +70,17 @@ def _fresh(xs: Array, h0: Array, c0: Array, rev: int, note: str | None = None) -
     return SeqData(xs, h0, c0, xs, np.vstack([h0, c0]), rev, note)
 
 
-def current(ns: str, m: int, n: int, default: Callable[[], Array]) -> SeqData:
-    """The page's sequence, created from ``default()`` the first time and fitted to m
-    inputs and n units when the model's size has changed (no widgets drawn)."""
+def current(
+    ns: str, m: int, n: int, default: Callable[[], Array], init: Array | None = None
+) -> SeqData:
+    """The page's sequence, created from ``default()`` (and ``init``, the (2, n') rows h0,
+    C0, else zeros) the first time and fitted to m inputs and n units when the model's
+    size has changed (no widgets drawn)."""
     ss, key = st.session_state, _key(ns, "data")
     data: SeqData | None = ss.get(key)
     if data is None:
-        data = _fresh(fit_width(default(), m), np.zeros(n), np.zeros(n), 0)
+        init = np.zeros((2, n)) if init is None else fit_width(init, n)
+        data = _fresh(fit_width(default(), m), init[0], init[1], 0)
     elif data.xs.shape[1] != m or data.h0.shape[0] != n:
         h0 = fit_width(data.h0[None, :], n)[0]
         c0 = fit_width(data.c0[None, :], n)[0]
@@ -269,10 +273,11 @@ def editor(
     kinds: Sequence[str] = GENERATORS,
     default_kind: str = "sine",
     with_init: bool = True,
+    init: Array | None = None,
 ) -> SeqData:
     """Generators on the left, the sequence (and h0, C0) on the right; returns the last
     valid sequence after this run's edits."""
-    data = current(ns, m, n, default)
+    data = current(ns, m, n, default, init)
     if data.note:
         st.info(data.note, icon="ℹ️")
         data = replace(data, note=None)
@@ -334,6 +339,7 @@ def _tick(ns: str, T: int) -> bool:
     if now - last >= 0.5 * PLAY_INTERVAL:
         ss[_key(ns, "t")] = min(int(ss.get(_key(ns, "t"), 0)) + 1, T - 1)
         ss[_key(ns, "play")] = now
+        ss[_key(ns, "pace")] = now - last  # the real time per step, shown while playing
     if ss[_key(ns, "t")] >= T - 1:
         ss[_key(ns, "play")] = None
         return True
@@ -367,11 +373,13 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         on_click=_set_play,
         args=(ns, T, not is_playing),
         width="stretch",
-        help=f"Step through the sequence, one step every {PLAY_INTERVAL:g} s.",
+        help=f"Step through the sequence: one step per redraw, at most one every "
+        f"{PLAY_INTERVAL:g} s. A busy server draws more slowly; the bar shows the real pace.",
     )
     c2.caption(
         "Drag the slider or use ◀ ▶ to pick a step; every view below shows that step. "
-        f"Play moves on one step every {PLAY_INTERVAL:g} s and stops at the end."
+        f"Play moves on one step at a time, at most one every {PLAY_INTERVAL:g} s (slower when "
+        "the server is busy), and stops at the end."
     )
 
     @st.fragment(run_every=PLAY_INTERVAL if is_playing else None)
@@ -392,7 +400,9 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         )
         label = f"Time step t (0 to {T - 1})"
         if is_playing:
-            s2.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing")
+            pace = ss.get(_key(ns, "pace"))
+            shown = f", {pace:.1f} s per step" if pace else ""
+            s2.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing{shown}")
         elif T > 1:
             ss[_key(ns, "scrub")] = t
             s2.slider(label, 0, T - 1, key=_key(ns, "scrub"), on_change=_on_scrub, args=(ns,))

@@ -214,8 +214,16 @@ def changes_md(s: Step, before: Step) -> str:
 
 # -- one step of a sequence ---------------------------------------------------------------
 def set_stage(k: int) -> None:
-    """Callback of the stage picker: the stage is part of the shared view (and the URL)."""
-    state.set_view(stage=k)
+    """Callback of the stage picker: the stage is part of the shared view (and the URL).
+
+    A stage that computes a gate brings that gate into focus, so the panels below show
+    the gate the stage is about, unless the user has pinned the focus.
+    """
+    v, gates = state.view(), STAGES[k].gates
+    if not v.pin and gates and v.focus not in gates:
+        state.set_view(stage=k, focus=gates[0])
+    else:
+        state.set_view(stage=k)
 
 
 # Unicode subscripts: table headers cannot render LaTeX

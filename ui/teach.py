@@ -17,7 +17,13 @@ from .latex import act_tex, factor
 
 THREAD_PRESET = "seed-answer"
 THREAD_TYPED = "22, 42, 62"
-STAGE_FIELDS = {st_: f"check:{st_}" for st_ in STAGES}
+SHARED_STAGES = ("c", "h")  # C_t and h_t are the same whichever gate is checked
+SAVED = "check:saved"  # every typed text by field key, kept while its field is not shown
+
+
+def field_key(gate_key: str, stage: str) -> str:
+    """The text field of one stage: W·v, z and the gate value belong to their gate."""
+    return f"check:{stage}" if stage in SHARED_STAGES else f"check:{gate_key}:{stage}"
 
 
 def mark(tex: str, on: bool) -> str:
@@ -110,8 +116,9 @@ def load_thread_check() -> None:
     widgets.load(THREAD_PRESET)  # the preset's focus is the input gate
     ss = st.session_state
     ss["check:gate"] = "i"
-    for stage, key in STAGE_FIELDS.items():
-        ss[key] = THREAD_TYPED if stage == "z" else ""
+    ss[SAVED] = {field_key("i", stage): THREAD_TYPED if stage == "z" else "" for stage in STAGES}
+    for key, text in ss[SAVED].items():
+        ss[key] = text
 
 
 def largest_slope(preset: str, key: str) -> float:

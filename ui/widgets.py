@@ -92,6 +92,10 @@ def _on_focus() -> None:
     state.set_view(focus=st.session_state["ctl:focus"])
 
 
+def _on_pin() -> None:
+    state.set_view(pin=bool(st.session_state["ctl:pin"]))
+
+
 def load(preset: str) -> None:
     state.set_model(load_preset(preset))
     state.set_view(focus=PRESETS[preset].focus, stage=0)
@@ -135,6 +139,7 @@ def sidebar() -> None:
         ("ctl:order", p.concat_order),
         ("ctl:dtype", v.dtype),
         ("ctl:focus", v.focus),
+        ("ctl:pin", v.pin),
     ):
         if ss.get(key) != value:
             ss[key] = value
@@ -169,6 +174,13 @@ def sidebar() -> None:
             key="ctl:focus",
             on_change=_on_focus,
             format_func=lambda k: f"{next(g.name for g in GATES if g.key == k)} ({k})",
+        )
+        st.checkbox(
+            "📌 Pin this gate",
+            key="ctl:pin",
+            on_change=_on_pin,
+            help="Unpinned, picking a stage about another gate (forget, input, output) brings "
+            "that gate into focus. Pinned, the focus stays on this gate.",
         )
         st.markdown("### Examples")
         st.selectbox(
@@ -230,15 +242,19 @@ def slider(
     )
 
 
-def slider_row(items: Sequence[tuple[str, tuple[int, ...], str, str]]) -> None:
-    """Sliders (field, index, label, help), two to a row in one wrapping container.
+def slider_row(
+    items: Sequence[tuple[str, tuple[int, ...], str, str]], spans: Sequence[float] | None = None
+) -> None:
+    """Sliders (field, index, label, help), two to a row in one wrapping container;
+    ``spans``: each slider's ± range (default SLIDER_SPAN).
 
     One container instead of st.columns keeps the number of elements (and so the
     time of every rerun) low.
     """
+    spans = [SLIDER_SPAN] * len(items) if spans is None else spans
     with st.container(horizontal=True, wrap=True, gap="small"):
-        for field, index, text, tip in items:
-            slider(field, index, text, width=SLIDER_WIDTH, help=tip)
+        for (field, index, text, tip), span in zip(items, spans, strict=True):
+            slider(field, index, text, span=span, width=SLIDER_WIDTH, help=tip)
 
 
 # -- exact entry grids ------------------------------------------------------------

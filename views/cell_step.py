@@ -8,20 +8,28 @@ import streamlit as st
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
 from ui import fig_step, files, state, stepview, tables, widgets
+from ui.codec import EDIT_PANELS, SHOW_PANELS, View
 from ui.latex import row_expansion
 
-EDIT_GROUPS = ["x_t", "States"]  # then biases, the focus gate's W and the grids
+BIAS_REACH = 10  # σ(±10) is within 5e-5 of 0 or 1
 GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
+
+
+def bias_span(p: LSTMParams, key: str, r: int) -> float:
+    """± range of b_key[r]'s slider: wide enough to move z = W·v + b to ±BIAS_REACH, so
+    the gate can be pushed to either end even when W·v is large (z_f = 92 on seed-question)."""
+    wv = float(p.W(key)[r] @ p.concat(state.model().x, state.model().h_prev))
+    return max(widgets.SLIDER_SPAN, float(np.ceil(abs(wv))) + BIAS_REACH)
 
 
 def editors(p: LSTMParams, group: str) -> None:
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
-    if group == "x_t":
+    if group == "x":
         widgets.slider_row(
             [("x", (k,), f"xₜ[{k}]", f"$x_t$: the input, m = {m} entries") for k in range(m)]
         )
-    elif group == "States":
+    elif group == "states":
         widgets.slider_row(
             [
                 ("h_prev", (k,), f"hₜ₋₁[{k}]", f"$h_{{t-1}}$: previous hidden state, n = {n}")
@@ -37,15 +45,16 @@ def editors(p: LSTMParams, group: str) -> None:
                 for k in range(n)
             ]
         )
-    elif group == "Biases":
+    elif group == "biases":
         widgets.slider_row(
             [
                 (g.b, (k,), f"$b_{g.key}[{k}]$", f"{g.name} bias, n = {n} entries")
                 for g in GATES
                 for k in range(n)
-            ]
+            ],
+            [bias_span(p, g.key, k) for g in GATES for k in range(n)],
         )
-    elif group == "Exact entry":
+    elif group == "exact":
         st.caption("Type numbers as you would write them: 0.5, -1/4, 1e-3.")
         labels = p.concat_labels()
         units = [f"unit {r}" for r in range(n)]
@@ -61,7 +70,7 @@ def editors(p: LSTMParams, group: str) -> None:
         widgets.grid("x", ["x_t"], [f"[{k}]" for k in range(m)])
         widgets.grid("h_prev", ["h_t-1"], [f"[{k}]" for k in range(n)])
         widgets.grid("c_prev", ["C_t-1"], [f"[{k}]" for k in range(n)])
-    elif group:
+    else:  # the focus gate's W
         labels = p.concat_labels()
         widgets.slider_row(
             [
@@ -86,21 +95,29 @@ def render() -> None:
     )
     stepview.stage_controls(state.view().stage, stepview.set_stage, key="ctl:stage")
     focus = GATE_BY_KEY[state.view().focus]
+    edit_labels = dict(zip(EDIT_PANELS, ["$x_t$", "States", "Biases", f"${focus.W}$",
+                                         "Exact entry"], strict=True))  # fmt: skip
+    show_labels = dict(zip(SHOW_PANELS, ["Numbers", "Hadamard table", "Saturation"], strict=True))
+    v, ss = state.view(), st.session_state
+    for key, value in (("ctl:editgroup", v.edit), ("ctl:view", v.show)):
+        if ss.get(key) != value:  # the panels are part of the view, and of the link
+            ss[key] = value
     with st.container(horizontal=True, gap="large"):
-        group = st.segmented_control(
+        st.segmented_control(
             "Edit",
-            EDIT_GROUPS[:2] + ["Biases", focus.W, "Exact entry"],
-            default="x_t",
+            EDIT_PANELS,
             key="ctl:editgroup",
-            format_func=lambda o: f"${o}$" if o in ("x_t", focus.W) else o,
+            format_func=edit_labels.__getitem__,
+            on_change=lambda: state.set_view(edit=ss["ctl:editgroup"] or View().edit),
         )
-        view = st.segmented_control(
+        st.segmented_control(
             "Show below",
-            ["Numbers", "Hadamard table", "Saturation"],
-            default="Numbers",
+            SHOW_PANELS,
             key="ctl:view",
+            format_func=show_labels.__getitem__,
+            on_change=lambda: state.set_view(show=ss["ctl:view"] or View().show),
         )
-    _body(group or "x_t", view or "Numbers")
+    _body(state.view().edit, state.view().show)
     files.section("cell")
 
 
@@ -120,7 +137,7 @@ def _body(group: str, views: str) -> None:
         f"{stepview.explanation_md(s, p, stage)}\n\n**What changed with the last edit**\n\n"
         f"{stepview.changes_md(s, state.previous_step())}"
     )
-    if group == "Exact entry":  # the grids need the whole width: below the story
+    if group == "exact":  # the grids need the whole width: below the story
         st.markdown(story, unsafe_allow_html=True)
         editors(p, group)
     else:
@@ -129,7 +146,7 @@ def _body(group: str, views: str) -> None:
             editors(p, group)
         with right:
             st.markdown(story, unsafe_allow_html=True)
-    if views == "Numbers":
+    if views == "numbers":
         # our own HTML tables of numbers (st.html: no markdown parsing in the browser)
         st.html(
             tables.side_by_side(
@@ -149,9 +166,9 @@ def _body(group: str, views: str) -> None:
             f"**{focus.name.capitalize()}, row by row**: each row of weights times v, then + b, "
             f"then {focus.activation.symbol}\n\n{rows}" + (f"\n\n> 🔎 {note}" if note else "")
         )
-    elif views == "Hadamard table":
+    elif views == "hadamard":
         stepview.hadamard(s, key="hadamard")
-    elif views == "Saturation":
+    elif views == "saturation":
         thr = st.slider(
             "Saturated when the slope is below this fraction of its maximum",
             0.001,

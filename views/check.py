@@ -76,19 +76,36 @@ def givens(gate: Gate) -> None:
     )
 
 
-def typed_vector(stage: Stage, label: str, n: int) -> list[float | None]:
-    """One typed field; a bad entry is reported here and the last valid value is kept."""
-    ss, key = st.session_state, teach.STAGE_FIELDS[stage]
+def typed_vector(gate: Gate, stage: Stage, label: str, n: int) -> list[float | None] | str:
+    """One typed field: its numbers, or the error to show in its place (never a stale mark).
+
+    Each gate keeps its own W·v, z and gate value: a field not shown on this run is
+    restored from ``teach.SAVED`` when its gate is picked again.
+    """
+    ss, key = st.session_state, teach.field_key(gate.key, stage)
+    saved = ss.setdefault(teach.SAVED, {})
+    if key not in ss:
+        ss[key] = saved.get(key, "")
     text = st.text_input(label, key=key, placeholder="e.g. 0.5, 1/2, 1e-3  (leave empty to skip)")
-    last = f"check:last:{stage}"
+    saved[key] = text
     try:
-        values = parse_vector(text, label, n)
+        return parse_vector(text, label, n)
     except ValueError as err:
-        st.error(f"{err}. Still checking your last valid {label}.", icon="⚠️")
-        kept = ss.get(last)
-        return kept if isinstance(kept, list) and len(kept) == n else [None] * n
-    ss[last] = values
-    return values
+        st.error(f"{err}.", icon="⚠️")
+        return f"{err}."
+
+
+def needs(stage: Stage) -> None:
+    """What C_t and h_t are made of: the other gates, with where to work them out."""
+    s, what = state.current_step(), {"c": ("f", "i", "c"), "h": ("o",)}[stage]
+    terms = ", ".join(f"${GATE_BY_KEY[k].symbol} = {vec(s.gate(k))}$" for k in what)
+    extra = (
+        rf" and $C_{{t-1}} = {vec(state.model().c_prev)}$" if stage == "c" else " and your $C_t$"
+    )
+    st.caption(
+        f"Needs the gates {terms}{extra}. Those are the app's values: pick a gate above to "
+        "check your own."
+    )
 
 
 def verdict(e: Entry, labels: dict[Stage, str]) -> str:
@@ -99,7 +116,13 @@ def verdict(e: Entry, labels: dict[Stage, str]) -> str:
     return "❌ wrong"
 
 
-def results_table(result: Check, stage: Stage, gate: Gate, labels: dict[Stage, str]) -> None:
+def results_table(
+    result: Check, stage: Stage, gate: Gate, labels: dict[Stage, str], error: str | None
+) -> None:
+    if error is not None:
+        st.markdown(f"**{labels[stage]}**")
+        st.warning("Not checked until the field on the left is fixed.", icon="⚠️")
+        return
     entries = [e for e in result.entries[stage] if e.ok is not None]
     if not entries:
         return
@@ -151,16 +174,23 @@ def render() -> None:
     givens(gate)
     left, right = st.columns([1, 2], gap="medium")
     with left:
-        typed = {stage: typed_vector(stage, label, n) for stage, label in labels.items()}
+        fields = {}
+        for stage, label in labels.items():
+            fields[stage] = typed_vector(gate, stage, label, n)
+            if stage in teach.SHARED_STAGES:
+                needs(stage)
+    errors = {stage: v for stage, v in fields.items() if isinstance(v, str)}
+    blank: list[float | None] = [None] * n  # a field with an error is checked as empty
+    typed = {stage: blank if isinstance(v, str) else v for stage, v in fields.items()}
     result = check(state.model(), gate.key, typed, dtype=state.dtype())
     with right:
-        if not any(e.ok is not None for es in result.entries.values() for e in es):
+        if not errors and not any(e.ok is not None for es in result.entries.values() for e in es):
             st.info(f"Type at least one vector on the left, e.g. your W_{gate.key}·v.", icon="✏️")
             return
-        if result.all_right():
+        if result.all_right() and not errors:
             st.success("Everything you typed is right.", icon="✅")
         for stage in labels:
-            results_table(result, stage, gate, labels)
+            results_table(result, stage, gate, labels, errors.get(stage))
         expansions(result, gate)
 
 

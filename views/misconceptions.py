@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from lstm_core import GATE_BY_KEY, GATES, cell_update
+from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, cell_update
 from lstm_core.teaching import (
     can_multiply,
     cell_path,
@@ -210,7 +210,7 @@ CARDS: tuple[tuple[str, str, str, Callable[[], None]], ...] = (
     (
         "$W_f$ is 3 × 3",
         "With 3 inputs and 3 units, the forget gate's weight matrix is 3 × 3.",
-        "$W_f$ has one row per unit and one column per entry of $v = [h_{t-1}, x_t]$: "
+        "$W_f$ has one row per unit and one column per entry of $v = {V}$: "
         "n × (n + m) = 3 × 6. A 3 × 3 matrix would have no weights for half of $v$.",
         shape_demo,
     ),
@@ -259,7 +259,8 @@ def card(k: int, title: str, claim: str, truth: str, demo: Callable[[], None]) -
         left, right = st.columns([2, 3], gap="large")
         with left:
             st.markdown(f"**The claim.** {claim}")
-            st.markdown(f"**What is true.** {truth}")
+            v = CONCAT_LATEX[state.model().params.concat_order]
+            st.markdown(f"**What is true.** {truth.replace('{V}', v)}")
         with right:
             demo()
 

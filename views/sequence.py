@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import streamlit as st
 
 from lstm_core import GATES, Trace, run
 from ui import colours, fig_time, files, sequence, show, state, stepview, tables, widgets
+from ui.codec import MAX_SEQUENCE_CHARS, View, decode_array, encode_array
 
 NS = "seq"
 # (Trace field, title) of the units × time heatmaps; the gates come from the GATES table
@@ -41,6 +45,17 @@ def over_time(trace: Trace, t: int) -> None:
     )
 
 
+def linked_inputs(v: View, m: int) -> tuple[Callable[[], np.ndarray], np.ndarray | None]:
+    """The first sequence and h0, C0: the link's (already checked by the codec), else the
+    defaults."""
+
+    def read(text: str) -> np.ndarray:
+        return np.array(decode_array("seq", text, matrix=True, limit=MAX_SEQUENCE_CHARS))
+
+    xs = (lambda: read(v.seq)) if v.seq else sequence.default_inputs(m)
+    return xs, read(v.seq0) if v.seq0 else None
+
+
 def render() -> None:
     ex = state.model()
     p = ex.params
@@ -51,8 +66,13 @@ def render() -> None:
         "$x_0, x_1, …$ in turn. Each step takes $h$ and $C$ from the step before; the first "
         "step takes $h_0$ and $C_0$."
     )
+    v = state.view()
     with st.expander("Input sequence, $h_0$ and $C_0$", expanded=True):
-        data = sequence.editor(NS, m, n, sequence.default_inputs(m))
+        first, init = linked_inputs(v, m)
+        data = sequence.editor(NS, m, n, first, init=init)
+    state.set_view(  # the link carries the sequence: a shared link shows the same steps
+        seq=encode_array(data.xs), seq0=encode_array(np.vstack([data.h0, data.c0]))
+    )
     trace = run(p, data.xs, data.h0, data.c0, dtype=state.dtype())
     T = len(trace)
     if not trace.c_tilde.any():

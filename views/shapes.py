@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATES, block_products
+from lstm_core import CONCAT_LATEX, GATES, W_BLOCKS_LATEX, block_products
 from lstm_core.teaching import (
     FRAMEWORK_GATE_LETTER,
     Framework,
@@ -86,14 +86,19 @@ def block_matrix_tab() -> None:
     p, key = ex.params, gate.key
     show.chart(fig_step.block_matrix(p, key), "shapes:W")
     from_h, from_x, total = block_products(p, key, ex.x, ex.h_prev)
-    st.latex(
-        rf"W_{key}\,v = W^h_{key}\,h_{{t-1}} + W^x_{key}\,x_t = {vec(from_h)} + "
-        rf"{vec(from_x)} = {vec(total)}"
-    )
+    # each block's product and sentence, in v's order
+    parts = {
+        "h": (rf"W^h_{key}\,h_{{t-1}}", vec(from_h), f"{p.n_hidden} × {p.n_hidden} block $W^h$ "
+              "meets $h_{t-1}$"),
+        "x": (rf"W^x_{key}\,x_t", vec(from_x), f"{p.n_hidden} × {p.n_input} block $W^x$ "
+              "meets $x_t$"),
+    }  # fmt: skip
+    first, second = (parts[k] for k in (("h", "x") if p.concat_order == "h_first" else "xh"))
+    st.latex(rf"W_{key}\,v = {first[0]} + {second[0]} = {first[1]} + {second[1]} = {vec(total)}")
     st.markdown(
-        f"Row r holds the weights of unit r. The {p.n_hidden} × {p.n_hidden} block $W^h$ "
-        f"meets $h_{{t-1}}$; the {p.n_hidden} × {p.n_input} block $W^x$ meets $x_t$. Pick "
-        "another gate in the sidebar (Gate in focus) to see its matrix."
+        f"$W_{key} = {W_BLOCKS_LATEX[p.concat_order]}$: row r holds the weights of unit r. The "
+        f"{first[2]}; the {second[2]}. Pick another gate in the sidebar (Gate in focus) to see "
+        "its matrix."
     )
 
 
@@ -198,7 +203,7 @@ def frameworks_tab() -> None:
 
 TABS: tuple[tuple[str, Callable[[int, int], None]], ...] = (
     ("Every array", lambda m, n: every_array(m, n)),
-    (r"$W = [W^h \mid W^x]$", lambda m, n: block_matrix_tab()),
+    ("$W = {W_BLOCKS}$", lambda m, n: block_matrix_tab()),
     ("3 × 3 or 3 × 6?", lambda m, n: claim_tab()),
     ("Concatenation order", lambda m, n: concat_tab()),
     ("Why h and C match", lambda m, n: same_size_tab()),
@@ -216,7 +221,8 @@ def render() -> None:
         f"{len(GATES)} weight matrices is n × (n+m) = {n} × {n + m}."
     )
     size_pickers(m, n)
-    for tab, (_, body) in zip(st.tabs([t for t, _ in TABS]), TABS, strict=True):
+    labels = [t.replace("{W_BLOCKS}", W_BLOCKS_LATEX[p.concat_order]) for t, _ in TABS]
+    for tab, (_, body) in zip(st.tabs(labels), TABS, strict=True):
         with tab:
             body(m, n)
 

@@ -3,6 +3,8 @@ remember the sign of its first input through many steps of noise."""
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from lstm_core.cell import Trace
@@ -17,6 +19,7 @@ from lstm_core.train import (
     train_memory,
 )
 from ui import fig_time, sequence, show, stepview
+from ui.fmt import time_left
 
 NS = "trained"
 LIVE_STEPS = 200  # Adam updates for "Train live": a few seconds on a laptop
@@ -31,13 +34,15 @@ def shipped() -> TrainedModel:
 
 def _train_live(seed: int) -> None:
     bar = st.progress(0.0, text="Training…")
+    start = time.monotonic()
 
     def report(p: Progress) -> None:
-        if p.step % 10 == 0 or p.step == p.steps:
+        if p.step % 5 == 0 or p.step == p.steps:
             bar.progress(
                 p.step / p.steps,
                 text=f"Adam step {p.step}/{p.steps}: loss {p.loss:.3f}, "
-                f"batch accuracy {p.batch_accuracy:.0%}",
+                f"batch accuracy {p.batch_accuracy:.0%}; "
+                f"{time_left(p.step, p.steps, time.monotonic() - start)}",
             )
 
     config = TrainConfig(seed=seed, steps=LIVE_STEPS, batch=16, n_train=512, n_test=300)
@@ -56,7 +61,8 @@ def model_picker() -> TrainedModel:
         f"Train live ({LIVE_STEPS} steps)",
         key=f"{NS}:train",
         width="stretch",
-        help="Trains a fresh LSTM from this seed with Adam, here and now.",
+        help="Trains a fresh LSTM from this seed with Adam, here and now: a few seconds to "
+        "half a minute, depending on how busy the server is. The bar shows the time left.",
     ):
         with st.container():
             _train_live(seed)
