@@ -265,8 +265,10 @@ async def knee(
     url: str, args: argparse.Namespace, pids: list[int], key: str, path: str, name: str
 ) -> tuple[int, list[Level]]:
     """Step the sessions up through ``args.levels`` until p95 > the goal (or time runs out)."""
-    print(f"\n{name}: {url}{path}, an edit every {args.interval:g} s per session, "
-          f"{args.duration:g} s per level")  # fmt: skip
+    print(
+        f"\n{name}: {url}{path}, an edit every {args.interval:g} s per session, "
+        f"{args.duration:g} s per level"
+    )
     print(HEADER)
     held, levels = 0, []
     for n in args.levels:
@@ -426,8 +428,10 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    print(f"bench_load {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(
+        f"bench_load {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     if args.url:
         port = urlsplit(args.url).port or 80
         pids = [int(p) for p in args.pids.split(",") if p] or listening_pids(port)
@@ -475,8 +479,9 @@ def main() -> None:
                     f"{np.median(ours) / np.median(theirs):.2f}× (issue's goal ≤ 1.5×, "
                     "measured there from the key press, in Chromium: bench_ui.py)"
                 )
-            print(f"\nOne session, quiet, send → script finished ({args.quiet_edits} edits): "
-                  + line)  # fmt: skip
+            print(
+                f"\nOne session, quiet, send → script finished ({args.quiet_edits} edits): " + line
+            )
             held, levels = await knee(app.url, args, app_pids, "sl:x:0", args.path, "Cell step")
             n, goal = ONE_PROCESS_GOAL
             at = [lv for lv in levels if lv.sessions == n]
@@ -484,10 +489,12 @@ def main() -> None:
                 at = [await run_level(app.url, n, args, app_pids, "sl:x:0", args.path)]
                 print(at[-1].row())
             ok = at[-1].errors == 0 and at[-1].pct(95) <= goal
-            print(f"{n} sessions on one process: p95 {at[-1].pct(95) * 1000:.0f} ms, "
-                  f"{at[-1].errors} errors (goal p95 ≤ {goal * 1000:.0f} ms and 0 errors: "
-                  f"{'met' if ok else 'NOT met'}); server CPU per rerun "
-                  f"{at[-1].server_cpu / max(at[-1].done, 1) * 1000:.1f} ms")  # fmt: skip
+            print(
+                f"{n} sessions on one process: p95 {at[-1].pct(95) * 1000:.0f} ms, "
+                f"{at[-1].errors} errors (goal p95 ≤ {goal * 1000:.0f} ms and 0 errors: "
+                f"{'met' if ok else 'NOT met'}); server CPU per rerun "
+                f"{at[-1].server_cpu / max(at[-1].done, 1) * 1000:.1f} ms"
+            )
             if not args.no_ref:
                 ref_held, _ = await knee(
                     ref.url,
@@ -498,8 +505,10 @@ def main() -> None:
                     "Minimal app",  # type: ignore[union-attr]
                 )
                 if ref_held:
-                    print(f"\nsessions held, cell step / minimal app: {held}/{ref_held} = "
-                          f"{held / ref_held:.2f}")  # fmt: skip
+                    print(
+                        f"\nsessions held, cell step / minimal app: {held}/{ref_held} = "
+                        f"{held / ref_held:.2f}"
+                    )
 
         asyncio.run(everything())
     finally:

@@ -40,8 +40,11 @@ NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|\binfinity\b", re.I)
 
 def shown_texts(at: Any) -> list[str]:
     """Every text element's source: Markdown, captions, alerts, formulas and tables."""
-    texts = [el.value for kind in ("markdown", "caption", "error", "warning", "info", "success")
-             for el in getattr(at, kind)]  # fmt: skip
+    texts = [
+        el.value
+        for kind in ("markdown", "caption", "error", "warning", "info", "success")
+        for el in getattr(at, kind)
+    ]
     texts += [el.body for el in at.latex]
     for df in at.dataframe:
         value = df.value
@@ -108,8 +111,12 @@ def test_switching_to_float32_names_the_entries_that_do_not_fit(app_test: AppTes
     at.sidebar.radio(key="ctl:dtype").set_value("float32").run()
     assert not at.exception
     warning = " ".join(w.value for w in at.warning)
-    for piece in ("not switched to float32", "W_f[0, 0] = 1e+39", "W_o[0, 0] = -2e+20",
-                  "within ±1e+17"):  # fmt: skip
+    for piece in (
+        "not switched to float32",
+        "W_f[0, 0] = 1e+39",
+        "W_o[0, 0] = -2e+20",
+        "within ±1e+17",
+    ):
         assert piece in warning, warning
     assert at.sidebar.radio(key="ctl:dtype").value == "float64"
     assert dict(at.query_params) == query  # still float64, the model unchanged
@@ -139,8 +146,9 @@ def test_no_nan_or_inf_is_shown_for_the_largest_values(
 
 
 # -- sizes ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("page, keys", [(PAGES[0], ("ctl:m", "ctl:n")),
-                                        ("views/shapes.py", ("shapes:m", "shapes:n"))])  # fmt: skip
+@pytest.mark.parametrize(
+    "page, keys", [(PAGES[0], ("ctl:m", "ctl:n")), ("views/shapes.py", ("shapes:m", "shapes:n"))]
+)
 def test_sizes_are_picked_from_1_to_8(app_test: AppTestFactory, page: str, keys: Any) -> None:
     at = app_test({"preset": "seed-question"})
     at.switch_page(page).run()
@@ -162,8 +170,9 @@ def test_resizing_keeps_what_fits_and_says_what_was_dropped(app_test: AppTestFac
     np.testing.assert_array_equal(after.x, before.x)
     np.testing.assert_array_equal(after.c_prev, before.c_prev[:2])
     at.sidebar.selectbox(key="ctl:n").set_value(3).run()
-    assert any("n 2 → 3: the new units' weights, biases and states are 0" in w.value
-               for w in at.warning)  # fmt: skip
+    assert any(
+        "n 2 → 3: the new units' weights, biases and states are 0" in w.value for w in at.warning
+    )
 
 
 @pytest.mark.parametrize(
@@ -174,13 +183,13 @@ def test_resizing_keeps_what_fits_and_says_what_was_dropped(app_test: AppTestFac
             (3, 3, 2, 3),
             "m 3 → 2: dropped the column of x_t[2] in each W and entry 2 of x_t; "
             "every other entry is kept.",
-        ),  # fmt: skip
+        ),
         (
             (2, 4, 2, 1),
             "n 4 → 1: dropped rows 1–3 of each W, entries 1–3 of each b, the "
             "columns of h_t-1[1–3] in each W, and entries 1–3 of h_t-1 and C_t-1; "
             "every other entry is kept.",
-        ),  # fmt: skip
+        ),
         ((1, 1, 8, 1), "m 1 → 8: the new inputs and their weights are 0."),
     ],
 )

@@ -38,8 +38,9 @@ def open_page(app_test: AppTestFactory, page: str, query: dict[str, str] | None 
     return at
 
 
-def texts(at: Any, kinds: tuple[str, ...] = ("title", "markdown", "caption", "latex",
-                                              "subheader")) -> str:  # fmt: skip
+def texts(
+    at: Any, kinds: tuple[str, ...] = ("title", "markdown", "caption", "latex", "subheader")
+) -> str:
     return "\n".join(str(e.value) for kind in kinds for e in getattr(at, kind))
 
 
@@ -98,8 +99,10 @@ def html_tables(at: Any) -> list[pd.DataFrame]:
 
 def frame_with(at: Any, column: str) -> pd.DataFrame:
     """The first table with ``column``: st.dataframe, st.table (index as a column) or HTML."""
-    frames = [d.value if d.value.index.name is None else d.value.reset_index()
-              for d in [*at.dataframe, *at.table]]  # fmt: skip
+    frames = [
+        d.value if d.value.index.name is None else d.value.reset_index()
+        for d in [*at.dataframe, *at.table]
+    ]
     for df in [*frames, *html_tables(at)]:
         if column in df.columns:
             return df  # type: ignore[no-any-return]
@@ -130,10 +133,12 @@ def test_shapes_concat_order_with_the_seed_w_f(app_test: AppTestFactory) -> None
     at = open_page(app_test, SHAPES)
     table = frame_with(at, "z_f = W_f v + b_f")
     assert table["v is"].tolist()[:2] == ["[x_t, h_{t−1}]", "[h_{t−1}, x_t]"]
-    assert table["v"].tolist() == ["[1, 2, 3, 4, 5, 6]", "[4, 5, 6, 1, 2, 3]",
-                                   "[4, 5, 6, 1, 2, 3]"]  # fmt: skip
-    assert table["z_f = W_f v + b_f"].tolist() == ["[92, 177, 136]", "[65, 150, 109]",
-                                                   "[92, 177, 136]"]  # fmt: skip
+    assert table["v"].tolist() == ["[1, 2, 3, 4, 5, 6]", "[4, 5, 6, 1, 2, 3]", "[4, 5, 6, 1, 2, 3]"]
+    assert table["z_f = W_f v + b_f"].tolist() == [
+        "[92, 177, 136]",
+        "[65, 150, 109]",
+        "[92, 177, 136]",
+    ]
     assert table["W_f v"].tolist()[:2] == ["[91, 175, 133]", "[64, 148, 106]"]
 
 
@@ -147,9 +152,13 @@ def test_shapes_size_pickers_change_the_shared_model(app_test: AppTestFactory) -
     assert at.query_params["m"] == "2" and at.query_params["n"] == "4"  # and the URL
     assert frame_with(at, "weights")["total"].iloc[-1] == str(4 * 4 * 6 + 4 * 4) == "112"
     notes = annotations(at)
-    for label in ("weight_ih_l0</b><br>16 × 2", "weight_hh_l0</b><br>16 × 4",
-                  "bias_ih_l0</b><br>16", "kernel</b><br>2 × 16",
-                  "recurrent_kernel</b><br>4 × 16"):  # fmt: skip
+    for label in (
+        "weight_ih_l0</b><br>16 × 2",
+        "weight_hh_l0</b><br>16 × 4",
+        "bias_ih_l0</b><br>16",
+        "kernel</b><br>2 × 16",
+        "recurrent_kernel</b><br>4 × 16",
+    ):
         assert any(label in a for a in notes), (label, notes)
     # the textbook blocks inside: W^x is n × m, transposed for Keras
     assert any("W<sub>g</sub><sup>x</sup><br>4×2" in a for a in notes)
@@ -166,8 +175,9 @@ def test_saturation_seed_forget_gate_slope_is_1e_minus_40(app_test: AppTestFacto
     notes = annotations(at)
     assert any("float32: σ = 1.0 from z ≈ 16.64" in a for a in notes), notes
     assert any("float64: σ = 1.0 from z ≈ 36.74" in a for a in notes), notes
-    assert any("peak σ′(0) = 0.25" in a for a in notes) and any("peak tanh′(0) = 1" in a
-                                                                 for a in notes)  # fmt: skip
+    assert any("peak σ′(0) = 0.25" in a for a in notes) and any(
+        "peak tanh′(0) = 1" in a for a in notes
+    )
 
 
 def test_saturation_scale_control_and_apply(app_test: AppTestFactory) -> None:

@@ -66,8 +66,18 @@ def test_array_shapes_are_the_shapes_of_the_real_arrays() -> None:
     m, n = 2, 5
     p = LSTMParams.random(m, n, seed=0)
     s = step(p, np.ones(m), np.ones(n), np.ones(n))
-    real = {"x_t": s.x, "h_{t-1}": s.h_prev, "C_{t-1}": s.c_prev, "v": s.concat, "W_f": p.W_f,
-            "b_f": p.b_f, "z_f": s.z_f, "f_t": s.f, "C_t": s.c, "h_t": s.h}  # fmt: skip
+    real = {
+        "x_t": s.x,
+        "h_{t-1}": s.h_prev,
+        "C_{t-1}": s.c_prev,
+        "v": s.concat,
+        "W_f": p.W_f,
+        "b_f": p.b_f,
+        "z_f": s.z_f,
+        "f_t": s.f,
+        "C_t": s.c,
+        "h_t": s.h,
+    }
     rows = array_shapes(m, n)
     assert [a.name.split(",")[0] for a in rows] == list(real)
     for a in rows:
@@ -98,11 +108,13 @@ def test_framework_layouts_match_the_exported_arrays(order: str, m: int, n: int)
     for name, arr in torch_arrays.items():
         assert state[name].shape == arr.shape
     for blk in torch_arrays["weight_ih_l0"].blocks:
-        np.testing.assert_array_equal(state["weight_ih_l0"][blk.start : blk.stop],
-                                      p.split(blk.gate)[1])  # fmt: skip
+        np.testing.assert_array_equal(
+            state["weight_ih_l0"][blk.start : blk.stop], p.split(blk.gate)[1]
+        )
     for blk in torch_arrays["weight_hh_l0"].blocks:
-        np.testing.assert_array_equal(state["weight_hh_l0"][blk.start : blk.stop],
-                                      p.split(blk.gate)[0])  # fmt: skip
+        np.testing.assert_array_equal(
+            state["weight_hh_l0"][blk.start : blk.stop], p.split(blk.gate)[0]
+        )
     keras_arrays = {a.name: a for a in framework_layout("keras", m, n)}
     weights = to_keras_weights(p)
     assert keras_arrays["kernel"].shape == (m, 4 * n)
@@ -110,8 +122,9 @@ def test_framework_layouts_match_the_exported_arrays(order: str, m: int, n: int)
     for name, arr in keras_arrays.items():
         assert weights[name].shape == arr.shape
     for blk in keras_arrays["kernel"].blocks:
-        np.testing.assert_array_equal(weights["kernel"][:, blk.start : blk.stop],
-                                      p.split(blk.gate)[1].T)  # fmt: skip
+        np.testing.assert_array_equal(
+            weights["kernel"][:, blk.start : blk.stop], p.split(blk.gate)[1].T
+        )
     with pytest.raises(ValueError, match="torch' or 'keras"):
         framework_layout("jax", m, n)  # type: ignore[arg-type]
 

@@ -80,7 +80,7 @@ def _shape_claim(n: int, labels: tuple[str, ...]) -> str:
                     **ref,
                     line=dict(color="#555"),
                     fillcolor=PART_COLOR[lab[0]],
-                )  # fmt: skip
+                )
             )
             notes.append(
                 dict(
@@ -90,7 +90,7 @@ def _shape_claim(n: int, labels: tuple[str, ...]) -> str:
                     showarrow=False,
                     **ref,
                     font=dict(size=14, color=INK),
-                )  # fmt: skip
+                )
             )
             covered = c < width
             line = dict(color="#555", width=1) if covered else dict(color="#D55E00", dash="dot")
@@ -105,7 +105,7 @@ def _shape_claim(n: int, labels: tuple[str, ...]) -> str:
                     **ref,
                     line=line,
                     fillcolor=fill,
-                )  # fmt: skip
+                )
                 for r in range(n)
             ]
         text = (
@@ -121,7 +121,7 @@ def _shape_claim(n: int, labels: tuple[str, ...]) -> str:
                 showarrow=False,
                 **ref,
                 font=dict(size=15, color="#D55E00" if width < len(labels) else OKABE_ITO["green"]),
-            )  # fmt: skip
+            )
         )
     return out.json(fig)
 
@@ -148,7 +148,7 @@ def _block(
             fillcolor=color,
             opacity=0.35,
             line=dict(color=color, width=2),
-        )  # fmt: skip
+        )
     )
     out.notes.append(
         dict(x=sum(x) / 2, y=sum(y) / 2, text=text, showarrow=False, font=dict(size=14, color=INK))
@@ -183,7 +183,7 @@ def _torch_layout(
                 showarrow=False,
                 text=f"<b>{arr.name}</b><br>{dims}",
                 font=dict(size=14, color=INK),
-            )  # fmt: skip
+            )
         )
         x0 += cols + gap
     fig = go.Figure()
@@ -219,7 +219,7 @@ def _keras_layout(
                 showarrow=False,
                 text=f"<b>{arr.name}</b><br>{dims}",
                 font=dict(size=14, color=INK),
-            )  # fmt: skip
+            )
         )
         y -= rows + 0.8
     fig = go.Figure()
