@@ -79,6 +79,8 @@ def test_exact_entry_grids(watched: AppPage) -> None:
     query = seed_query("float32")
     app.open("/?" + urlencode(query))
     app.choose("Edit", "Exact entry")
+    query = app.query()  # the open panel is part of the link (edit=exact)
+    assert query["edit"] == "exact"
     for text in TYPED:
         _type_in_grid(app, grid_index=0, row=0, col=0, text=text)  # W_f[0, 0]
         assert_echoed_as_text(app, "W_f[0, 0]", text, query)

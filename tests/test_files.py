@@ -50,7 +50,7 @@ def test_a_torch_file_becomes_the_model_and_the_url_follows(app_test, page: str)
     said = texts(at)
     assert "`my lstm.safetensors`" in said and "Set to 0" in said and "h_t-1" in said
     assert dict(at.query_params) == encode(model, at.session_state["view"])
-    assert at.number_input(key="ctl:n").value == 4  # the sidebar follows
+    assert at.sidebar.selectbox(key="ctl:n").value == 4  # the sidebar follows
 
 
 def test_a_model_json_brings_its_inputs_and_precision(app_test) -> None:
