@@ -10,6 +10,7 @@ import re
 
 import pytest
 from e2e_support import AppPage
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ui.sequence import DEFAULT_LENGTH, PLAY_INTERVAL
 
@@ -54,6 +55,21 @@ def wait_for_t(app: AppPage, condition: str, timeout_s: float) -> None:
     )
 
 
+def press_until(app: AppPage, key: str, condition: str) -> None:
+    """Press ``key`` on the time slider until the shown step meets ``condition``: a key
+    press that lands while the slider is being redrawn after a rerun is lost."""
+    for _ in range(3):
+        app.slider(T_LABEL).focus()
+        app.page.keyboard.press(key)
+        try:
+            wait_for_t(app, condition, timeout_s=10)
+            app.wait_idle(quiet_ms=300)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"{key} on the time slider never gave {condition}")
+
+
 def test_sequence_scrub_play_pause(app_page: AppPage) -> None:
     app = app_page
     open_page(app, "Sequence")
@@ -77,10 +93,8 @@ def test_sequence_scrub_play_pause(app_page: AppPage) -> None:
     assert f"Step t = {paused} in detail" in app.main_text()
 
     # Play near the end runs to the last step and stops there by itself
-    thumb = app.slider(T_LABEL)
-    thumb.focus()
-    app.rerun(lambda: app.page.keyboard.press("End"))
-    app.rerun(lambda: app.page.keyboard.press("ArrowLeft"))
+    press_until(app, "End", f"v === {DEFAULT_LENGTH - 1}")
+    press_until(app, "ArrowLeft", f"v === {DEFAULT_LENGTH - 2}")
     assert t_now(app) == DEFAULT_LENGTH - 2
     app.rerun(app.page.get_by_role("button", name="▶ Play").click)
     wait_for_t(app, f"v === {DEFAULT_LENGTH - 1}", timeout_s=4 * PLAY_INTERVAL + 20)
