@@ -127,7 +127,7 @@ def checked(at: Any) -> Any:
 def largest(at: Any, page: str) -> Any:
     """m = n = 8, and T = 64 on the sequence pages."""
     for key in ("ctl:m", "ctl:n"):
-        at.sidebar.number_input(key=key).set_value(8).run()
+        at.sidebar.selectbox(key=key).set_value(8).run()
     if page in SEQUENCE_PAGES:
         at.switch_page(SEQUENCE).run()
         at.number_input(key="seq:gen:T").set_value(MAX_T)

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from lstm_core.sequences import LogSafe
 
 from .colours import C_RANGE, CELL_SCALE, GATE_SCALE, OKABE_ITO, UNIT_SCALE, scale_for, unit_color
-from .fig_base import PLOT_FLOOR, base, readable
+from .fig_base import PLOT_FLOOR, axis, base, base_layout, fast_figure, readable
 from .fmt import fmt
 
 
@@ -24,84 +24,100 @@ def trace_heatmaps(
 ) -> go.Figure:
     """Stacked units × time heatmaps sharing one time axis, each on its quantity's fixed
     scale (``scale_for``). ``rows``: (Step field, title, values (T, n)). A black line marks
-    ``t_mark``; ``highlight`` outlines one unit in every row."""
+    ``t_mark``; ``highlight`` outlines one unit in every row.
+
+    Built from plain dicts (as ``make_subplots`` would lay it out): at T = 64 and n = 8,
+    Plotly's validated calls cost most of a Sequence rerun.
+    """
     k = len(rows)
     T, n = np.asarray(rows[0][2]).shape
     row_px, gap_px, top_px, bottom_px = max(60, 24 * n), 34, 30, 60
     plot_px = k * row_px + (k - 1) * gap_px
-    fig = make_subplots(
-        rows=k,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=gap_px / plot_px,
-        subplot_titles=[title for _, title, _ in rows],
-    )
+    gap = gap_px / plot_px
+    row_h = (1 - (k - 1) * gap) / k
     ticks = {GATE_SCALE: [0, 0.5, 1], UNIT_SCALE: [-1, 0, 1], CELL_SCALE: [-C_RANGE, 0, C_RANGE]}
-    for r, (field, _, values) in enumerate(rows, start=1):
+    units = [f"<b>u{u} ★</b>" if u == highlight else f"u{u}" for u in range(n)]
+    layout: dict[str, Any] = base_layout(plot_px + top_px + bottom_px)
+    layout["margin"].update(t=top_px, b=bottom_px)
+    data, notes, shapes = [], [], []
+    for r, (field, title, values) in enumerate(rows):
+        x, y = f"x{r + 1 if r else ''}", f"y{r + 1 if r else ''}"
+        top = 1 - r * (row_h + gap)
+        domain = [max(top - row_h, 0.0), top]
         colorscale, lo, hi = scale_for(field)
-        a = np.asarray(values, dtype=float).T  # (n, T)
-        domain = fig.get_subplot(r, 1).yaxis.domain
-        fig.add_heatmap(
-            z=a,
-            x=np.arange(T),
-            y=[f"<b>u{u} ★</b>" if u == highlight else f"u{u}" for u in range(n)],
-            zmin=lo,
-            zmax=hi,
-            colorscale=colorscale,
-            xgap=1,
-            ygap=1,
-            hovertemplate="t=%{x}, %{y}: %{z:.4g}<extra></extra>",
-            colorbar=dict(
-                thickness=12,
-                len=(domain[1] - domain[0]),
-                y=(domain[0] + domain[1]) / 2,
-                yanchor="middle",
-                tickvals=ticks[colorscale],
-                tickfont=dict(size=14),
-            ),
-            row=r,
-            col=1,
-        )
-    # shapes as plain dicts, set once (add_shape/add_vline per row validate and copy the
-    # whole layout each time: most of a rerun's time at T = 64)
-    axes = [(f"x{r if r > 1 else ''}", f"y{r if r > 1 else ''}") for r in range(1, k + 1)]
-    shapes: list[dict[str, Any]] = []
-    if highlight is not None:
-        shapes += [
+        data.append(
             dict(
-                line=dict(color="black", width=3),
-                type="rect",
-                x0=-0.5,
-                x1=T - 0.5,
-                xref=x,
-                y0=highlight - 0.5,
-                y1=highlight + 0.5,
-                yref=y,
-            )  # fmt: skip
-            for x, y in axes
-        ]
+                type="heatmap",
+                z=np.asarray(values, dtype=float).T,  # (n, T)
+                x=np.arange(T),
+                y=units,
+                zmin=lo,
+                zmax=hi,
+                colorscale=colorscale,
+                xgap=1,
+                ygap=1,
+                hovertemplate="t=%{x}, %{y}: %{z:.4g}<extra></extra>",
+                colorbar=dict(
+                    thickness=12,
+                    len=row_h,
+                    y=top - row_h / 2,
+                    yanchor="middle",
+                    tickvals=ticks[colorscale],
+                    tickfont=dict(size=14),
+                ),
+                xaxis=x,
+                yaxis=y,
+            )
+        )
+        last = r == k - 1
+        shared = {} if last else {"matches": f"x{k if k > 1 else ''}", "showticklabels": False}
+        layout[f"xaxis{r + 1 if r else ''}"] = axis(
+            "t" if last else None, anchor=y, domain=[0.0, 1.0], **shared
+        )
+        layout[f"yaxis{r + 1 if r else ''}"] = axis(anchor=x, domain=domain)
+        notes.append(
+            dict(
+                text=title,
+                font=dict(size=15, color="#222222"),
+                showarrow=False,
+                x=0,
+                xanchor="left",
+                xref="paper",
+                y=top,
+                yanchor="bottom",
+                yref="paper",
+            )
+        )
+        if highlight is not None:
+            shapes.append(
+                dict(
+                    type="rect",
+                    line=dict(color="black", width=3),
+                    x0=-0.5,
+                    x1=T - 0.5,
+                    xref=x,
+                    y0=highlight - 0.5,
+                    y1=highlight + 0.5,
+                    yref=y,
+                )
+            )
     if t_mark is not None:  # black on white, visible on light and dark cells alike
         shapes += [
             dict(
-                line=dict(color=color, width=width),
                 type="line",
+                line=dict(color=color, width=width),
                 x0=t_mark,
                 x1=t_mark,
-                xref=x,
+                xref=f"x{r + 1 if r else ''}",
                 y0=0,
                 y1=1,
-                yref=f"{y} domain",
-            )  # fmt: skip
+                yref=f"y{r + 1 if r else ''} domain",
+            )
             for color, width in (("white", 7), ("black", 3))
-            for x, y in axes
+            for r in range(k)
         ]
-    if shapes:
-        fig.update_layout(shapes=shapes)
-    fig.update_xaxes(title_text="t", row=k, col=1)
-    fig.update_annotations(font=dict(size=15, color="#222222"), x=0, xanchor="left")
-    fig = base(fig, plot_px + top_px + bottom_px)
-    fig.update_layout(margin=dict(t=top_px, b=bottom_px))
-    return readable(fig)
+    layout.update(annotations=notes, shapes=shapes)
+    return fast_figure(data, layout)
 
 
 def unit_lines(
@@ -115,30 +131,42 @@ def unit_lines(
     """One line per unit over t (values (T, n)); ``highlight`` draws one unit thicker."""
     a = np.asarray(values, dtype=float)
     t = np.arange(a.shape[0])
-    fig = go.Figure()
-    for r in range(a.shape[1]):
-        strong = highlight is None or r == highlight
-        name = f"unit {r}" + (" (memory)" if r == highlight else "")
-        fig.add_scatter(
+    data = [
+        dict(
+            type="scatter",
             x=t,
             y=a[:, r],
-            name=name,
+            name=f"unit {r}" + (" (memory)" if r == highlight else ""),
             mode="lines+markers",
             line=dict(color=unit_color(r), width=4 if r == highlight else 2),
             marker=dict(size=5),
-            opacity=1.0 if strong else 0.45,
+            opacity=1.0 if highlight is None or r == highlight else 0.45,
         )
-    if t_mark is not None:
-        fig.add_vline(x=t_mark, line=dict(color="black", width=2, dash="dot"))
-    fig.update_xaxes(title_text="t")
-    fig.update_yaxes(
-        title_text=y_title,
-        range=list(y_range) if y_range else None,
+        for r in range(a.shape[1])
+    ]
+    layout = base_layout(300, title)
+    layout["legend"].update(orientation="h", y=-0.28, x=0)
+    layout["xaxis"] = axis("t")
+    layout["yaxis"] = axis(
+        y_title,
         zeroline=True,
         zerolinecolor="#BBBBBB",
+        **({"range": list(y_range)} if y_range else {}),
     )
-    fig.update_layout(legend=dict(orientation="h", y=-0.28, x=0))
-    return readable(base(fig, 300, title))
+    if t_mark is not None:
+        layout["shapes"] = [
+            dict(
+                type="line",
+                line=dict(color="black", width=2, dash="dot"),
+                x0=t_mark,
+                x1=t_mark,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref="y domain",
+            )
+        ]
+    return fast_figure(data, layout)
 
 
 def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = None) -> go.Figure:
