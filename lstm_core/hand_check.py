@@ -58,9 +58,10 @@ def parse_vector(text: str, name: str, length: int) -> list[float | None]:
             f"decimals and commas between the {length} entries, e.g. 0.5, 1/2, 1e-3"
         )
     if len(parts) != length:
+        got = f"{len(parts)} {'entry' if len(parts) == 1 else 'entries'}"
         raise ValueError(
-            f"{name} has {len(parts)} entries but needs {length}, one per unit; "
-            "separate them with commas, e.g. 0.5, 1/2, 1e-3"
+            f"{name} has {got} but needs {length}, one per unit ({quote(str(text))} was "
+            "typed); separate them with commas, e.g. 0.5, 1/2, 1e-3"
         )
     return [
         None if p in ("_", "?") else parse_number(p, f"{name}, entry {k + 1}")

@@ -124,6 +124,28 @@ def test_switching_to_float32_names_the_entries_that_do_not_fit(app_test: AppTes
     assert not any("not switched" in w.value for w in at.warning)
 
 
+def test_switching_to_float32_checks_the_sequence_pages_inputs(app_test: AppTestFactory) -> None:
+    seq = "1,0,0;1e+39,0,0;2,0,0"  # m = 3
+    query = seed_with() | {"seq": seq, "seq0": "0,0,0;-3e20,0,0"}
+    at = app_test(query)
+    at.switch_page("views/sequence.py").run()
+    assert not at.exception and not at.warning
+    at.sidebar.radio(key="ctl:dtype").set_value("float32").run()
+    warning = " ".join(w.value for w in at.warning)
+    for piece in ("not switched to float32", "Sequence inputs[1, 0] = 1e+39", "C_0[0] = -3e+20"):
+        assert piece in warning, warning
+    assert at.sidebar.radio(key="ctl:dtype").value == "float64"
+    assert dict(at.query_params)["seq"] == seq
+
+
+def test_a_float32_link_with_a_sequence_out_of_range_uses_the_default() -> None:
+    query = seed_with() | {"dtype": "float32", "seq": "1,0;1e39,0", "seq0": "0,0,0;0,0,0"}
+    _, view, warnings = decode(query)
+    assert view.dtype == "float32" and view.seq == "" and view.seq0 == "0,0,0;0,0,0"
+    assert len(warnings) == 1 and "The sequence in this link could not be read" in warnings[0]
+    assert "1e+39" in warnings[0] and "float32" in warnings[0], warnings
+
+
 def test_switching_to_float32_works_when_every_entry_fits(app_test: AppTestFactory) -> None:
     at = app_test(seed_with(W_f=1e17))
     at.sidebar.radio(key="ctl:dtype").set_value("float32").run()

@@ -113,9 +113,11 @@ def _encode_panels(view: View) -> dict[str, str]:
     return q
 
 
-def _read_sequence(q: dict[str, str], key: str, rows: tuple[int, int], warnings: list[str]) -> str:
-    """The link's sequence text, checked (``rows``: allowed row counts, 1..8 columns) and
-    written again exactly; "" with a warning when it cannot be used."""
+def _read_sequence(
+    q: dict[str, str], key: str, rows: tuple[int, int], warnings: list[str], dtype: str
+) -> str:
+    """The link's sequence text, checked (``rows``: allowed row counts, 1..8 columns, the
+    range of ``dtype``) and written again exactly; "" with a warning when it cannot be used."""
     name = {"seq": "the sequence", "seq0": "h_0 and C_0"}[key]
     try:
         read = decode_array(name, q[key], matrix=True, limit=MAX_SEQUENCE_CHARS)
@@ -124,6 +126,7 @@ def _read_sequence(q: dict[str, str], key: str, rows: tuple[int, int], warnings:
         a = np.array(read, dtype=np.float64)
         if not MIN_SIZE <= a.shape[1] <= MAX_EDITABLE or not np.all(np.isfinite(a)):
             raise ValueError(f"{name} needs {MIN_SIZE} to {MAX_EDITABLE} finite numbers a row")
+        check_range({name.capitalize(): a}, dtype)
     except ValueError as err:
         warnings.append(
             f"{name.capitalize()} in this link could not be read ({err}); using the default."
@@ -151,7 +154,7 @@ def _read_panels(q: dict[str, str], warnings: list[str], view: View) -> View:
                 )
     for key, rows in (("seq", (MIN_STEPS, MAX_STEPS)), ("seq0", (2, 2))):
         if key in q:
-            changes[key] = _read_sequence(q, key, rows, warnings)
+            changes[key] = _read_sequence(q, key, rows, warnings, view.dtype)
     return replace(view, **changes)
 
 

@@ -39,7 +39,7 @@ def run_app() -> None:
     st.set_page_config(page_title="LSTM, step by step", page_icon="🧮", layout="wide")
     style.apply()
     history.replace_query_changes()
-    state.init()
+    state.begin_run()
     for note in state.take_notices():
         st.warning(note, icon="⚠️")
     pages = {

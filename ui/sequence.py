@@ -62,6 +62,9 @@ def default_inputs(m: int) -> Callable[[], Array]:
     return lambda: generate("sine", DEFAULT_LENGTH, m)
 
 
+PAGE_NAMES = {"seq": "Sequence", "trained": "Trained example"}  # by namespace, for messages
+
+
 def _key(ns: str, name: str) -> str:
     return f"{ns}:{name}"
 
@@ -95,6 +98,16 @@ def current(
 
 def _store(ns: str, data: SeqData) -> None:
     st.session_state[_key(ns, "data")] = data
+
+
+def stored_arrays() -> dict[str, Array]:
+    """Every page's sequence in this session, by a name for messages ("Sequence inputs")."""
+    out: dict[str, Array] = {}
+    for key, data in st.session_state.items():
+        if isinstance(data, SeqData) and str(key).endswith(":data"):
+            page = PAGE_NAMES.get(str(key).removesuffix(":data"), str(key))
+            out |= {f"{page} inputs": data.xs, f"{page} h_0": data.h0, f"{page} C_0": data.c0}
+    return out
 
 
 # -- generators ------------------------------------------------------------------------

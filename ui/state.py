@@ -35,6 +35,17 @@ def init() -> None:
     ss.rev, ss.errors, ss.notices = 0, {}, warnings
 
 
+def begin_run() -> None:
+    """Start of a run: the model loaded, and the errors of editors that are gone dropped.
+
+    An editor not drawn on the last run (another page was shown) has lost its typed
+    text; its error must not come back with the fresh editor this run draws.
+    """
+    init()
+    ss = st.session_state
+    ss.errors = {k: v for k, v in ss.errors.items() if k in ss}
+
+
 def _ss() -> Any:
     """session_state, with the shared model loaded on first use."""
     init()

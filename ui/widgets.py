@@ -20,7 +20,7 @@ from lstm_core.numbers import format_number, parse_number
 from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text, out_of_range
 from lstm_core.presets import PRESETS, load_preset
 
-from . import state
+from . import sequence, state
 from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
@@ -67,7 +67,8 @@ def _on_order() -> None:
 def _on_dtype() -> None:
     """Switch precision, unless the model holds entries the new one cannot use."""
     ss, cur, wanted = st.session_state, state.model(), st.session_state["ctl:dtype"]
-    found = out_of_range(cell_arrays(cur.params, cur.x, cur.h_prev, cur.c_prev), wanted)
+    arrays = cell_arrays(cur.params, cur.x, cur.h_prev, cur.c_prev) | sequence.stored_arrays()
+    found = out_of_range(arrays, wanted)
     if found:
         ss["ctl:dtype"] = state.view().dtype
         state.notify(
