@@ -27,6 +27,7 @@ from .params import Array, LSTMParams
 CHECK_RTOL = 5e-3
 Stage = Literal["wv", "z", "a", "c", "h"]
 STAGES: tuple[Stage, ...] = ("wv", "z", "a", "c", "h")
+SHARED_STAGES: tuple[Stage, ...] = ("c", "h")  # C_t and h_t: the same whichever gate is checked
 
 
 def tolerance(correct: float, rtol: float = CHECK_RTOL) -> float:

@@ -21,6 +21,7 @@ from .gates import GATE_BY_KEY, GATES, TORCH_GATE_ORDER
 from .hand_check import (
     CHECK_RTOL,
     PREVIOUS,
+    SHARED_STAGES,
     STAGES,
     Check,
     Culprit,
@@ -291,6 +292,7 @@ def cell_path(ex: CellModel, T: int) -> CellPath:
 __all__ = [
     "CHECK_RTOL",
     "PREVIOUS",
+    "SHARED_STAGES",
     "STAGES",
     "Stage",
     "close",

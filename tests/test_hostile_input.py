@@ -21,7 +21,7 @@ from lstm_core.model import resize_note
 from lstm_core.presets import load_preset
 from lstm_core.sequences import parse_table
 from lstm_core.teaching import STAGES
-from ui.codec import MAX_EDITABLE, MIN_SIZE, View, decode, encode
+from ui.codec import MAX_ANSWER_CHARS, MAX_EDITABLE, MIN_SIZE, View, decode, encode
 from ui.frame import SECTIONS
 from ui.teach import field_key
 
@@ -86,7 +86,20 @@ def test_check_fields_echo_hostile_text_as_text(app_test: AppTestFactory, start:
     for err in at.error:
         assert err.value.startswith(("W_i·v", "W_i·v + b_i", "i_t", "C_t", "h_t")), err.value
         assert_shown_as_text(err.value)
-    assert dict(at.query_params) == before  # typed text never changes the model
+    after = dict(at.query_params)
+    assert {k: v for k, v in after.items() if not k.startswith("check.")} == before
+    # … and the link keeps the typed text as text, to be shown in its field again
+    typed = {
+        f"check.{k.removeprefix('check:').replace(':', '.')}": t
+        for k, t in zip(CHECK_FIELDS, values, strict=False)
+    }
+    kept = {k: t for k, t in typed.items() if t and len(t) <= MAX_ANSWER_CHARS}
+    assert {k: v for k, v in after.items() if k.startswith("check.")} == kept
+    shared = app_test(after)
+    shared.switch_page(CHECK).run()
+    assert_nothing_escaped(shared)
+    assert len(shared.error) == len(kept)
+    assert {e.value for e in shared.error} <= {e.value for e in at.error}
 
 
 # -- the Sequence table's cells (the parser the page uses; typing is in the browser test) ---

@@ -271,6 +271,32 @@ def test_check_answers_belong_to_their_gate(app_test: AppTestFactory) -> None:
     assert frame_with(at, "you typed")["correct"].tolist() == ["22", "43", "64"]
 
 
+def test_check_answers_are_in_the_link(app_test: AppTestFactory) -> None:
+    at = open_page(app_test, CHECK)
+    at.button(key="check:thread").click().run()
+    at.text_input(key="check:c").input("1, 2, 3").run()
+    link = dict(at.query_params)
+    assert link["check.i.z"] == "22, 42, 62" and link["check.c"] == "1, 2, 3"
+    assert not any(k.startswith("check.i.wv") for k in link)  # empty fields stay out
+    shared = open_page(app_test, CHECK, link)  # the shared link shows the same marks
+    assert shared.text_input(key="check:i:z").value == "22, 42, 62"
+    assert shared.text_input(key="check:c").value == "1, 2, 3"
+    assert frame_with(shared, "you typed")["correct"].tolist() == ["22", "43", "64"]
+    assert dict(shared.query_params) == link
+
+
+def test_check_answers_in_a_bad_link_are_named_and_ignored(app_test: AppTestFactory) -> None:
+    query = {"preset": "seed-answer", "check.q.z": "1", "check.i.z": "9" * 300, "check.h": "x"}
+    at = app_test(query)  # the link's warnings are shown on the first page drawn
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Check field `check.q.z` is unknown" in warnings, warnings
+    assert "`check.i.z` in this link is 300 characters long" in warnings, warnings
+    at.switch_page(CHECK).run()
+    assert at.text_input(key="check:i:z").value == ""
+    assert at.text_input(key="check:h").value == "x"  # text: read as numbers only here
+    assert any("h_t (optional)" in e.value and "`x`" in e.value for e in at.error)
+
+
 def test_check_says_what_c_and_h_need(app_test: AppTestFactory) -> None:
     at = open_page(app_test, CHECK, {"preset": "hadamard"})
     notes = [c.value for c in at.caption if c.value.startswith("Needs the gates")]

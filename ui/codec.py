@@ -21,6 +21,7 @@ from lstm_core.numbers import format_number, parse_number, quote
 from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, load_preset
 from lstm_core.sequences import MAX_STEPS, MIN_STEPS
+from lstm_core.teaching import SHARED_STAGES, STAGES
 from lstm_core.variants import VARIANT_BY_KEY
 
 from .memo import by_value
@@ -35,6 +36,13 @@ EDIT_PANELS = ("x", "states", "biases", "W", "exact")  # link names of the Edit 
 SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below choices
 PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0"}
 MAX_SEQUENCE_CHARS = MAX_STEPS * MAX_EDITABLE * 26  # T ≤ 64 rows of m ≤ 8 numbers
+# Check my calculation's fields in the link, "check.i.z=22, 42, 62": W·v, z and the gate
+# value belong to a gate, C_t and h_t do not.
+ANSWER_PREFIX = "check."
+ANSWER_IDS = tuple(f"{g.key}.{s}" for g in GATES for s in STAGES if s not in SHARED_STAGES) + (
+    SHARED_STAGES
+)
+MAX_ANSWER_CHARS = 8 * 26  # n ≤ 8 numbers at 17 digits, with separators
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    # -- Check my calculation's typed answers: (field id, text), sorted ("i.z", "22, 42, 62")
+    answers: tuple[tuple[str, str], ...] = ()
 
 
 @by_value()
@@ -95,7 +105,8 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
-    return q | _encode_panels(view)
+    answers = {ANSWER_PREFIX + k: t for k, t in view.answers if len(t) <= MAX_ANSWER_CHARS}
+    return q | _encode_panels(view) | answers
 
 
 def _encode_panels(view: View) -> dict[str, str]:
@@ -197,7 +208,25 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         else:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
-    return _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    return replace(view, answers=_read_answers(q, warnings))
+
+
+def _read_answers(q: dict[str, str], warnings: list[str]) -> tuple[tuple[str, str], ...]:
+    """The link's typed Check answers, as text (read as numbers only on the Check page)."""
+    out = []
+    for key in sorted(k for k in q if k.startswith(ANSWER_PREFIX)):
+        field, text = key.removeprefix(ANSWER_PREFIX), q[key]
+        if field not in ANSWER_IDS:
+            warnings.append(f"Check field {quote(key)} is unknown; it was ignored.")
+        elif len(text) > MAX_ANSWER_CHARS:
+            warnings.append(
+                f"{quote(key)} in this link is {len(text)} characters long (at most "
+                f"{MAX_ANSWER_CHARS}); it was ignored."
+            )
+        elif text:
+            out.append((field, text))
+    return tuple(out)
 
 
 def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
@@ -211,7 +240,7 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
     view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS
-    unknown = sorted(set(q) - model_keys - view_keys)
+    unknown = sorted(k for k in set(q) - model_keys - view_keys if not k.startswith(ANSWER_PREFIX))
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         warnings.append(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lstm_core import GATE_BY_KEY, Gate, LSTMParams, Step, matvec_terms, step
 from lstm_core.presets import load_preset
-from lstm_core.teaching import STAGES, Culprit
+from lstm_core.teaching import SHARED_STAGES, STAGES, Culprit
 
 from . import state, widgets
 from .colours import HIGHLIGHT
@@ -17,13 +17,31 @@ from .latex import act_tex, factor
 
 THREAD_PRESET = "seed-answer"
 THREAD_TYPED = "22, 42, 62"
-SHARED_STAGES = ("c", "h")  # C_t and h_t are the same whichever gate is checked
 SAVED = "check:saved"  # every typed text by field key, kept while its field is not shown
 
 
 def field_key(gate_key: str, stage: str) -> str:
     """The text field of one stage: W·v, z and the gate value belong to their gate."""
     return f"check:{stage}" if stage in SHARED_STAGES else f"check:{gate_key}:{stage}"
+
+
+def saved_answers() -> dict[str, str]:
+    """Every typed text by field key; first filled from the link's answers (``View``)."""
+    ss = st.session_state
+    if SAVED not in ss:
+        ss[SAVED] = {f"check:{k.replace('.', ':')}": t for k, t in state.view().answers}
+    return ss[SAVED]  # type: ignore[no-any-return]
+
+
+def keep_answers_in_link() -> None:
+    """The typed texts into the view, so the link carries them (``check.i.z=…``)."""
+    pairs = tuple(
+        sorted(
+            (k.removeprefix("check:").replace(":", "."), t) for k, t in saved_answers().items() if t
+        )
+    )
+    if pairs != state.view().answers:
+        state.set_view(answers=pairs)
 
 
 def mark(tex: str, on: bool) -> str:

@@ -7,7 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, Gate
-from lstm_core.teaching import CHECK_RTOL, PREVIOUS, Check, Entry, Stage, check, parse_vector
+from lstm_core.teaching import (
+    CHECK_RTOL,
+    PREVIOUS,
+    SHARED_STAGES,
+    Check,
+    Entry,
+    Stage,
+    check,
+    parse_vector,
+)
 from ui import state, teach
 from ui.fmt import fmt, fmt_gate
 from ui.latex import vec
@@ -83,7 +92,7 @@ def typed_vector(gate: Gate, stage: Stage, label: str, n: int) -> list[float | N
     restored from ``teach.SAVED`` when its gate is picked again.
     """
     ss, key = st.session_state, teach.field_key(gate.key, stage)
-    saved = ss.setdefault(teach.SAVED, {})
+    saved = teach.saved_answers()
     if key not in ss:
         ss[key] = saved.get(key, "")
     text = st.text_input(label, key=key, placeholder="e.g. 0.5, 1/2, 1e-3  (leave empty to skip)")
@@ -177,8 +186,9 @@ def render() -> None:
         fields = {}
         for stage, label in labels.items():
             fields[stage] = typed_vector(gate, stage, label, n)
-            if stage in teach.SHARED_STAGES:
+            if stage in SHARED_STAGES:
                 needs(stage)
+    teach.keep_answers_in_link()
     errors = {stage: v for stage, v in fields.items() if isinstance(v, str)}
     blank: list[float | None] = [None] * n  # a field with an error is checked as empty
     typed = {stage: blank if isinstance(v, str) else v for stage, v in fields.items()}
