@@ -22,8 +22,10 @@ from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
 from lstm_core.precision import max_abs
 from lstm_core.presets import CellModel, load_preset
 from ui.codec import (
+    ANSWER_IDS,
     DTYPES,
     EDIT_PANELS,
+    MAX_ANSWER_CHARS,
     MAX_EDITABLE,
     MIN_SIZE,
     SHOW_PANELS,
@@ -32,6 +34,7 @@ from ui.codec import (
     decode_array,
     encode,
     encode_array,
+    with_stage,
 )
 
 FAST = settings(
@@ -106,7 +109,7 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
     view = View(
         dtype,
         draw(st.sampled_from([g.key for g in GATES])),
-        draw(st.integers(0, 5)),
+        0,
         pin=draw(st.booleans()),
         edit=draw(st.sampled_from(EDIT_PANELS)),
         show=draw(st.sampled_from(SHOW_PANELS)),
@@ -118,8 +121,20 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
         seq0=draw(
             st.sampled_from(["", encode_array(draw(arrays(np.float64, (2, n), elements=elements)))])
         ),
+        answers=tuple(
+            sorted(
+                draw(
+                    st.dictionaries(
+                        st.sampled_from(ANSWER_IDS),
+                        st.text(min_size=1, max_size=MAX_ANSWER_CHARS),
+                        max_size=4,
+                    )
+                ).items()
+            )
+        ),
     )
-    return CellModel(params, x, h, c), view
+    # a view the app can be in: the focus follows the stage unless pinned
+    return CellModel(params, x, h, c), with_stage(view, draw(st.integers(0, 5)))
 
 
 @FAST

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from lstm_core import step
-from ui.codec import decode
+from lstm_core.presets import load_preset
+from ui.codec import View, decode, encode
 from ui.stages import STAGES
 
 
@@ -72,3 +73,21 @@ def test_the_panels_are_in_the_link(app_test: Callable[..., Any]) -> None:
     assert fresh.segmented_control(key="ctl:editgroup").value == "states"
     assert fresh.segmented_control(key="ctl:view").value == "hadamard"
     assert fresh.slider(key="sl:c_prev:0").value == at.slider(key="sl:c_prev:0").value
+
+
+def test_a_link_s_focus_follows_its_stage_unless_pinned() -> None:
+    query = encode(load_preset("seed-question"), View(focus="f", stage=0)) | {"stage": "4"}
+    _, view, warnings = decode(query)
+    assert (view.stage, view.focus, warnings) == (4, "o", [])
+    _, pinned, _ = decode(query | {"pin": "1"})
+    assert (pinned.stage, pinned.focus) == (4, "f")
+
+
+def test_picking_a_gate_moves_a_gate_stage_to_it(app_test: Callable[..., Any]) -> None:
+    at = app_test({"preset": "seed-question", "stage": "1"})
+    at.sidebar.selectbox(key="ctl:focus").set_value("o").run()
+    assert (at.session_state["view"].stage, at.query_params["stage"]) == (4, "4")
+    assert _row_heading(at).startswith("**Output gate, row by row**")
+    at.radio(key="ctl:stage").set_value(0).run()  # the concat stage is about no gate
+    at.sidebar.selectbox(key="ctl:focus").set_value("i").run()
+    assert (at.session_state["view"].stage, at.session_state["view"].focus) == (0, "i")

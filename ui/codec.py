@@ -21,11 +21,12 @@ from lstm_core.numbers import format_number, parse_number, quote
 from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, load_preset
 from lstm_core.sequences import MAX_STEPS, MIN_STEPS
-from lstm_core.teaching import SHARED_STAGES, STAGES
+from lstm_core.teaching import SHARED_STAGES
+from lstm_core.teaching import STAGES as CHECK_STAGES
 from lstm_core.variants import VARIANT_BY_KEY
 
 from .memo import by_value
-from .stages import LAST_STAGE
+from .stages import LAST_STAGE, STAGE_OF_GATE, STAGES
 
 MIN_SIZE, MAX_EDITABLE = 1, 8  # m and n the app lets you edit (the core allows more)
 DTYPES = ("float64", "float32")
@@ -39,9 +40,9 @@ MAX_SEQUENCE_CHARS = MAX_STEPS * MAX_EDITABLE * 26  # T ≤ 64 rows of m ≤ 8 n
 # Check my calculation's fields in the link, "check.i.z=22, 42, 62": W·v, z and the gate
 # value belong to a gate, C_t and h_t do not.
 ANSWER_PREFIX = "check."
-ANSWER_IDS = tuple(f"{g.key}.{s}" for g in GATES for s in STAGES if s not in SHARED_STAGES) + (
-    SHARED_STAGES
-)
+ANSWER_IDS = tuple(
+    f"{g.key}.{s}" for g in GATES for s in CHECK_STAGES if s not in SHARED_STAGES
+) + (SHARED_STAGES)
 MAX_ANSWER_CHARS = 8 * 26  # n ≤ 8 numbers at 17 digits, with separators
 
 
@@ -60,6 +61,24 @@ class View:
     seq0: str = ""  # … and its h_0 and C_0, two rows
     # -- Check my calculation's typed answers: (field id, text), sorted ("i.z", "22, 42, 62")
     answers: tuple[tuple[str, str], ...] = ()
+
+
+def with_stage(view: View, k: int) -> View:
+    """``view`` at stage k: a stage that computes a gate brings that gate into focus, so
+    the panels below show the gate the stage is about, unless the focus is pinned."""
+    gates = STAGES[k].gates
+    if not view.pin and gates and view.focus not in gates:
+        return replace(view, stage=k, focus=gates[0])
+    return replace(view, stage=k)
+
+
+def with_focus(view: View, key: str) -> View:
+    """``view`` with gate ``key`` in focus; unless pinned, a stage about another gate moves
+    to the stage of this one, so the stage and the focus never disagree."""
+    gates = STAGES[view.stage].gates
+    if not view.pin and gates and key not in gates:
+        return replace(view, focus=key, stage=STAGE_OF_GATE[key])
+    return replace(view, focus=key)
 
 
 @by_value()
@@ -209,7 +228,7 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
     view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
-    return replace(view, answers=_read_answers(q, warnings))
+    return replace(with_stage(view, view.stage), answers=_read_answers(q, warnings))
 
 
 def _read_answers(q: dict[str, str], warnings: list[str]) -> tuple[tuple[str, str], ...]:

@@ -15,6 +15,7 @@ import streamlit as st
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
 from . import fig_step, state, tables
+from .codec import with_stage
 from .colours import C_RANGE
 from .diagram import cell_diagram
 from .fmt import NEAR_ONE, fmt
@@ -214,16 +215,10 @@ def changes_md(s: Step, before: Step) -> str:
 
 # -- one step of a sequence ---------------------------------------------------------------
 def set_stage(k: int) -> None:
-    """Callback of the stage picker: the stage is part of the shared view (and the URL).
-
-    A stage that computes a gate brings that gate into focus, so the panels below show
-    the gate the stage is about, unless the user has pinned the focus.
-    """
-    v, gates = state.view(), STAGES[k].gates
-    if not v.pin and gates and v.focus not in gates:
-        state.set_view(stage=k, focus=gates[0])
-    else:
-        state.set_view(stage=k)
+    """Callback of the stage picker: the stage is part of the shared view (and the URL);
+    the focus follows it (``codec.with_stage``)."""
+    v = with_stage(state.view(), k)
+    state.set_view(stage=v.stage, focus=v.focus)
 
 
 # Unicode subscripts: table headers cannot render LaTeX

@@ -21,7 +21,7 @@ from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text
 from lstm_core.presets import PRESETS, load_preset
 
 from . import sequence, state
-from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE
+from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE, with_focus
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
 SLIDER_SPAN = 10.0
@@ -90,7 +90,8 @@ def misfits(found: Sequence[OutOfRange], shown: int = 4) -> str:
 
 
 def _on_focus() -> None:
-    state.set_view(focus=st.session_state["ctl:focus"])
+    v = with_focus(state.view(), st.session_state["ctl:focus"])
+    state.set_view(stage=v.stage, focus=v.focus)
 
 
 def _on_pin() -> None:

@@ -18,6 +18,7 @@ from lstm_core.teaching import (
     parse_vector,
 )
 from ui import state, teach
+from ui.codec import with_focus
 from ui.fmt import fmt, fmt_gate
 from ui.latex import vec
 
@@ -34,7 +35,8 @@ def stage_labels(gate: Gate) -> dict[Stage, str]:
 
 
 def _on_gate() -> None:
-    state.set_view(focus=st.session_state["check:gate"])
+    v = with_focus(state.view(), st.session_state["check:gate"])
+    state.set_view(stage=v.stage, focus=v.focus)
 
 
 def short_name(key: str) -> str:
