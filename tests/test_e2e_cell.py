@@ -150,11 +150,15 @@ def test_bad_url_warns_and_loads_a_sensible_model(app_page: AppPage, name: str) 
     app_page.shot(f"cell-bad-url-{name}")
 
 
-def _type_in_grid(app: AppPage, grid_index: int, row: int, col: int, text: str) -> None:
+def _type_in_grid(
+    app: AppPage, grid_index: int, row: int, col: int, text: str, dynamic: bool = False
+) -> None:
     """Type ``text`` into cell (row, col) of the ``grid_index``-th data editor, then Enter.
 
     Glide's grid is a canvas: click the row's index cell, move right with the
-    keyboard, open the cell editor with Enter and fill its textarea.
+    keyboard, open the cell editor with Enter and fill its textarea. A ``dynamic``
+    table (``num_rows="dynamic"``) starts with a row-marker column, where a click would
+    select the row: there the first data cell itself is clicked.
     """
     grid = app.page.locator('[data-testid="stDataFrame"]').nth(grid_index)
     grid.scroll_into_view_if_needed()
@@ -162,8 +166,10 @@ def _type_in_grid(app: AppPage, grid_index: int, row: int, col: int, text: str) 
     box = canvas.bounding_box()
     assert box is not None
     row_h = 35  # Streamlit's row height, header included
-    app.page.mouse.click(box["x"] + 8, box["y"] + row_h * (row + 1) + row_h / 2)
-    for _ in range(col + 1):
+    app.page.mouse.click(
+        box["x"] + (70 if dynamic else 8), box["y"] + row_h * (row + 1) + row_h / 2
+    )
+    for _ in range(col if dynamic else col + 1):
         app.page.keyboard.press("ArrowRight")
     app.page.keyboard.press("Enter")
     editor = app.page.locator("textarea.gdg-input")

@@ -101,27 +101,12 @@ def test_check_fields(watched: AppPage) -> None:
         assert_echoed_as_text(app, "W_i·v", text, query)
 
 
-def type_in_first_cell(app: AppPage, row: int, text: str) -> None:
-    """Type into the first data column of the first table with a row-marker column
-    (``num_rows="dynamic"``: clicking the marker would select the row, not a cell)."""
-    grid = app.page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
-    box = grid.locator("canvas").first.bounding_box()
-    assert box is not None
-    app.page.mouse.click(box["x"] + 70, box["y"] + 35 * (row + 1) + 17)
-    app.page.keyboard.press("Enter")
-    editor = app.page.locator("textarea.gdg-input")
-    editor.wait_for()
-    editor.fill(text)
-    app.rerun(lambda: app.page.keyboard.press("Enter"))
-
-
 def test_sequence_table(watched: AppPage) -> None:
     app = watched
     app.open("/sequence?preset=seed-question")
     query = app.query()
     for text in TYPED:
-        type_in_first_cell(app, row=1, text=text)  # row t=1, column x[0]
+        _type_in_grid(app, 0, row=1, col=0, text=text, dynamic=True)  # row t=1, column x[0]
         assert_echoed_as_text(app, "t=1, column x[0]", text, query)
         assert any("Still using the last valid sequence" in e for e in app.alerts("error"))
 
