@@ -19,20 +19,13 @@ PLOT_FLOOR = 1e-320
 
 
 def base(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
-    """Size, margins and classroom-readable text for every figure."""
-    fig.update_layout(
-        height=height,
-        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-        font=FONT,
-        title=dict(text=title, font=dict(size=17)) if title else None,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-    )
-    return readable(fig)
+    """Size, margins and classroom-readable text for every figure (one layout update:
+    each of Plotly's validated calls costs about as much as building the figure)."""
+    return fig.update_layout(base_layout(height, title) | _axes_text(fig))
 
 
 def axis(title: str | None = None, **props: Any) -> dict[str, Any]:
-    """An axis with the text ``readable`` sets, as a plain dict for ``fast_figure``."""
+    """An axis with the text ``base`` sets, as a plain dict for ``fast_figure``."""
     text = {"text": title} if title is not None else {}
     return dict(tickfont=dict(size=14), title=dict(text, font=dict(size=15)), **props)
 
@@ -59,9 +52,7 @@ def fast_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
-def readable(fig: go.Figure) -> go.Figure:
-    """Tick labels and legends at 14 px (Streamlit's Plotly theme would draw them at 12)."""
-    fig.update_xaxes(tickfont=dict(size=14), title_font=dict(size=15))
-    fig.update_yaxes(tickfont=dict(size=14), title_font=dict(size=15))
-    fig.update_layout(legend=dict(font=dict(size=14)))
-    return fig
+def _axes_text(fig: go.Figure) -> dict[str, Any]:
+    """Tick labels at 14 px on every axis (Streamlit's Plotly theme would draw them at 12)."""
+    text = dict(tickfont=dict(size=14), title=dict(font=dict(size=15)))
+    return {a.plotly_name: text for a in (*fig.select_xaxes(), *fig.select_yaxes())}

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from lstm_core.sequences import LogSafe
 
 from .colours import C_RANGE, CELL_SCALE, GATE_SCALE, OKABE_ITO, UNIT_SCALE, scale_for, unit_color
-from .fig_base import PLOT_FLOOR, axis, base, base_layout, fast_figure, readable
+from .fig_base import PLOT_FLOOR, axis, base, base_layout, fast_figure
 from .fmt import fmt
 
 
@@ -205,7 +205,7 @@ def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = 
     fig.update_yaxes(title_text="P(first value > 0)", range=[-0.05, 1.05])
     fig.update_xaxes(title_text="t")
     fig.update_layout(legend=dict(orientation="h", y=-0.28, x=0))
-    return readable(base(fig, 300, "The read-out’s answer, step by step"))
+    return base(fig, 300, "The read-out’s answer, step by step")
 
 
 MIN_DECADES = 4  # a log axis always spans at least 10^4, so a nearly flat line looks flat
@@ -265,7 +265,7 @@ def gradient_figure(
     )
     fig.update_xaxes(title_text="t (the loss is at the last step)")
     fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
-    return readable(base(fig, 400, title))
+    return base(fig, 400, title)
 
 
 def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
@@ -306,7 +306,7 @@ def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
     fig.update_yaxes(title_text="unit of C<sub>t</sub>", row=1, col=1)
     fig.update_yaxes(showticklabels=False, row=1, col=2)
     fig.update_annotations(font_size=15)
-    fig = readable(base(fig, 190 + 46 * n))
+    fig = base(fig, 190 + 46 * n)
     fig.update_layout(margin=dict(t=45))  # room for the subplot titles
     return fig
 
