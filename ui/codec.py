@@ -23,6 +23,7 @@ from lstm_core.presets import PRESETS, load_preset
 from lstm_core.sequences import MAX_STEPS, MIN_STEPS
 from lstm_core.variants import VARIANT_BY_KEY
 
+from .lesson_steps import STEPS as LESSON
 from .memo import by_value
 from .stages import LAST_STAGE
 
@@ -34,6 +35,8 @@ VECTOR_KEYS = {"x": "x_t", "h": "h_t-1", "c": "C_t-1"}
 EDIT_PANELS = ("x", "states", "biases", "W", "exact")  # link names of the Edit choices
 SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below choices
 PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0"}
+LESSON_KEYS = {"step"}
+LESSON_STEPS = len(LESSON)
 MAX_SEQUENCE_CHARS = MAX_STEPS * MAX_EDITABLE * 26  # T ≤ 64 rows of m ≤ 8 numbers
 
 
@@ -50,6 +53,8 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    # -- the Lesson page (issue 11) --
+    step: int = 1  # the lesson's step, 1..LESSON_STEPS; in the URL only when not 1
 
 
 @by_value()
@@ -95,7 +100,7 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
-    return q | _encode_panels(view)
+    return q | _encode_panels(view) | _encode_lesson(view)
 
 
 def _encode_panels(view: View) -> dict[str, str]:
@@ -111,6 +116,26 @@ def _encode_panels(view: View) -> dict[str, str]:
         if getattr(view, key):
             q[key] = getattr(view, key)
     return q
+
+
+# -- the lesson's step ------------------------------------------------------------------------
+def _encode_lesson(view: View) -> dict[str, str]:
+    return {"step": str(view.step)} if view.step != View.step else {}
+
+
+def _read_lesson(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's lesson step; one that is not 1..LESSON_STEPS is named and
+    step 1 is shown."""
+    if "step" not in q:
+        return view
+    read = _whole(q["step"])
+    if read is None or not 1 <= read <= LESSON_STEPS:
+        warnings.append(
+            f"Lesson step {quote(q['step'])} does not exist (steps 1 to {LESSON_STEPS}); "
+            "showing step 1."
+        )
+        return replace(view, step=1)
+    return replace(view, step=read)
 
 
 def _read_sequence(q: dict[str, str], key: str, rows: tuple[int, int], warnings: list[str]) -> str:
@@ -194,7 +219,8 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         else:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
-    return _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    return _read_lesson(q, warnings, view)
 
 
 def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
@@ -207,7 +233,7 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS
+    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | LESSON_KEYS
     unknown = sorted(set(q) - model_keys - view_keys)
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")

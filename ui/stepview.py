@@ -133,10 +133,12 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
     )
 
 
-def diagram(s: Step, stage: int, key: str) -> None:
-    """The cell picture (SVG built from the step's numbers; ``key`` names its container)."""
+def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None:
+    """The cell picture (SVG built from the step's numbers; ``key`` names its container),
+    with the part ``highlight`` names (``diagram.REGIONS``) boxed."""
     # our own SVG built from numbers; no user text can reach it
-    st.markdown(f'<div class="{key}">{cell_diagram(s, stage)}</div>', unsafe_allow_html=True)
+    svg = cell_diagram(s, stage, highlight)
+    st.markdown(f'<div class="{key}">{svg}</div>', unsafe_allow_html=True)
 
 
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:

@@ -93,6 +93,11 @@ def render() -> None:
         f"m = {p.n_input} inputs, n = {p.n_hidden} units, $v = {CONCAT_LATEX[p.concat_order]}$, "
         f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
     )
+    st.page_link(
+        "views/lesson.py",
+        label="New here? Start the guided lesson, step by step",
+        icon=":material/school:",
+    )
     stepview.stage_controls(state.view().stage, stepview.set_stage, key="ctl:stage")
     focus = GATE_BY_KEY[state.view().focus]
     edit_labels = dict(zip(EDIT_PANELS, ["$x_t$", "States", "Biases", f"${focus.W}$",
