@@ -24,6 +24,7 @@ from lstm_core.presets import CellModel, load_preset
 from ui.codec import (
     DTYPES,
     EDIT_PANELS,
+    LESSON_STEPS,
     MAX_EDITABLE,
     MIN_SIZE,
     SHOW_PANELS,
@@ -118,6 +119,7 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
         seq0=draw(
             st.sampled_from(["", encode_array(draw(arrays(np.float64, (2, n), elements=elements)))])
         ),
+        step=draw(st.integers(1, LESSON_STEPS)),
     )
     return CellModel(params, x, h, c), view
 
