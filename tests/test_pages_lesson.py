@@ -157,14 +157,14 @@ def test_a_prediction_is_hidden_then_revealed_and_marked() -> None:
     button(at, "Reveal").click().run()
     assert not at.exception
     text = prose(at)
-    assert f"W_f v = {shown}" in text and "yours: right, right, wrong" in text, text
+    assert f"W_f·v = {shown}" in text and "yours: right, right, wrong" in text, text
 
 
 def test_a_prediction_that_is_not_a_number_is_named() -> None:
     at = open_step({"step": "3"})
     at.text_input[0].input("half, 0.5, 0.5").run()
     button(at, "Reveal").click().run()
-    assert any("f_t, entry 1" in w.value and "not scored" in w.value for w in at.warning)
+    assert any("fₜ, entry 1" in w.value and "not scored" in w.value for w in at.warning)
     assert "[0.5, 0.5, 0.5]" in prose(at)
 
 

@@ -49,7 +49,7 @@ NODES: tuple[tuple[set[int], str, float, float], ...] = (
 
 # Parts a text can point at (the Lesson page): name -> box (x0, y0, x1, y1), diagram units
 REGIONS: dict[str, tuple[float, float, float, float]] = {
-    "inputs": (-0.1, -0.75, 3.1, 1.95),  # x_t and h_{t-1} joining into v
+    "inputs": (-0.1, -0.75, 2.85, 1.95),  # x_t and h_{t-1} joining into v
     "f": (2.75, 1.05, 4.75, 2.35),
     "ic": (5.45, 1.05, 10.25, 2.35),  # the input gate and the candidate
     "o": (11.85, 1.05, 13.75, 2.35),

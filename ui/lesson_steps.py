@@ -275,9 +275,9 @@ STEPS: tuple[LessonStep, ...] = (
         CONCAT,
         "inputs",
         TryThis(
-            "Add 1 to x_t[0]",
+            "Add 1 to xₜ[0]",
             lambda m: m.with_entry("x", (0,), float(m.x[0]) + 1.0),
-            "One entry of v changes, the one that holds x_t[0], and every gate sees it.",
+            "One entry of v changes, the one that holds xₜ[0], and every gate sees it.",
         ),
     ),
     LessonStep(
@@ -301,10 +301,10 @@ STEPS: tuple[LessonStep, ...] = (
         TryThis(
             "Set every b_f to 3",
             set_bias("f", 3.0),
-            "f_t moves towards 1, so more of the old memory is kept.",
+            "fₜ moves towards 1, so more of the old memory is kept.",
         ),
         Predict(
-            "f_t",
+            "fₜ",
             lambda m, s: (
                 f"Here $z_f = W_f v + b_f$ = {vec(s.z_f)}. Predict "
                 "$f_t = \\sigma(z_f)$, unit by unit."
@@ -322,7 +322,7 @@ STEPS: tuple[LessonStep, ...] = (
         TryThis(
             "Close the input gate (every b_i = −6)",
             set_bias("i", -6.0),
-            "i_t drops near 0, and so does i_t ∘ C̃_t: the proposal is ignored.",
+            "iₜ drops near 0, and so does iₜ ∘ C̃ₜ: the proposal is ignored.",
         ),
     ),
     LessonStep(
@@ -334,17 +334,17 @@ STEPS: tuple[LessonStep, ...] = (
         TryThis(
             "Keep all the old memory (every b_f = 40)",
             set_bias("f", 40.0),
-            "f_t becomes 1, so f_t ∘ C_t−1 is C_t−1 itself and only i_t ∘ C̃_t is added.",
+            "fₜ becomes 1, so fₜ ∘ Cₜ₋₁ is Cₜ₋₁ itself and only iₜ ∘ C̃ₜ is added.",
         ),
         Predict(
-            "f_t ∘ C_t−1",
+            "fₜ ∘ Cₜ₋₁",
             lambda m, s: "Predict $f_t \\circ C_{t-1}$, unit by unit.",
             lambda m, s: s.forget_term,
             _update_reveal,
         ),
     ),
     LessonStep(
-        "The output gate and h_t",
+        "The output gate and hₜ",
         _output,
         lambda: load_preset("output-closed"),
         HIDDEN,
@@ -352,7 +352,7 @@ STEPS: tuple[LessonStep, ...] = (
         TryThis(
             "Open the output gate (every b_o = 6)",
             set_bias("o", 6.0),
-            "o_t rises towards 1 and h_t follows tanh(C_t); C_t itself does not change.",
+            "oₜ rises towards 1 and hₜ follows tanh(Cₜ); Cₜ itself does not change.",
         ),
     ),
     LessonStep(
@@ -384,8 +384,8 @@ STEPS: tuple[LessonStep, ...] = (
             "Every gate changes: each weight now multiplies a different entry of v.",
         ),
         Predict(
-            "W_f v", _order_question, lambda m, s: concat_order_demo(m, "f")[1].Wv, _order_reveal
-        ),  # fmt: skip
+            "W_f·v", _order_question, lambda m, s: concat_order_demo(m, "f")[1].Wv, _order_reveal
+        ),
     ),
     LessonStep(
         "h and C have the same size",
@@ -396,7 +396,7 @@ STEPS: tuple[LessonStep, ...] = (
         TryThis(
             "Add a unit (n + 1)",
             lambda m: m.resized(m.params.n_input, m.params.n_hidden + 1),
-            "h_t and C_t both gain an entry; x_t stays as it is.",
+            "hₜ and Cₜ both gain an entry; xₜ stays as it is.",
         ),
         Predict(
             "shape of W_o",
@@ -406,7 +406,7 @@ STEPS: tuple[LessonStep, ...] = (
         ),
     ),
     LessonStep(
-        "Why C_t carries gradients across time",
+        "Why Cₜ carries gradients across time",
         _gradient,
         lambda: load_preset("remember"),
         CELL,
@@ -414,7 +414,7 @@ STEPS: tuple[LessonStep, ...] = (
         TryThis(
             "Let the gate forget (every b_f = 0)",
             set_bias("f", 0.0),
-            "∏f now shrinks by a factor f_t at every step back.",
+            "∏f now shrinks by a factor fₜ at every step back.",
         ),
         figure=lambda m, s, dtype: fig_time.cell_path_figure(*_path_series(m)),
     ),

@@ -102,24 +102,26 @@ def render() -> None:
     if st.session_state.get(AT) != k:
         _load(k)
     lesson, model, s = STEPS[k - 1], state.model(), state.current_step()
-    st.title("Lesson")
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    top = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    with top:
+        st.title("Lesson", width="content")
+    row = top.container(horizontal=True, vertical_alignment="center", gap="small")
     row.button("Prev", key="lesson:prev", icon=":material/arrow_back:", on_click=go,
                args=(k - 1,), disabled=k == 1, shortcut="P")  # fmt: skip
-    row.markdown(f"**Step {k} of {len(STEPS)}** · {lesson.title}")
+    row.markdown(f"**Step {k} of {len(STEPS)}** · {lesson.title}", width="content")
     row.button("Next", key="lesson:next", icon=":material/arrow_forward:",
                icon_position="right", on_click=go, args=(k + 1,), disabled=k == len(STEPS),
                shortcut="N")  # fmt: skip
     pending = lesson.predict is not None and k not in st.session_state[REVEALED]
-    left, right = st.columns([5, 6], gap="large")
+    # before the reveal the diagram shows only the inputs (stage 0), not the answer
+    stepview.diagram(s, 0 if pending else lesson.stage, "lesson-diagram", lesson.region)
+    left, right = st.columns([6, 5], gap="large")
     with left:
         st.markdown(lesson.prose(model, s))
         if lesson.predict is not None:
             _predict(lesson.predict, k, model, s)
         _try_this(lesson, k)
     with right:
-        # before the reveal the diagram shows only the inputs (stage 0), not the answer
-        stepview.diagram(s, 0 if pending else lesson.stage, "lesson-diagram", lesson.region)
         if not pending:
             st.markdown(f"$$\n{stepview.stage_equation(lesson.stage, s, model.params)}\n$$")
         if lesson.figure is not None:
