@@ -7,7 +7,7 @@ import streamlit as st
 
 from lstm_core import CellModel, Step, step
 from lstm_core.hand_check import close, parse_vector
-from ui import show, state, stepview
+from ui import keys, show, state, stepview
 from ui.lesson_steps import STEPS, LessonStep, Predict, vec
 from ui.stages import STAGES
 
@@ -19,6 +19,10 @@ REVEALED = "lesson:revealed"  # steps whose prediction has been revealed since l
 def go(k: int) -> None:
     """Open step k (1-based): part of the view, so of the URL."""
     state.set_view(step=k)
+
+
+def _go_index(j: int) -> None:
+    go(j + 1)  # the step bar counts from 0
 
 
 def _load(k: int) -> None:
@@ -105,13 +109,8 @@ def render() -> None:
     top = st.container(horizontal=True, vertical_alignment="center", gap="medium")
     with top:
         st.title("Lesson", width="content")
-    row = top.container(horizontal=True, vertical_alignment="center", gap="small")
-    row.button("Prev", key="lesson:prev", icon=":material/arrow_back:", on_click=go,
-               args=(k - 1,), disabled=k == 1, shortcut="P")  # fmt: skip
-    row.markdown(f"**Step {k} of {len(STEPS)}** · {lesson.title}", width="content")
-    row.button("Next", key="lesson:next", icon=":material/arrow_forward:",
-               icon_position="right", on_click=go, args=(k + 1,), disabled=k == len(STEPS),
-               shortcut="N")  # fmt: skip
+        middle = keys.step_buttons("lesson", k - 1, len(STEPS), _go_index, noun="step")
+    middle.markdown(f"**Step {k} of {len(STEPS)}** · {lesson.title}")
     pending = lesson.predict is not None and k not in st.session_state[REVEALED]
     # before the reveal the diagram shows only the inputs (stage 0), not the answer
     stepview.diagram(s, 0 if pending else lesson.stage, "lesson-diagram", lesson.region)
@@ -122,10 +121,10 @@ def render() -> None:
             _predict(lesson.predict, k, model, s)
         _try_this(lesson, k)
     with right:
-        if not pending:
-            st.markdown(f"$$\n{stepview.stage_equation(lesson.stage, s, model.params)}\n$$")
         if lesson.figure is not None:
             show.chart(lesson.figure(model, s, state.view().dtype), f"lesson:fig:{k}")
+        if not pending:
+            st.markdown(f"$$\n{stepview.stage_equation(lesson.stage, s, model.params)}\n$$")
     with st.expander("Every step of the lesson", icon=":material/list:"):
         for j, other in enumerate(STEPS, start=1):
             st.page_link(
