@@ -362,7 +362,7 @@ STEPS: tuple[LessonStep, ...] = (
         FORGET,
         "f",
         TryThis(
-            "Shrink every W ten times",
+            "Make every W ten times smaller",
             lambda m: CellModel(_scaled(m.params, 0.1), m.x, m.h_prev, m.c_prev),
             "z_f moves towards 0, the slopes grow and the units leave the grey tails.",
         ),

@@ -106,15 +106,13 @@ def render() -> None:
     if st.session_state.get(AT) != k:
         _load(k)
     lesson, model, s = STEPS[k - 1], state.model(), state.current_step()
-    top = st.container(horizontal=True, vertical_alignment="center", gap="medium")
-    with top:
-        st.title("Lesson", width="content")
-        middle = keys.step_buttons("lesson", k - 1, len(STEPS), _go_index, noun="step")
+    st.title("Lesson")
+    middle = keys.step_buttons("lesson", k - 1, len(STEPS), _go_index, noun="step")
     middle.markdown(f"**Step {k} of {len(STEPS)}** · {lesson.title}")
     pending = lesson.predict is not None and k not in st.session_state[REVEALED]
     # before the reveal the diagram shows only the inputs (stage 0), not the answer
     stepview.diagram(s, 0 if pending else lesson.stage, "lesson-diagram", lesson.region)
-    left, right = st.columns([6, 5], gap="large")
+    left, right = st.columns(2, gap="large")
     with left:
         st.markdown(lesson.prose(model, s))
         if lesson.predict is not None:
