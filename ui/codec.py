@@ -53,6 +53,8 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    # -- quiz (issue 11.4) --
+    quiz: bool = False  # predict, then reveal: the current stage's values wait for Reveal
     # -- the Lesson page (issue 11) --
     step: int = 1  # the lesson's step, 1..LESSON_STEPS; in the URL only when not 1
 
@@ -100,7 +102,7 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
-    return q | _encode_panels(view) | _encode_lesson(view)
+    return q | _encode_panels(view) | _encode_quiz(view) | _encode_lesson(view)
 
 
 def _encode_panels(view: View) -> dict[str, str]:
@@ -116,6 +118,24 @@ def _encode_panels(view: View) -> dict[str, str]:
         if getattr(view, key):
             q[key] = getattr(view, key)
     return q
+
+
+# -- quiz (issue 11.4): ?quiz=1 -------------------------------------------------------
+QUIZ_KEYS = {"quiz"}
+
+
+def _encode_quiz(view: View) -> dict[str, str]:
+    return {"quiz": "1"} if view.quiz else {}
+
+
+def _read_quiz(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's quiz flag; anything but 0 or 1 is named and ignored."""
+    if "quiz" not in q:
+        return view
+    if q["quiz"] in ("0", "1"):
+        return replace(view, quiz=q["quiz"] == "1")
+    warnings.append(f"quiz {quote(q['quiz'])} must be 0 or 1; the quiz is off.")
+    return view
 
 
 # -- the lesson's step ------------------------------------------------------------------------
@@ -138,6 +158,7 @@ def _read_lesson(q: dict[str, str], warnings: list[str], view: View) -> View:
     return replace(view, step=read)
 
 
+# -- sequences and panels ----------------------------------------------------------------
 def _read_sequence(q: dict[str, str], key: str, rows: tuple[int, int], warnings: list[str]) -> str:
     """The link's sequence text, checked (``rows``: allowed row counts, 1..8 columns) and
     written again exactly; "" with a warning when it cannot be used."""
@@ -220,6 +241,7 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
     view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    view = _read_quiz(q, warnings, view)
     return _read_lesson(q, warnings, view)
 
 
@@ -233,7 +255,9 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | LESSON_KEYS
+    view_keys = (
+        {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | QUIZ_KEYS | LESSON_KEYS
+    )
     unknown = sorted(set(q) - model_keys - view_keys)
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")

@@ -197,9 +197,8 @@ def changes_md(s: Step, before: Step) -> str:
         if old.shape != value.shape:
             return "The sizes changed, so there is nothing to compare with."
         name = SYMBOL.get(field, field)
-        rows += [
-            (f"{name}[{k}]", float(old[k]), float(value[k])) for k in np.flatnonzero(old != value)
-        ]
+        shown = (old != value) & ~np.isnan(value)  # NaN: held back by the quiz (ui/quiz.py)
+        rows += [(f"{name}[{k}]", float(old[k]), float(value[k])) for k in np.flatnonzero(shown)]
     if not rows:
         return "Nothing has changed since the last edit."
     return tables.change_table(rows)
