@@ -81,11 +81,14 @@ def test_predict_then_reveal(lesson_page: AppPage) -> None:
     answer = np.array(SEED_W_F, dtype=float) @ np.concatenate([SEED_H, SEED_X])
     shown = short_vec(answer, 4, 8)
     assert shown not in lesson_page.page.content()  # not in the page at all, not just hidden
-    box = lesson_page.page.get_by_label("W_f·v")
-    lesson_page.rerun(lambda: (box.fill("64, 148, 107"), box.press("Enter")))
+    lesson_page.shot("lesson-predict-before")
+    for r, typed in enumerate(("64", "148", "107")):
+        box = lesson_page.page.get_by_label(f"W_f·v[{r}]")
+        lesson_page.rerun(lambda box=box, typed=typed: (box.fill(typed), box.press("Enter")))
     lesson_page.rerun(lesson_page.page.get_by_role("button", name="Reveal").click)
     text = lesson_page.main_text()
-    assert f"W_f·v = {shown}" in text and "yours: right, right, wrong" in text, text
+    assert f"= {shown}, not" in text and "2 of 3 right at this stage" in text, text
+    assert shown in lesson_page.page.content()
     lesson_page.assert_no_traceback()
     lesson_page.shot("lesson-predict-revealed")
 

@@ -27,7 +27,8 @@ AppTestFactory = Callable[..., Any]
 
 
 def sig(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))  # type: ignore[no-any-return]
+    with np.errstate(over="ignore"):  # exp(800) is inf, and 1/inf is the 0 we want
+        return 1.0 / (1.0 + np.exp(-z))  # type: ignore[no-any-return]
 
 
 def open_step(query: dict[str, str]) -> Any:
@@ -133,39 +134,51 @@ def test_the_prose_numbers_are_the_cells() -> None:
 
 
 def test_try_this_changes_the_model_and_back_restores_it() -> None:
-    at = open_step({"step": "6"})
+    at = open_step({"step": "4"})
     base = at.session_state["model"].to_dict()
     assert button(at, "Back").disabled
-    button(at, STEPS[5].try_this.label).click().run()
+    button(at, STEPS[3].try_this.label).click().run()
     assert not at.exception
     tried = at.session_state["model"]
-    assert np.all(tried.params.b_o == 6.0) and tried.to_dict() != base
-    assert STEPS[5].try_this.look in prose(at)
-    s = tried.params.b_o  # the prose follows the new model: o_t = σ(W_o v + 6)
-    o = sig(tried.params.W_o @ np.concatenate([tried.h_prev, tried.x]) + s)
-    assert f"$o_t = \\sigma(W_o v + b_o)$ = [{', '.join(f'{v:.5g}' for v in o)}]" in prose(at)
+    assert np.all(tried.params.b_i == -6.0) and tried.to_dict() != base
+    assert STEPS[3].try_this.look in prose(at)
+    # the prose follows the new model: i_t = σ(W_i v − 6)
+    i = sig(tried.params.W_i @ np.concatenate([tried.h_prev, tried.x]) - 6.0)
+    assert f"$i_t = \\sigma(W_i v + b_i)$ = [{', '.join(f'{v:.5g}' for v in i)}]" in prose(at)
     button(at, "Back").click().run()
     assert at.session_state["model"].to_dict() == base
+
+
+def page_text(at: Any) -> str:
+    """Everything the page wrote: markdown (the diagram and equations too) and inputs."""
+    return prose(at) + "\n".join(str(t.value) for t in at.text_input)
 
 
 def test_a_prediction_is_hidden_then_revealed_and_marked() -> None:
     at = open_step({"step": "8"})  # W_f·v with the halves of v swapped
     answer = np.array(SEED_W_F, dtype=float) @ np.concatenate([SEED_H, SEED_X])
     shown = short_vec(answer, 4, 8)
-    assert shown not in prose(at) and "\\sigma" not in " ".join(m.value for m in at.markdown)
-    at.text_input[0].input("64, 148, 107").run()
+    assert shown not in page_text(at)
+    for box, typed in zip(at.text_input, ("64", "148", "107"), strict=True):
+        box.input(typed)
     button(at, "Reveal").click().run()
     assert not at.exception
     text = prose(at)
-    assert f"W_f·v = {shown}" in text and "yours: right, right, wrong" in text, text
+    assert f"$W_f v$ = {shown}" in text and "**2 of 3** right at this stage" in text, text
 
 
-def test_a_prediction_that_is_not_a_number_is_named() -> None:
-    at = open_step({"step": "3"})
-    at.text_input[0].input("half, 0.5, 0.5").run()
+def test_the_cell_update_can_be_predicted_by_hand() -> None:
+    at = open_step({"step": "5"})
+    model = at.session_state["model"]
+    f = sig(model.params.b_f)  # W = 0 and h = 0: every z is its bias
+    i, c_tilde = sig(model.params.b_i), np.tanh(model.params.b_c)
+    c = f * model.c_prev + i * c_tilde
+    assert set(np.round(np.concatenate([f, i, c_tilde]), 12)) <= {0.0, 0.5, 1.0, -1.0}
+    assert short_vec(c, 4, 8) not in page_text(at)
+    at.text_input[0].input("half").run()
+    assert any("C_t[0]" in e.value and "not scored" in e.value for e in at.error)
     button(at, "Reveal").click().run()
-    assert any("fₜ, entry 1" in w.value and "not scored" in w.value for w in at.warning)
-    assert "[0.5, 0.5, 0.5]" in prose(at)
+    assert f"= {short_vec(c, 4, 8)}, one unit at a time" in prose(at)
 
 
 def test_cell_step_leads_to_the_lesson(app_test: AppTestFactory) -> None:

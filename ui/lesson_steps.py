@@ -28,7 +28,7 @@ from lstm_core.teaching import (
 
 from . import fig_step, fig_time
 from .fmt import fmt, fmt_gate, short_vec
-from .stages import CELL, CONCAT, FORGET, HIDDEN, INPUT
+from .stages import CELL, CONCAT, FORGET, HIDDEN, INPUT, OUTPUT, Ask
 
 PATH_STEPS = 20  # the sequence the gradient step runs (x_t held fixed)
 
@@ -63,12 +63,13 @@ class TryThis:
 
 @dataclass(frozen=True)
 class Predict:
-    """A value to predict, unit by unit, before the step shows it."""
+    """A prediction the class makes before the step shows its values (ui/quiz.py asks and
+    marks it). The question is the stage's own (``Stage.ask``) unless ``ask`` and its
+    ``answer`` are given."""
 
-    name: str  # what is predicted, as the input's label (plain text)
-    question: Prose
-    answer: Callable[[CellModel, Step], np.ndarray]
     reveal: Prose  # the explanation shown with the values
+    ask: Ask | None = None
+    answer: Callable[[CellModel, Step], np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,33 @@ def _seed_h_first() -> CellModel:
     """The thread's numbers, joined in the textbook order v = [h_{t-1}, x_t]."""
     p = LSTMParams.zeros(3, 3, concat_order="h_first").replace(W_f=SEED_W_F, b_f=[1, 2, 3])
     return CellModel(p, np.array(SEED_X), np.array(SEED_H), np.array([0.5, -1.0, 2.0]))
+
+
+def _forget_model() -> CellModel:
+    """W_f = 0, so z_f is b_f: which units keep their memory can be read off b_f."""
+    return load_preset("zeros").with_array("b_f", np.array([2.0, -1.5, 0.5]))
+
+
+def _update_model() -> CellModel:
+    """Gates of exactly 1, 0.5 and 0 (the hadamard preset) and C̃ of exactly ±1: C_t by hand."""
+    return load_preset("hadamard").with_array("b_c", np.array([40.0, -40.0, 40.0]))
+
+
+def _output_model() -> CellModel:
+    """W_o = 0, so z_o is b_o: which units pass their memory on can be read off b_o."""
+    m = load_preset("output-closed")
+    return m.with_array("W_o", np.zeros_like(m.params.W_o)).with_array(
+        "b_o", np.array([-4.0, 3.0, -0.5])
+    )
+
+
+def _only_bias(m: CellModel, key: str) -> str:
+    """' Here W_key is all zeros, so z_key is b_key = [...].' when it is, else ''."""
+    if np.any(m.params.W(key)):
+        return ""
+    return (
+        f" Here every weight of $W_{key}$ is 0, so $z_{key}$ is $b_{key}$ = {vec(m.params.b(key))}."
+    )
 
 
 def _small(m: int, n: int, seed: int) -> CellModel:
@@ -132,12 +160,14 @@ def _forget(m: CellModel, s: Step) -> str:
         f"{vec(s.c_prev)} to keep: $f_t = \\sigma(W_f v + b_f)$. The sigmoid σ squeezes any "
         "number into (0, 1), so $f_t$ is a factor, not a yes or no: 1 keeps $C_{t-1}$ as it "
         "is, 0 wipes it. Nothing random happens: the same inputs always give the same $f_t$."
+        + _only_bias(m, "f")
     )
 
 
 def _forget_reveal(m: CellModel, s: Step) -> str:
     return (
-        f"σ({vec(s.z_f)}) = {gates(s.f)}. The cell keeps $f_t \\circ C_{{t-1}}$ = "
+        f"$f_t$ = σ({vec(s.z_f)}) = {gates(s.f)}: above one half exactly where $z_f$ > 0. "
+        "The cell keeps $f_t \\circ C_{{t-1}}$ = "
         f"{vec(s.forget_term)} of its old memory. σ(0) = {fmt(sigmoid(0.0))}: a gate "
         "that has learned nothing lets half through."
     )
@@ -157,16 +187,16 @@ def _update(m: CellModel, s: Step) -> str:
     return (
         "The new memory keeps part of the old and adds part of the new: "
         "$C_t = f_t \\circ C_{t-1} + i_t \\circ \\tilde C_t$. The product ∘ is taken entry by "
-        "entry, so unit k only ever meets unit k; no matrix is involved. Here $f_t$ = "
-        f"{vec(s.f)} and $C_{{t-1}}$ = {vec(s.c_prev)}."
+        "entry, so unit k only ever meets unit k; no matrix is involved.\n\nHere $f_t$ = "
+        f"{vec(s.f)}, $C_{{t-1}}$ = {vec(s.c_prev)}, $i_t$ = {vec(s.i)} and $\\tilde C_t$ = "
+        f"{vec(s.c_tilde)}."
     )
 
 
 def _update_reveal(m: CellModel, s: Step) -> str:
     return (
-        f"{vec(s.f)} ∘ {vec(s.c_prev)} = {vec(s.forget_term)}, one unit at a time. Adding "
-        f"$i_t \\circ \\tilde C_t$ = {vec(s.input_term)} gives the new memory $C_t$ = "
-        f"{vec(s.c)}."
+        f"{vec(s.f)} ∘ {vec(s.c_prev)} + {vec(s.i)} ∘ {vec(s.c_tilde)} = {vec(s.forget_term)} "
+        f"+ {vec(s.input_term)} = {vec(s.c)}, one unit at a time."
     )
 
 
@@ -176,7 +206,14 @@ def _output(m: CellModel, s: Step) -> str:
         "memory is shown. The memory is first squeezed into (−1, 1), $\\tanh(C_t)$ = "
         f"{vec(s.tanh_c)}, then scaled: $h_t = o_t \\circ \\tanh(C_t)$ = {vec(s.h)}.\n\n"
         "$h_t$ is the cell's output, and the next step's $h_{t-1}$. The memory "
-        f"$C_t$ = {vec(s.c)} goes on along the top line whatever $o_t$ is."
+        f"$C_t$ = {vec(s.c)} goes on along the top line whatever $o_t$ is." + _only_bias(m, "o")
+    )
+
+
+def _output_reveal(m: CellModel, s: Step) -> str:
+    return (
+        f"$o_t$ = σ({vec(s.z_o)}) = {gates(s.o)}: the units with $z_o$ > 0 pass more than half "
+        f"of $\\tanh(C_t)$ on, so $h_t$ = {vec(s.h)}."
     )
 
 
@@ -201,17 +238,10 @@ def _order(m: CellModel, s: Step) -> str:
         "Which half of $v$ comes first is a convention, and texts differ: the textbook and "
         "torch join $[h_{t-1}, x_t]$, the thread this app grew from joined $[x_t, h_{t-1}]$. "
         f"This cell uses $v = {CONCAT_LATEX[p.concat_order]}$ = {vec(s.concat)}. The order is "
-        "fixed together with W: column j of $W_f$ always multiplies entry j of $v$."
-    )
-
-
-def _order_question(m: CellModel, s: Step) -> str:
-    other = concat_order_demo(m, "f")[1]
-    return (
-        f"With $v = {CONCAT_LATEX[m.params.concat_order]}$ this cell gets $W_f v$ = "
-        f"{vec(concat_order_demo(m, 'f')[0].Wv)}. Join the other way, "
-        f"$v = {CONCAT_LATEX[other.order]}$ = {vec(other.v)}, and keep $W_f$ as it is. "
-        "Predict $W_f v$, unit by unit."
+        "fixed together with W: column j of $W_f$ always multiplies entry j of $v$.\n\n"
+        f"Here $W_f v$ = {vec(concat_order_demo(m, 'f')[0].Wv)}. Join the other way, "
+        f"$v = {CONCAT_LATEX[other_order(p)]}$ = {vec(concat_order_demo(m, 'f')[1].v)}, "
+        "and keep $W_f$ as it is: what is $W_f v$ then?"
     )
 
 
@@ -232,14 +262,6 @@ def _size(m: CellModel, s: Step) -> str:
         f"m = {p.n_input}, and $h_t$ = {vec(s.h)} and $C_t$ = {vec(s.c)} both have "
         f"n = {p.n_hidden}. (torch's optional `proj_size` is the exception: it shrinks $h_t$ "
         "afterwards with an extra matrix.)"
-    )
-
-
-def _size_question(m: CellModel, s: Step) -> str:
-    p = m.params
-    return (
-        f"This cell reads m = {p.n_input} inputs and has n = {p.n_hidden} units. Predict "
-        "the shape of $W_o$: its rows, then its columns."
     )
 
 
@@ -295,7 +317,7 @@ STEPS: tuple[LessonStep, ...] = (
     LessonStep(
         "The forget gate",
         _forget,
-        lambda: load_preset("zeros"),
+        _forget_model,
         FORGET,
         "f",
         TryThis(
@@ -303,15 +325,7 @@ STEPS: tuple[LessonStep, ...] = (
             set_bias("f", 3.0),
             "fₜ moves towards 1, so more of the old memory is kept.",
         ),
-        Predict(
-            "fₜ",
-            lambda m, s: (
-                f"Here $z_f = W_f v + b_f$ = {vec(s.z_f)}. Predict "
-                "$f_t = \\sigma(z_f)$, unit by unit."
-            ),
-            lambda m, s: s.f,
-            _forget_reveal,
-        ),
+        Predict(_forget_reveal),
     ),
     LessonStep(
         "The input gate and the candidate",
@@ -328,7 +342,7 @@ STEPS: tuple[LessonStep, ...] = (
     LessonStep(
         "The cell update",
         _update,
-        lambda: load_preset("hadamard"),
+        _update_model,
         CELL,
         "cell",
         TryThis(
@@ -336,24 +350,20 @@ STEPS: tuple[LessonStep, ...] = (
             set_bias("f", 40.0),
             "fₜ becomes 1, so fₜ ∘ Cₜ₋₁ is Cₜ₋₁ itself and only iₜ ∘ C̃ₜ is added.",
         ),
-        Predict(
-            "fₜ ∘ Cₜ₋₁",
-            lambda m, s: "Predict $f_t \\circ C_{t-1}$, unit by unit.",
-            lambda m, s: s.forget_term,
-            _update_reveal,
-        ),
+        Predict(_update_reveal),
     ),
     LessonStep(
         "The output gate and hₜ",
         _output,
-        lambda: load_preset("output-closed"),
-        HIDDEN,
-        "hidden",
+        _output_model,
+        OUTPUT,
+        "o",
         TryThis(
             "Open the output gate (every b_o = 6)",
             set_bias("o", 6.0),
             "oₜ rises towards 1 and hₜ follows tanh(Cₜ); Cₜ itself does not change.",
         ),
+        Predict(_output_reveal),
     ),
     LessonStep(
         "Saturation: why large weights freeze a gate",
@@ -384,7 +394,9 @@ STEPS: tuple[LessonStep, ...] = (
             "Every gate changes: each weight now multiplies a different entry of v.",
         ),
         Predict(
-            "W_f·v", _order_question, lambda m, s: concat_order_demo(m, "f")[1].Wv, _order_reveal
+            _order_reveal,
+            Ask("concat", "W_f·v", "number", "Predict $W_f v$ with the halves of $v$ swapped."),
+            lambda m, s: concat_order_demo(m, "f")[1].Wv,
         ),
     ),
     LessonStep(
@@ -399,10 +411,9 @@ STEPS: tuple[LessonStep, ...] = (
             "hₜ and Cₜ both gain an entry; xₜ stays as it is.",
         ),
         Predict(
-            "shape of W_o",
-            _size_question,
-            lambda m, s: np.array([m.params.n_hidden, m.params.n_hidden + m.params.n_input]),
             _size_reveal,
+            Ask("h", "W_o.shape", "number", "Predict the shape of $W_o$: rows, then columns."),
+            lambda m, s: np.array([m.params.n_hidden, m.params.n_hidden + m.params.n_input]),
         ),
     ),
     LessonStep(

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
+from numpy.typing import ArrayLike
 
 from lstm_core import Step
 from lstm_core.numbers import quote
@@ -101,11 +102,11 @@ def _marks(ask: Ask, correct: np.ndarray, key: str, stage: int) -> list[Mark]:
     return mark_numbers(typed, correct, ask.name)
 
 
-def _reveal(key: str, stage: int, correct: np.ndarray) -> None:
+def _reveal(key: str, stage: int, correct: np.ndarray, ask: Ask) -> None:
     mine = _memory(key, stage)
     if mine["revealed"]:  # a second click changes nothing
         return
-    marks = _marks(STAGES[stage].ask, correct, key, stage)
+    marks = _marks(ask, correct, key, stage)
     right, scored = score(marks)
     total = state.quiz()["score"]
     total[0], total[1] = total[0] + right, total[1] + scored
@@ -127,14 +128,19 @@ def _mark_line(m: Mark, kind: str) -> str:
     return f"- {verdict}: you said {quote(m.typed)}; {value}"
 
 
-def predict_and_reveal(s: Step, stage: int, key: str) -> None:
+def predict_and_reveal(
+    s: Step, stage: int, key: str, ask: Ask | None = None, correct: ArrayLike | None = None
+) -> None:
     """The stage's question, then Reveal; after Reveal, each answer marked and the score.
 
     ``s`` is the whole Step (the answers are marked against it); draw the page from
-    ``shown(s, stage, key)``.
+    ``shown(s, stage, key)``. Another question (the Lesson's) may be given as ``ask`` with
+    its ``correct`` values; by default it is the stage's ``Ask`` about ``s``.
     """
-    ask, mine = STAGES[stage].ask, _memory(key, stage)
-    correct = np.asarray(getattr(s, ask.field), dtype=np.float64)  # (n,) or (n+m,)
+    ask, mine = ask or STAGES[stage].ask, _memory(key, stage)
+    if correct is None:
+        correct = getattr(s, ask.field)
+    correct = np.asarray(correct, dtype=np.float64)  # (n,) or (n+m,)
     done = bool(mine["revealed"])
     box = st.container(border=True)
     box.markdown(f"**:material/quiz: Predict, then reveal.** {ask.prompt}")
@@ -166,7 +172,7 @@ def predict_and_reveal(s: Step, stage: int, key: str) -> None:
             icon=":material/visibility:",
             type="primary",
             on_click=_reveal,
-            args=(key, stage, correct),
+            args=(key, stage, correct, ask),
         )
         box.caption(TOLERANCE_TEXT[ask.kind])
         return

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from lstm_core import CellModel, Step, step
-from lstm_core.hand_check import close, parse_vector
-from ui import keys, show, state, stepview
-from ui.lesson_steps import STEPS, LessonStep, Predict, vec
+from ui import keys, quiz, show, state, stepview
+from ui.lesson_steps import STEPS, LessonStep
 from ui.stages import STAGES
 
 AT = "lesson:at"  # the step whose model was last loaded
 SHOWN = "lesson:shown"  # the step the URL held after the last run of this page
-REVEALED = "lesson:revealed"  # steps whose prediction has been revealed since loading
 
 
 def go(k: int) -> None:
@@ -32,7 +29,7 @@ def _load(k: int) -> None:
     gates = STAGES[lesson.stage].gates
     state.set_view(stage=lesson.stage, **({"focus": gates[0]} if gates else {}))
     st.session_state[AT] = k
-    st.session_state[REVEALED] = set()
+    state.quiz().pop(_quiz_key(k), None)  # a step opened again asks again
 
 
 def _follow_link() -> None:
@@ -42,35 +39,17 @@ def _follow_link() -> None:
         go(int(asked))
 
 
-def _reveal(k: int) -> None:
-    st.session_state[REVEALED] = st.session_state[REVEALED] | {k}
+def _quiz_key(k: int) -> str:
+    return f"lesson:{k}"
 
 
-def _predict(p: Predict, k: int, model: CellModel, s: Step) -> None:
-    """Type a value per unit, then Reveal: each marked right or wrong within the tolerance."""
-    answer = np.asarray(p.answer(model, s), dtype=np.float64)
-    with st.container(border=True):
-        st.markdown(f"**Predict first.** {p.question(model, s)}")
-        typed = st.text_input(
-            p.name, key=f"lesson:typed:{k}", placeholder=f"{len(answer)} numbers, e.g. 0.5, 1/2"
-        )
-        if k not in st.session_state[REVEALED]:
-            st.button("Reveal", key=f"lesson:reveal:{k}", icon=":material/visibility:",
-                      on_click=_reveal, args=(k,), type="primary")  # fmt: skip
-            return
-        try:
-            guesses = parse_vector(typed, p.name, len(answer))
-        except ValueError as err:
-            st.warning(f"{err}; not scored.", icon=":material/warning:")
-            guesses = [None] * len(answer)
-        marks = [
-            "–" if g is None else ("right" if close(g, a) else "wrong")
-            for g, a in zip(guesses, answer, strict=True)
-        ]
-        st.markdown(
-            f"**Answer:** {p.name} = {vec(answer)}"
-            + (f" · yours: {', '.join(marks)}" if any(g is not None for g in guesses) else "")
-        )
+def _predict(lesson: LessonStep, k: int, model: CellModel, s: Step) -> None:
+    """The step's prediction (ui/quiz.py), and once revealed, what the values say."""
+    p = lesson.predict
+    assert p is not None
+    answer = None if p.answer is None else p.answer(model, s)
+    quiz.predict_and_reveal(s, lesson.stage, _quiz_key(k), p.ask, answer)
+    if quiz.revealed(_quiz_key(k), lesson.stage):
         st.markdown(p.reveal(model, s))
 
 
@@ -109,20 +88,20 @@ def render() -> None:
     st.title("Lesson")
     middle = keys.step_buttons("lesson", k - 1, len(STEPS), _go_index, noun="step")
     middle.markdown(f"**Step {k} of {len(STEPS)}** · {lesson.title}")
-    pending = lesson.predict is not None and k not in st.session_state[REVEALED]
-    # before the reveal the diagram shows only the inputs (stage 0), not the answer
-    stepview.diagram(s, 0 if pending else lesson.stage, "lesson-diagram", lesson.region)
+    # until a prediction is revealed, the values it asks for are not in the page ("?")
+    pending = lesson.predict is not None and not quiz.revealed(_quiz_key(k), lesson.stage)
+    drawn = quiz.masked(s, quiz.hidden_fields(lesson.stage, False)) if pending else s
+    stepview.diagram(drawn, lesson.stage, "lesson-diagram", lesson.region)
     left, right = st.columns(2, gap="large")
     with left:
-        st.markdown(lesson.prose(model, s))
+        st.markdown(lesson.prose(model, drawn))
         if lesson.predict is not None:
-            _predict(lesson.predict, k, model, s)
+            _predict(lesson, k, model, s)
         _try_this(lesson, k)
     with right:
         if lesson.figure is not None:
             show.chart(lesson.figure(model, s, state.view().dtype), f"lesson:fig:{k}")
-        if not pending:
-            st.markdown(f"$$\n{stepview.stage_equation(lesson.stage, s, model.params)}\n$$")
+        st.markdown(f"$$\n{stepview.stage_equation(lesson.stage, drawn, model.params)}\n$$")
     with st.expander("Every step of the lesson", icon=":material/list:"):
         for j, other in enumerate(STEPS, start=1):
             st.page_link(
