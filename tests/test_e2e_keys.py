@@ -6,9 +6,6 @@ or a field that has focus.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from e2e_support import AppPage
 
@@ -17,25 +14,14 @@ pytestmark = pytest.mark.browser
 SEED = "/?preset=seed-question"
 
 
-@pytest.fixture
-def hi_dpi(
-    browser: Any, browser_context_args: dict[str, Any], streamlit_server: str
-) -> Iterator[AppPage]:
-    """An AppPage at 1280×720 with device scale 1.5 (a projector's laptop)."""
-    context = browser.new_context(**browser_context_args, device_scale_factor=1.5)
-    app = AppPage(context.new_page(), streamlit_server)
-    yield app
-    context.close()
-
-
 def press(app: AppPage, key: str) -> None:
     """Press ``key`` with nothing focused (the page body), and wait for the rerun."""
     app.page.evaluate("() => document.activeElement && document.activeElement.blur()")
     app.rerun(lambda: app.page.keyboard.press(key))
 
 
-def test_keys_move_the_stage_in_the_url(hi_dpi: AppPage) -> None:
-    app = hi_dpi
+def test_keys_move_the_stage_in_the_url(hidpi_page: AppPage) -> None:
+    app = hidpi_page
     app.open(SEED)
     assert app.query()["stage"] == "0"
     stages = []
@@ -46,8 +32,8 @@ def test_keys_move_the_stage_in_the_url(hi_dpi: AppPage) -> None:
     app.assert_no_traceback()
 
 
-def test_keys_stop_at_either_end(hi_dpi: AppPage) -> None:
-    app = hi_dpi
+def test_keys_stop_at_either_end(hidpi_page: AppPage) -> None:
+    app = hidpi_page
     app.open(SEED + "&stage=5")
     app.page.keyboard.press("PageDown")  # Next is disabled: no rerun, no change
     app.page.wait_for_timeout(500)
@@ -55,8 +41,8 @@ def test_keys_stop_at_either_end(hi_dpi: AppPage) -> None:
     assert app.query()["stage"] == "5"
 
 
-def test_arrows_move_a_focused_slider_not_the_stage(hi_dpi: AppPage) -> None:
-    app = hi_dpi
+def test_arrows_move_a_focused_slider_not_the_stage(hidpi_page: AppPage) -> None:
+    app = hidpi_page
     app.open(SEED + "&stage=2")
     thumb = app.slider("key=sl:x:0")
     before = thumb.get_attribute("aria-valuetext")
@@ -65,17 +51,19 @@ def test_arrows_move_a_focused_slider_not_the_stage(hi_dpi: AppPage) -> None:
     assert app.query()["stage"] == "2"
 
 
-def test_keys_help_lists_the_shortcuts(hi_dpi: AppPage) -> None:
-    app = hi_dpi
+def test_keys_help_lists_the_shortcuts(hidpi_page: AppPage) -> None:
+    app = hidpi_page
     app.open(SEED)
     app.page.get_by_role("button", name="Keys").click()
+    app.wait_idle()
+    app.shot("keys-help")
     text = app.page.locator('[data-testid="stPopoverBody"]').inner_text()
     for key in ("N", "→", "PageDown", "P", "←", "PageUp"):
         assert key in text
 
 
-def test_keys_step_time_on_sequence(hi_dpi: AppPage) -> None:
-    app = hi_dpi
+def test_keys_step_time_on_sequence(hidpi_page: AppPage) -> None:
+    app = hidpi_page
     app.open("/sequence?preset=remember")
     stage = app.query()["stage"]
     heading = app.page.get_by_role("heading", name="in detail")

@@ -92,7 +92,7 @@ def test_quiz_holds_back_the_stage_and_reveal_marks_and_scores(
     at.text_input(key=keys[1]).input("9").run()
     at.text_input(key=keys[2]).input("abc").run()
     errors = [e.value for e in at.error]
-    assert any("C_t[2]" in e and "`abc`" in e and "not scored" in e for e in errors), errors
+    assert any("Cₜ[2]" in e and "`abc`" in e and "not scored" in e for e in errors), errors
     at.button(key=f"cell:reveal:{CELL}").click().run()
     assert not at.exception
     text = _page_text(at)

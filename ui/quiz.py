@@ -142,10 +142,12 @@ def predict_and_reveal(
         correct = getattr(s, ask.field)
     correct = np.asarray(correct, dtype=np.float64)  # (n,) or (n+m,)
     done = bool(mine["revealed"])
-    box = st.container(border=True)
+    box = st.container(border=True, key=f"{key}:box")
     box.markdown(f"**:material/quiz: Predict, then reveal.** {ask.prompt}")
+    # the answers and Reveal on one row: the box stays short enough to sit under the diagram
+    row = box.container(horizontal=True, gap="small", vertical_alignment="bottom")
     if ask.kind == "units":
-        box.pills(
+        row.pills(
             ask.prompt,
             range(len(correct)),
             selection_mode="multi",
@@ -155,18 +157,13 @@ def predict_and_reveal(
             label_visibility="collapsed",
         )
     else:
-        row = box.container(horizontal=True, gap="small")
         for r in range(len(correct)):
             row.text_input(
                 f"{ask.name}[{r}]", key=_widget(key, stage, r), placeholder="e.g. 0.5",
-                disabled=done, width=110,
+                disabled=done, width=100,
             )  # fmt: skip
-    marks = list(mine["marks"]) if done else _marks(ask, correct, key, stage)
-    for m in marks:
-        if m.error:
-            box.error(f"{m.error}. It is not scored.", icon=":material/error:")
     if not done:
-        box.button(
+        row.button(
             "Reveal",
             key=f"{key}:reveal:{stage}",
             icon=":material/visibility:",
@@ -174,6 +171,11 @@ def predict_and_reveal(
             on_click=_reveal,
             args=(key, stage, correct, ask),
         )
+    marks = list(mine["marks"]) if done else _marks(ask, correct, key, stage)
+    for m in marks:
+        if m.error:
+            box.error(f"{m.error}. It is not scored.", icon=":material/error:")
+    if not done:
         box.caption(TOLERANCE_TEXT[ask.kind])
         return
     right, scored = score(marks)

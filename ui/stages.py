@@ -15,7 +15,7 @@ class Ask:
     """What a class predicts at a stage before its values are revealed (ui/quiz.py)."""
 
     field: str  # the Step field predicted
-    name: str  # its name in plain text, for messages: "f_t"
+    name: str  # its name in plain text (Unicode subscripts), for labels and messages: "fₜ"
     kind: str  # "number": a number per entry; "units": which units are above one half
     prompt: str  # markdown
 
@@ -51,7 +51,7 @@ STAGES: tuple[Stage, ...] = (
         "it is, 0 wipes it. Nothing random happens here; the same inputs always give the "
         "same $f_t$.",
         ("z_f", "f"),
-        Ask("f", "f_t", "units", "Which units keep most of their memory ($f_t > 0.5$)?"),
+        Ask("f", "fₜ", "units", "Which units keep most of their memory ($f_t > 0.5$)?"),
     ),
     Stage(
         "Input gate & candidate",
@@ -60,7 +60,7 @@ STAGES: tuple[Stage, ...] = (
         "The candidate $\\tilde C_t$ proposes new content between −1 and 1; the input "
         "gate $i_t$ says, unit by unit, how much of that proposal is written.",
         ("z_i", "i", "z_c", "c_tilde"),
-        Ask("c_tilde", "C̃_t", "number", r"Predict the candidate $\tilde C_t$, unit by unit."),
+        Ask("c_tilde", "C̃ₜ", "number", r"Predict the candidate $\tilde C_t$, unit by unit."),
     ),
     Stage(
         "Cell update",
@@ -71,7 +71,7 @@ STAGES: tuple[Stage, ...] = (
         "multiplied by $f_t$, with no squashing function in between, which is why it can "
         "last many steps.",
         ("forget_term", "input_term", "c"),
-        Ask("c", "C_t", "number", "Predict the new cell state $C_t$, unit by unit."),
+        Ask("c", "Cₜ", "number", "Predict the new cell state $C_t$, unit by unit."),
     ),
     Stage(
         "Output gate",
@@ -80,7 +80,7 @@ STAGES: tuple[Stage, ...] = (
         "The output gate decides how much of each unit's memory is passed on as $h_t$, "
         "both to the next step and to whatever reads the LSTM.",
         ("z_o", "o"),
-        Ask("o", "o_t", "units", "Which units pass most of their memory on ($o_t > 0.5$)?"),
+        Ask("o", "oₜ", "units", "Which units pass most of their memory on ($o_t > 0.5$)?"),
     ),
     Stage(
         "Hidden state",
@@ -89,7 +89,7 @@ STAGES: tuple[Stage, ...] = (
         "tanh squeezes $C_t$ into (−1, 1) and $o_t$ scales it. Because the product is "
         "elementwise, $h_t$ has exactly as many entries as $C_t$: n={n}.",
         ("tanh_c", "h"),
-        Ask("h", "h_t", "number", "Predict the new hidden state $h_t$, unit by unit."),
+        Ask("h", "hₜ", "number", "Predict the new hidden state $h_t$, unit by unit."),
     ),
 )
 CONCAT, FORGET, INPUT, CELL, OUTPUT, HIDDEN = range(len(STAGES))
