@@ -5,9 +5,6 @@ and revealed, and screenshots of the first, a middle and the last step
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import numpy as np
 import pytest
 from e2e_support import AppPage
@@ -20,21 +17,6 @@ pytestmark = pytest.mark.browser
 N = len(STEPS)
 MIDDLE = 5  # the cell update: a prediction, the diagram's C line boxed
 KEYS = ("n", "ArrowRight", "PageDown")  # keyboard, arrows, a presentation clicker
-
-
-@pytest.fixture(scope="module")
-def projector(browser: Any, browser_context_args: dict[str, Any]) -> Iterator[Any]:
-    """A browser context like a projector's: 1280×720 at device scale 1.5."""
-    context = browser.new_context(**browser_context_args, device_scale_factor=1.5)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def lesson_page(projector: Any, streamlit_server: str) -> Iterator[AppPage]:
-    app = AppPage(projector.new_page(), streamlit_server)
-    yield app
-    app.page.close()
 
 
 def press(app: AppPage, key: str) -> None:
@@ -50,54 +32,54 @@ def step_shown(app: AppPage) -> int:
     return k
 
 
-def test_walk_the_lesson_with_next_and_keys(lesson_page: AppPage) -> None:
-    lesson_page.open("/")
-    assert lesson_page.nav_links()[0] == "Lesson"
-    link = lesson_page.page.get_by_role("link", name="Start the guided lesson")
-    lesson_page.rerun(link.click)
-    assert lesson_page.page.locator("h1").first.inner_text().strip() == "Lesson"
-    assert step_shown(lesson_page) == 1 and "step" not in lesson_page.query()
-    lesson_page.shot("lesson-step-01")
+def test_walk_the_lesson_with_next_and_keys(hidpi_page: AppPage) -> None:
+    hidpi_page.open("/")
+    assert hidpi_page.nav_links()[0] == "Lesson"
+    link = hidpi_page.page.get_by_role("link", name="Start the guided lesson")
+    hidpi_page.rerun(link.click)
+    assert hidpi_page.page.locator("h1").first.inner_text().strip() == "Lesson"
+    assert step_shown(hidpi_page) == 1 and "step" not in hidpi_page.query()
+    hidpi_page.shot("lesson-step-01")
     for k in range(2, N + 1):
         if k % 2 == 0:
-            button = lesson_page.page.get_by_role("button", name="Next")
-            lesson_page.rerun(button.click)
+            button = hidpi_page.page.get_by_role("button", name="Next")
+            hidpi_page.rerun(button.click)
         else:
-            press(lesson_page, KEYS[k % len(KEYS)])
-        assert step_shown(lesson_page) == k
-        assert lesson_page.query()["step"] == str(k)
-        lesson_page.assert_no_traceback()
+            press(hidpi_page, KEYS[k % len(KEYS)])
+        assert step_shown(hidpi_page) == k
+        assert hidpi_page.query()["step"] == str(k)
+        hidpi_page.assert_no_traceback()
         if k == MIDDLE:
-            lesson_page.shot(f"lesson-step-{k:02d}")
-    assert lesson_page.page.get_by_role("button", name="Next").is_disabled()
-    lesson_page.shot(f"lesson-step-{N:02d}")
-    press(lesson_page, "PageUp")
-    assert step_shown(lesson_page) == N - 1 and lesson_page.query()["step"] == str(N - 1)
+            hidpi_page.shot(f"lesson-step-{k:02d}")
+    assert hidpi_page.page.get_by_role("button", name="Next").is_disabled()
+    hidpi_page.shot(f"lesson-step-{N:02d}")
+    press(hidpi_page, "PageUp")
+    assert step_shown(hidpi_page) == N - 1 and hidpi_page.query()["step"] == str(N - 1)
 
 
-def test_predict_then_reveal(lesson_page: AppPage) -> None:
-    lesson_page.open("/lesson?step=8")  # W_f·v with the halves of v swapped
-    assert step_shown(lesson_page) == 8
+def test_predict_then_reveal(hidpi_page: AppPage) -> None:
+    hidpi_page.open("/lesson?step=8")  # W_f·v with the halves of v swapped
+    assert step_shown(hidpi_page) == 8
     answer = np.array(SEED_W_F, dtype=float) @ np.concatenate([SEED_H, SEED_X])
     shown = short_vec(answer, 4, 8)
-    assert shown not in lesson_page.page.content()  # not in the page at all, not just hidden
-    lesson_page.shot("lesson-predict-before")
+    assert shown not in hidpi_page.page.content()  # not in the page at all, not just hidden
+    hidpi_page.shot("lesson-predict-before")
     for r, typed in enumerate(("64", "148", "107")):
-        box = lesson_page.page.get_by_label(f"W_f·v[{r}]")
-        lesson_page.rerun(lambda box=box, typed=typed: (box.fill(typed), box.press("Enter")))
-    lesson_page.rerun(lesson_page.page.get_by_role("button", name="Reveal").click)
-    text = lesson_page.main_text()
+        box = hidpi_page.page.get_by_label(f"W_f·v[{r}]")
+        hidpi_page.rerun(lambda box=box, typed=typed: (box.fill(typed), box.press("Enter")))
+    hidpi_page.rerun(hidpi_page.page.get_by_role("button", name="Reveal").click)
+    text = hidpi_page.main_text()
     assert f"= {shown}, not" in text and "2 of 3 right at this stage" in text, text
-    assert shown in lesson_page.page.content()
-    lesson_page.assert_no_traceback()
-    lesson_page.shot("lesson-predict-revealed")
+    assert shown in hidpi_page.page.content()
+    hidpi_page.assert_no_traceback()
+    hidpi_page.shot("lesson-predict-revealed")
 
 
-def test_a_step_link_opens_its_step(lesson_page: AppPage) -> None:
-    lesson_page.open("/lesson?step=abc")
-    assert any("Lesson step abc does not exist" in a for a in lesson_page.alerts("warning"))
-    assert step_shown(lesson_page) == 1
-    lesson_page.page.get_by_text("Every step of the lesson").click()
-    link = lesson_page.page.get_by_role("link", name=f"{N}. {STEPS[-1].title}")
-    lesson_page.rerun(link.click)
-    assert step_shown(lesson_page) == N and lesson_page.query()["step"] == str(N)
+def test_a_step_link_opens_its_step(hidpi_page: AppPage) -> None:
+    hidpi_page.open("/lesson?step=abc")
+    assert any("Lesson step abc does not exist" in a for a in hidpi_page.alerts("warning"))
+    assert step_shown(hidpi_page) == 1
+    hidpi_page.page.get_by_text("Every step of the lesson").click()
+    link = hidpi_page.page.get_by_role("link", name=f"{N}. {STEPS[-1].title}")
+    hidpi_page.rerun(link.click)
+    assert step_shown(hidpi_page) == N and hidpi_page.query()["step"] == str(N)

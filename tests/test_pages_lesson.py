@@ -176,7 +176,7 @@ def test_the_cell_update_can_be_predicted_by_hand() -> None:
     assert set(np.round(np.concatenate([f, i, c_tilde]), 12)) <= {0.0, 0.5, 1.0, -1.0}
     assert short_vec(c, 4, 8) not in page_text(at)
     at.text_input[0].input("half").run()
-    assert any("C_t[0]" in e.value and "not scored" in e.value for e in at.error)
+    assert any("Cₜ[0]" in e.value and "not scored" in e.value for e in at.error)
     button(at, "Reveal").click().run()
     assert f"= {short_vec(c, 4, 8)}, one unit at a time" in prose(at)
 
