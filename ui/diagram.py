@@ -216,7 +216,7 @@ def _ring(region: str) -> str:
     )
 
 
-def cell_diagram(s: Step, stage: int, highlight: str | None = None) -> str:
+def cell_diagram(s: Step, stage: int, *, highlight: str | None = None) -> str:
     """The cell as an SVG string: wires, gates and nodes, values of the current stage, and
     a dashed box around the part ``highlight`` names (a key of REGIONS)."""
     parts = [_skeleton(stage)] + ([_ring(highlight)] if highlight else [])

@@ -128,7 +128,7 @@ def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None
     """The cell picture (SVG built from the step's numbers; ``key`` names its container),
     with the part ``highlight`` names (``diagram.REGIONS``) boxed."""
     # our own SVG built from numbers; no user text can reach it
-    svg = cell_diagram(s, stage, highlight)
+    svg = cell_diagram(s, stage, highlight=highlight)
     st.markdown(f'<div class="{key}">{svg}</div>', unsafe_allow_html=True)
 
 
