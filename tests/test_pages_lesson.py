@@ -19,6 +19,7 @@ from lstm_core import CellModel
 from lstm_core.numbers import quote
 from lstm_core.presets import SEED_H, SEED_W_F, SEED_X, load_preset
 from ui.codec import LESSON_STEPS, View, decode, encode
+from ui.diagram import highlight_box
 from ui.fmt import fmt, short_vec
 from ui.lesson_steps import PATH_STEPS, STEPS
 
@@ -64,6 +65,8 @@ def test_every_step_renders_and_sets_its_own_model() -> None:
         assert model.to_dict() == STEPS[k - 1].model().to_dict()
         assert all(model.to_dict() != other for other in seen), f"step {k} repeats a model"
         seen.append(model.to_dict())
+        # the part of the diagram the step talks about is boxed
+        assert highlight_box(STEPS[k - 1].region) in prose(at)
         assert at.query_params.get("step", "1") == str(k)
         if k < len(STEPS):
             button(at, "Next").click().run()
@@ -136,7 +139,7 @@ def test_the_prose_numbers_are_the_cells() -> None:
 def test_try_this_changes_the_model_and_back_restores_it() -> None:
     at = open_step({"step": "4"})
     base = at.session_state["model"].to_dict()
-    assert button(at, "Back").disabled
+    assert button(at, "Undo").disabled
     button(at, STEPS[3].try_this.label).click().run()
     assert not at.exception
     tried = at.session_state["model"]
@@ -145,7 +148,7 @@ def test_try_this_changes_the_model_and_back_restores_it() -> None:
     # the prose follows the new model: i_t = σ(W_i v − 6)
     i = sig(tried.params.W_i @ np.concatenate([tried.h_prev, tried.x]) - 6.0)
     assert f"$i_t = \\sigma(W_i v + b_i)$ = [{', '.join(f'{v:.5g}' for v in i)}]" in prose(at)
-    button(at, "Back").click().run()
+    button(at, "Undo").click().run()
     assert at.session_state["model"].to_dict() == base
 
 

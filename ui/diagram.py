@@ -206,7 +206,7 @@ def _skeleton(stage: int) -> str:
     return "".join(parts)
 
 
-def _ring(region: str) -> str:
+def highlight_box(region: str) -> str:
     """A dashed box around one of the REGIONS, under the labels."""
     x0, y0, x1, y1 = REGIONS[region]
     (px0, py0), (px1, py1) = _px(x0, y1), _px(x1, y0)
@@ -219,7 +219,7 @@ def _ring(region: str) -> str:
 def cell_diagram(s: Step, stage: int, *, highlight: str | None = None) -> str:
     """The cell as an SVG string: wires, gates and nodes, values of the current stage, and
     a dashed box around the part ``highlight`` names (a key of REGIONS)."""
-    parts = [_skeleton(stage)] + ([_ring(highlight)] if highlight else [])
+    parts = [_skeleton(stage)] + ([highlight_box(highlight)] if highlight else [])
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
     # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus

@@ -66,7 +66,7 @@ def _try_this(lesson: LessonStep, k: int) -> None:
             on_click=lambda: state.set_model(lesson.try_this.change(base)),
         )
         row.button(
-            "Back",
+            "Undo",
             key=f"lesson:undo:{k}",
             icon=":material/undo:",
             disabled=not tried,
