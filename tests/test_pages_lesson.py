@@ -188,3 +188,13 @@ def test_cell_step_leads_to_the_lesson(app_test: AppTestFactory) -> None:
     at = app_test({})
     first = at.get("page_link")[0].proto
     assert first.page.endswith("lesson") or "lesson" in first.page, first
+
+
+def test_try_this_before_reveal_keeps_the_answer_out() -> None:
+    at = open_step({"step": "3"})  # which units keep their memory; try: every b_f = 3
+    button(at, STEPS[2].try_this.label).click().run()
+    f = fmt(sig(np.array(3.0)), 4)  # W_f = 0: f = σ(3) in every unit
+    assert f not in page_text(at)
+    assert any("after Reveal" in c.value for c in at.caption)
+    button(at, "Reveal").click().run()
+    assert f in page_text(at)

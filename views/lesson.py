@@ -53,7 +53,9 @@ def _predict(lesson: LessonStep, k: int, model: CellModel, s: Step) -> None:
         st.markdown(p.reveal(model, s))
 
 
-def _try_this(lesson: LessonStep, k: int) -> None:
+def _try_this(lesson: LessonStep, k: int, pending: bool) -> None:
+    """The step's one change of the model, Undo, and what the change did (once the
+    prediction, if any, is revealed: the list would give its values away)."""
     base = lesson.model()
     tried = state.model().to_dict() != base.to_dict()
     with st.container(border=True):
@@ -74,9 +76,12 @@ def _try_this(lesson: LessonStep, k: int) -> None:
             help="this step's own model",
         )
         if tried:
-            s, before = state.current_step(), step(base.params, base.x, base.h_prev, base.c_prev)
             st.markdown(lesson.try_this.look)
-            st.markdown(stepview.changes_md(s, before), unsafe_allow_html=True)
+            if pending:
+                st.caption("What changed shows here after Reveal.")
+                return
+            before = step(base.params, base.x, base.h_prev, base.c_prev, dtype=state.dtype())
+            st.markdown(stepview.changes_md(state.current_step(), before), unsafe_allow_html=True)
 
 
 def render() -> None:
@@ -97,7 +102,7 @@ def render() -> None:
         st.markdown(lesson.prose(model, drawn))
         if lesson.predict is not None:
             _predict(lesson, k, model, s)
-        _try_this(lesson, k)
+        _try_this(lesson, k, pending)
     with right:
         if lesson.figure is not None:
             show.chart(lesson.figure(model, s, state.view().dtype), f"lesson:fig:{k}")
