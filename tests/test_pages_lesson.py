@@ -39,6 +39,7 @@ def open_step(query: dict[str, str]) -> Any:
         at.query_params[k] = v
     at.switch_page(LESSON).run()
     assert not at.exception, at.exception
+    assert "m (inputs)" in [w.label for w in at.sidebar.selectbox]  # inside app.py's frame
     return at
 
 
