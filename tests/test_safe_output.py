@@ -33,6 +33,7 @@ REVIEWED = {
     "views/cell_step.py": 3,  # math_html(gate name); explanation/changes; number tables
     "views/shapes.py": 4,  # parameter counts (ints) and text_table of app texts
     "views/variants.py": 1,  # text_table of variant titles and numbers through fmt
+    "views/lesson.py": 1,  # changes_md: Step symbols and numbers through fmt (try this)
 }
 EXTREME = [1e150, -1e150, -0.0, 5e-324, 1e17, -3.3e-17, 123456789.123456789]
 ALLOWED_TAGS = {"div", "span", "b", "i", "sub", "sup", "table", "tr", "th", "td", "br", "svg",
