@@ -80,6 +80,7 @@ from e2e_support import (  # noqa: E402
 )
 
 BROWSER_FIXTURES = {
+    "hidpi_page",
     "app_page",
     "shared_context",
     "new_app_page",
@@ -189,6 +190,17 @@ def app_page(
     yield app
     _failure_shot(request, app)
     app.page.close()
+
+
+@pytest.fixture
+def hidpi_page(
+    browser: Any, browser_context_args: dict[str, Any], streamlit_server: str
+) -> Iterator[AppPage]:
+    """An AppPage at 1280×720 with device scale 1.5 (a projector's laptop), its own context."""
+    context = browser.new_context(**browser_context_args, device_scale_factor=1.5)
+    app = AppPage(context.new_page(), streamlit_server)
+    yield app
+    context.close()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from ui.codec import (
     ANSWER_IDS,
     DTYPES,
     EDIT_PANELS,
+    LESSON_STEPS,
     MAX_ANSWER_CHARS,
     MAX_EDITABLE,
     MIN_SIZE,
@@ -121,6 +122,8 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
         seq0=draw(
             st.sampled_from(["", encode_array(draw(arrays(np.float64, (2, n), elements=elements)))])
         ),
+        quiz=draw(st.booleans()),
+        step=draw(st.integers(1, LESSON_STEPS)),
         answers=tuple(
             sorted(
                 draw(
@@ -217,3 +220,14 @@ def test_bad_panel_values_are_named_and_ignored() -> None:
     assert len(warnings) == 2
     assert "pin `yes` must be 0 or 1" in warnings[0]
     assert "show panel `<b>x</b>` is unknown" in warnings[1]
+
+
+def test_quiz_flag_reads_back_and_a_bad_value_is_named() -> None:
+    seed = load_preset("seed-question")
+    assert encode(seed, View(quiz=True))["quiz"] == "1"
+    assert "quiz" not in encode(seed, View())  # off: not in the link
+    _, view, warnings = decode(encode(seed, View(stage=2, focus="i")) | {"quiz": "banana"})
+    assert view == View(stage=2, focus="i")
+    assert warnings == ["quiz `banana` must be 0 or 1; the quiz is off."]
+    _, view, warnings = decode({"preset": "seed-question", "quiz": "1"})
+    assert view.quiz and not warnings

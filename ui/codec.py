@@ -25,6 +25,7 @@ from lstm_core.teaching import SHARED_STAGES
 from lstm_core.teaching import STAGES as CHECK_STAGES
 from lstm_core.variants import VARIANT_BY_KEY
 
+from .lesson_steps import STEPS as LESSON
 from .memo import by_value
 from .stages import LAST_STAGE, STAGE_OF_GATE, STAGES
 
@@ -36,6 +37,8 @@ VECTOR_KEYS = {"x": "x_t", "h": "h_t-1", "c": "C_t-1"}
 EDIT_PANELS = ("x", "states", "biases", "W", "exact")  # link names of the Edit choices
 SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below choices
 PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0"}
+LESSON_KEYS = {"step"}
+LESSON_STEPS = len(LESSON)
 MAX_SEQUENCE_CHARS = MAX_STEPS * MAX_EDITABLE * 26  # T ≤ 64 rows of m ≤ 8 numbers
 # Check my calculation's fields in the link, "check.i.z=22, 42, 62": W·v, z and the gate
 # value belong to a gate, C_t and h_t do not.
@@ -59,6 +62,10 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    # -- quiz (issue 11.4) --
+    quiz: bool = False  # predict, then reveal: the current stage's values wait for Reveal
+    # -- the Lesson page (issue 11) --
+    step: int = 1  # the lesson's step, 1..LESSON_STEPS; in the URL only when not 1
     # -- Check my calculation's typed answers: (field id, text), sorted ("i.z", "22, 42, 62")
     answers: tuple[tuple[str, str], ...] = ()
 
@@ -125,7 +132,7 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
     answers = {ANSWER_PREFIX + k: t for k, t in view.answers if len(t) <= MAX_ANSWER_CHARS}
-    return q | _encode_panels(view) | answers
+    return q | _encode_panels(view) | _encode_quiz(view) | _encode_lesson(view) | answers
 
 
 def _encode_panels(view: View) -> dict[str, str]:
@@ -143,6 +150,45 @@ def _encode_panels(view: View) -> dict[str, str]:
     return q
 
 
+# -- quiz (issue 11.4): ?quiz=1 -------------------------------------------------------
+QUIZ_KEYS = {"quiz"}
+
+
+def _encode_quiz(view: View) -> dict[str, str]:
+    return {"quiz": "1"} if view.quiz else {}
+
+
+def _read_quiz(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's quiz flag; anything but 0 or 1 is named and ignored."""
+    if "quiz" not in q:
+        return view
+    if q["quiz"] in ("0", "1"):
+        return replace(view, quiz=q["quiz"] == "1")
+    warnings.append(f"quiz {quote(q['quiz'])} must be 0 or 1; the quiz is off.")
+    return view
+
+
+# -- the lesson's step ------------------------------------------------------------------------
+def _encode_lesson(view: View) -> dict[str, str]:
+    return {"step": str(view.step)} if view.step != View.step else {}
+
+
+def _read_lesson(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's lesson step; one that is not 1..LESSON_STEPS is named and
+    step 1 is shown."""
+    if "step" not in q:
+        return view
+    read = _whole(q["step"])
+    if read is None or not 1 <= read <= LESSON_STEPS:
+        warnings.append(
+            f"Lesson step {quote(q['step'])} does not exist (steps 1 to {LESSON_STEPS}); "
+            "showing step 1."
+        )
+        return replace(view, step=1)
+    return replace(view, step=read)
+
+
+# -- sequences and panels ----------------------------------------------------------------
 def _read_sequence(
     q: dict[str, str], key: str, rows: tuple[int, int], warnings: list[str], dtype: str
 ) -> str:
@@ -228,6 +274,7 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
     view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    view = _read_lesson(q, warnings, _read_quiz(q, warnings, view))
     return replace(with_stage(view, view.stage), answers=_read_answers(q, warnings))
 
 
@@ -258,7 +305,9 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS
+    view_keys = (
+        {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | QUIZ_KEYS | LESSON_KEYS
+    )
     unknown = sorted(k for k in set(q) - model_keys - view_keys if not k.startswith(ANSWER_PREFIX))
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")

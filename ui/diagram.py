@@ -15,7 +15,7 @@ import numpy as np
 
 from lstm_core import GATES, Step
 
-from .colours import GATE_COLOR, OKABE_ITO, PART_COLOR
+from .colours import GATE_COLOR, HIGHLIGHT, OKABE_ITO, PART_COLOR
 from .fmt import short_vec
 from .stages import CELL, CONCAT, GATE_STAGES, HIDDEN, STAGE_OF_GATE
 
@@ -46,6 +46,16 @@ NODES: tuple[tuple[set[int], str, float, float], ...] = (
     ({CELL}, "+", GATE_X["c"], LINE_Y),
     ({HIDDEN}, "⊙", TANH_X, H_Y),
 )
+
+# Parts a text can point at (the Lesson page): name -> box (x0, y0, x1, y1), diagram units
+REGIONS: dict[str, tuple[float, float, float, float]] = {
+    "inputs": (-0.1, -0.75, 2.85, 1.95),  # x_t and h_{t-1} joining into v
+    "f": (2.75, 1.05, 4.75, 2.35),
+    "ic": (5.45, 1.05, 10.25, 2.35),  # the input gate and the candidate
+    "o": (11.85, 1.05, 13.75, 2.35),
+    "cell": (0.05, 5.35, 20.05, 6.75),  # the cell-state line, C_{t-1} to C_t
+    "hidden": (14.6, 2.2, 20.05, 4.95),  # tanh(C_t) and h_t out
+}
 
 
 # SVG canvas: diagram units to pixels of the viewBox (the picture scales to its column)
@@ -196,9 +206,20 @@ def _skeleton(stage: int) -> str:
     return "".join(parts)
 
 
-def cell_diagram(s: Step, stage: int) -> str:
-    """The cell as an SVG string: wires, gates and nodes, values of the current stage."""
-    parts = [_skeleton(stage)]
+def highlight_box(region: str) -> str:
+    """A dashed box around one of the REGIONS, under the labels."""
+    x0, y0, x1, y1 = REGIONS[region]
+    (px0, py0), (px1, py1) = _px(x0, y1), _px(x1, y0)
+    return (
+        f'<rect x="{px0}" y="{py0}" width="{round(px1 - px0, 1)}" height="{round(py1 - py0, 1)}" '
+        f'rx="12" fill="none" stroke="{HIGHLIGHT}" stroke-width="5" stroke-dasharray="14 8"/>'
+    )
+
+
+def cell_diagram(s: Step, stage: int, *, highlight: str | None = None) -> str:
+    """The cell as an SVG string: wires, gates and nodes, values of the current stage, and
+    a dashed box around the part ``highlight`` names (a key of REGIONS)."""
+    parts = [_skeleton(stage)] + ([highlight_box(highlight)] if highlight else [])
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
     # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus

@@ -11,11 +11,16 @@ from lstm_core.sequences import LOG_CEIL, LOG_FLOOR
 
 # A gate above this is shown as "1 − gap", so that how close it is to 1 stays visible
 NEAR_ONE = 0.999
+# A value the quiz holds back until Reveal is NaN in the Step the page draws (ui/quiz.py)
+HIDDEN = "?"
 
 
 def fmt(v: float, digits: int = 4) -> str:
-    """Short text for a value; integers exactly, others to ``digits`` significant digits."""
+    """Short text for a value; integers exactly, others to ``digits`` significant digits;
+    a value held back (NaN) is ``HIDDEN``."""
     v = float(v)
+    if np.isnan(v):
+        return HIDDEN
     if v.is_integer() and abs(v) < 1e12:
         return str(int(v))
     return f"{v:.{digits}g}"

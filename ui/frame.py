@@ -15,6 +15,9 @@ from . import history, state, style, widgets
 # (file, title, icon); sections in the order a class would meet them. A page's URL path
 # is its file name without ".py" ("/shapes"); the default page is "/".
 SECTIONS = {
+    "Learn": [
+        ("views/lesson.py", "Lesson", ":material/school:"),
+    ],
     "Explore": [
         ("views/cell_step.py", "Cell step", "🔬"),
         ("views/shapes.py", "Shapes & dimensions", "📐"),

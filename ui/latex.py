@@ -124,9 +124,10 @@ def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
             line = []
         line.append(term)
     lines.append(" + ".join(line))
-    wv = float(terms.sum())  # W·v from the core's products, so the row adds up as shown
-    b = float(params.b(gate.key)[r])
     z = float(s.z(gate.key)[r])
+    # W·v from the core's products, so the row adds up as shown; held back with z (NaN)
+    wv = float(terms.sum()) if not np.isnan(z) else z
+    b = float(params.b(gate.key)[r])
     g = float(s.gate(gate.key)[r])
     sym = act_tex(gate)
     tail = (

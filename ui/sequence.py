@@ -13,6 +13,7 @@ and the widget keys ``{ns}:scrub`` (the slider), ``{ns}:gen:*``, ``{ns}:xs:<rev>
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -34,7 +35,7 @@ from lstm_core.sequences import (
     parse_table,
 )
 
-from . import state
+from . import keys, state
 
 PLAY_INTERVAL = 0.8  # seconds per step while playing
 # Play's clock, in seconds. A test replaces it with a clock it moves by hand, so Play
@@ -390,7 +391,8 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         f"{PLAY_INTERVAL:g} s. A busy server draws more slowly; the bar shows the real pace.",
     )
     c2.caption(
-        "Drag the slider or use ◀ ▶ to pick a step; every view below shows that step. "
+        "Drag the slider, use Prev and Next or the keys N and P to pick a step; every view "
+        "below shows that step. "
         f"Play moves on one step at a time, at most one every {PLAY_INTERVAL:g} s (slower when "
         "the server is busy), and stops at the end."
     )
@@ -400,36 +402,20 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         if is_playing and not playing(ns):  # paused from inside the fragment
             st.rerun(scope="app")
         ended = _tick(ns, T) if is_playing else False
-        s1, s2, s3 = st.columns([1, 12, 1], vertical_alignment="bottom")
         t = int(ss[tkey])
-        s1.button(
-            "◀",
-            key=_key(ns, "prev"),
-            on_click=_nudge,
-            args=(ns, max(t - 1, 0)),
-            disabled=t == 0,
-            width="stretch",
-            help="previous step",
+        middle = keys.step_buttons(
+            ns, t, T, functools.partial(_nudge, ns), noun="time step", middle_width="stretch"
         )
         label = f"Time step t (0 to {T - 1})"
         if is_playing:
             pace = ss.get(_key(ns, "pace"))
             shown = f", {pace:.1f} s per step" if pace else ""
-            s2.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing{shown}")
+            middle.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing{shown}")
         elif T > 1:
             ss[_key(ns, "scrub")] = t
-            s2.slider(label, 0, T - 1, key=_key(ns, "scrub"), on_change=_on_scrub, args=(ns,))
+            middle.slider(label, 0, T - 1, key=_key(ns, "scrub"), on_change=_on_scrub, args=(ns,))
         else:
-            s2.markdown("Time step t = 0 (the sequence has one step)")
-        s3.button(
-            "▶",
-            key=_key(ns, "next"),
-            on_click=_nudge,
-            args=(ns, min(t + 1, T - 1)),
-            disabled=t >= T - 1,
-            width="stretch",
-            help="next step",
-        )
+            middle.markdown("Time step t = 0 (the sequence has one step)")
         body(t)
         if ended:
             st.rerun(scope="app")

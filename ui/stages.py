@@ -11,6 +11,16 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Ask:
+    """What a class predicts at a stage before its values are revealed (ui/quiz.py)."""
+
+    field: str  # the Step field predicted
+    name: str  # its name in plain text (Unicode subscripts), for labels and messages: "fₜ"
+    kind: str  # "number": a number per entry; "units": which units are above one half
+    prompt: str  # markdown
+
+
+@dataclass(frozen=True)
 class Stage:
     title: str
     label: str  # short, for the stage picker
@@ -18,6 +28,8 @@ class Stage:
     # a few sentences for a student (markdown); {n}, {m}, {width} (= n+m) and {example}
     # (a worked Hadamard product) are filled in by the step view
     text: str
+    results: tuple[str, ...]  # the Step fields this stage computes (hidden until revealed)
+    ask: Ask
 
 
 STAGES: tuple[Stage, ...] = (
@@ -28,6 +40,8 @@ STAGES: tuple[Stage, ...] = (
         "Both the previous hidden state (n={n}) and the new input (m={m}) enter every gate "
         "as one vector v with n+m={width} entries. Each weight matrix has one column per "
         "entry of v, in this order, so swapping the order changes what each column multiplies.",
+        ("concat",),
+        Ask("concat", "v", "number", "Type $v$, entry by entry."),
     ),
     Stage(
         "Forget gate",
@@ -36,6 +50,8 @@ STAGES: tuple[Stage, ...] = (
         "Each unit gets a factor between 0 and 1 for its old memory: 1 keeps $C_{{t-1}}$ as "
         "it is, 0 wipes it. Nothing random happens here; the same inputs always give the "
         "same $f_t$.",
+        ("z_f", "f"),
+        Ask("f", "fₜ", "units", "Which units keep most of their memory ($f_t > 0.5$)?"),
     ),
     Stage(
         "Input gate & candidate",
@@ -43,6 +59,8 @@ STAGES: tuple[Stage, ...] = (
         ("i", "c"),
         "The candidate $\\tilde C_t$ proposes new content between −1 and 1; the input "
         "gate $i_t$ says, unit by unit, how much of that proposal is written.",
+        ("z_i", "i", "z_c", "c_tilde"),
+        Ask("c_tilde", "C̃ₜ", "number", r"Predict the candidate $\tilde C_t$, unit by unit."),
     ),
     Stage(
         "Cell update",
@@ -52,6 +70,8 @@ STAGES: tuple[Stage, ...] = (
         "just as {example}. On its way from $C_{{t-1}}$ to $C_t$ the old memory is only "
         "multiplied by $f_t$, with no squashing function in between, which is why it can "
         "last many steps.",
+        ("forget_term", "input_term", "c"),
+        Ask("c", "Cₜ", "number", "Predict the new cell state $C_t$, unit by unit."),
     ),
     Stage(
         "Output gate",
@@ -59,6 +79,8 @@ STAGES: tuple[Stage, ...] = (
         ("o",),
         "The output gate decides how much of each unit's memory is passed on as $h_t$, "
         "both to the next step and to whatever reads the LSTM.",
+        ("z_o", "o"),
+        Ask("o", "oₜ", "units", "Which units pass most of their memory on ($o_t > 0.5$)?"),
     ),
     Stage(
         "Hidden state",
@@ -66,6 +88,8 @@ STAGES: tuple[Stage, ...] = (
         (),
         "tanh squeezes $C_t$ into (−1, 1) and $o_t$ scales it. Because the product is "
         "elementwise, $h_t$ has exactly as many entries as $C_t$: n={n}.",
+        ("tanh_c", "h"),
+        Ask("h", "hₜ", "number", "Predict the new hidden state $h_t$, unit by unit."),
     ),
 )
 CONCAT, FORGET, INPUT, CELL, OUTPUT, HIDDEN = range(len(STAGES))

@@ -4,7 +4,8 @@ Keys: ``model`` (the current CellModel), ``prev_model`` (the one before the last
 edit, for before/after), ``view`` (dtype, focus gate, stage), ``rev`` (bumped on
 every model change so grid editors redraw), ``errors`` (inline messages by editor
 key), ``notices`` (warnings from the URL, refused switches, resizes) and ``upload``
-(what the Files section says about the last upload). Widgets write through
+(what the Files section says about the last upload) and ``quiz`` (predict-then-reveal:
+the score and, per quiz, its stage and marks). Widgets write through
 :func:`set_model`; the URL is rewritten from the state at the end of each run.
 """
 
@@ -161,6 +162,15 @@ def upload() -> dict[str, Any]:
     if "upload" not in ss:
         ss.upload = {}
     return ss.upload  # type: ignore[no-any-return]
+
+
+def quiz() -> dict[str, Any]:
+    """Predict-then-reveal's memory for the session: ``score`` [right, scored] and, by
+    the key of each quiz, its stage, whether it is revealed and its marks (ui/quiz.py)."""
+    ss = _ss()
+    if "quiz" not in ss:
+        ss.quiz = {"score": [0, 0]}
+    return ss.quiz  # type: ignore[no-any-return]
 
 
 def take_notices() -> list[str]:

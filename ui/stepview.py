@@ -19,8 +19,9 @@ from .codec import with_stage
 from .colours import C_RANGE
 from .diagram import cell_diagram
 from .fmt import NEAR_ONE, fmt
+from .keys import step_buttons
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
-from .stages import CELL, CONCAT, LAST_STAGE, STAGES
+from .stages import CELL, CONCAT, STAGES
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
 ROW_VECTOR_MAX = 300  # px; an equation with a wider vector writes its vectors as columns
@@ -103,20 +104,17 @@ def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
     return stage_equation(k, s, p), text
 
 
-def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> None:
-    """Prev / stage picker / Next; ``set_stage`` stores the choice wherever the page keeps it."""
+def stage_controls(
+    stage: int, set_stage: Callable[[int], None], key: str, *, keys: bool = True
+) -> None:
+    """Prev / stage picker / Next; ``set_stage`` stores the choice wherever the page keeps it.
+
+    With ``keys`` (one such bar per page) the keyboard and a clicker step the stage too.
+    """
     if st.session_state.get(key) != stage:
         st.session_state[key] = stage
-    # one horizontal container rather than columns: fewer elements to redraw per edit
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
-    row.button(
-        "◀ Prev",
-        key=f"{key}:prev",
-        on_click=set_stage,
-        args=(max(stage - 1, 0),),
-        disabled=stage == 0,
-    )
-    row.radio(
+    middle = step_buttons(key, stage, len(STAGES), set_stage, noun="stage", keys=keys)
+    middle.radio(
         "Stage",
         range(len(STAGES)),
         key=key,
@@ -125,19 +123,14 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
         on_change=lambda: set_stage(int(st.session_state[key])),
         label_visibility="collapsed",
     )
-    row.button(
-        "Next ▶",
-        key=f"{key}:next",
-        on_click=set_stage,
-        args=(min(stage + 1, LAST_STAGE),),
-        disabled=stage == LAST_STAGE,
-    )
 
 
-def diagram(s: Step, stage: int, key: str) -> None:
-    """The cell picture (SVG built from the step's numbers; ``key`` names its container)."""
+def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None:
+    """The cell picture (SVG built from the step's numbers; ``key`` names its container),
+    with the part ``highlight`` names (``diagram.REGIONS``) boxed."""
     # our own SVG built from numbers; no user text can reach it
-    st.markdown(f'<div class="{key}">{cell_diagram(s, stage)}</div>', unsafe_allow_html=True)
+    svg = cell_diagram(s, stage, highlight=highlight)
+    st.markdown(f'<div class="{key}">{svg}</div>', unsafe_allow_html=True)
 
 
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
@@ -205,9 +198,8 @@ def changes_md(s: Step, before: Step) -> str:
         if old.shape != value.shape:
             return "The sizes changed, so there is nothing to compare with."
         name = SYMBOL.get(field, field)
-        rows += [
-            (f"{name}[{k}]", float(old[k]), float(value[k])) for k in np.flatnonzero(old != value)
-        ]
+        shown = (old != value) & ~np.isnan(value)  # NaN: held back by the quiz (ui/quiz.py)
+        rows += [(f"{name}[{k}]", float(old[k]), float(value[k])) for k in np.flatnonzero(shown)]
     if not rows:
         return "Nothing has changed since the last edit."
     return tables.change_table(rows)
@@ -247,7 +239,7 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
     on request; ``ns`` prefixes its widget keys."""
     stage = state.view().stage
     st.markdown(f"#### Step t = {t} in detail: $x_t$ = {_vec_text(s.x)}")
-    stage_controls(stage, set_stage, key=f"{ns}:stage")
+    stage_controls(stage, set_stage, key=f"{ns}:stage", keys=False)  # keys step time
     diagram(s, stage, key=f"{ns}:diagram")
     explanation(s, params, stage)
     precision_note(s, GATE_BY_KEY[state.view().focus], dtype)

@@ -7,10 +7,11 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import fig_step, files, state, stepview, tables, widgets
+from ui import fig_step, files, quiz, state, stepview, tables, widgets
 from ui.codec import EDIT_PANELS, SHOW_PANELS, View
 from ui.latex import row_expansion
 
+QUIZ = "cell"  # the key of this page's quiz (ui/quiz.py)
 BIAS_REACH = 10  # σ(±10) is within 5e-5 of 0 or 1
 GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
 
@@ -93,6 +94,11 @@ def render() -> None:
         f"m = {p.n_input} inputs, n = {p.n_hidden} units, $v = {CONCAT_LATEX[p.concat_order]}$, "
         f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
     )
+    st.page_link(
+        "views/lesson.py",
+        label="New here? Start the guided lesson, step by step",
+        icon=":material/school:",
+    )
     stepview.stage_controls(state.view().stage, stepview.set_stage, key="ctl:stage")
     focus = GATE_BY_KEY[state.view().focus]
     edit_labels = dict(zip(EDIT_PANELS, ["$x_t$", "States", "Biases", f"${focus.W}$",
@@ -117,6 +123,7 @@ def render() -> None:
             format_func=show_labels.__getitem__,
             on_change=lambda: state.set_view(show=ss["ctl:view"] or View().show),
         )
+        quiz.toggle()
     _body(state.view().edit, state.view().show)
     files.section("cell")
 
@@ -127,25 +134,34 @@ def render() -> None:
 # The URL is rewritten here because a fragment rerun ends here.
 @st.fragment
 def _body(group: str, views: str) -> None:
-    p, s = state.model().params, state.current_step()
+    p = state.model().params
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
     stage = state.view().stage
+    # with the quiz on, this stage's values (and later ones) are not in the page until Reveal
+    held_back = quiz.hidden(stage, QUIZ)
+    s = quiz.masked(state.current_step(), held_back)
     stepview.diagram(s, stage, key="diagram")
     # one element: our own text and a table of numbers (no user text reaches it)
     story = (
         f"{stepview.explanation_md(s, p, stage)}\n\n**What changed with the last edit**\n\n"
-        f"{stepview.changes_md(s, state.previous_step())}"
+        f"{stepview.changes_md(s, quiz.masked(state.previous_step(), held_back))}"
     )
-    if group == "exact":  # the grids need the whole width: below the story
+
+    def explain() -> None:
+        if state.view().quiz:
+            quiz.predict_and_reveal(state.current_step(), stage, QUIZ)
         st.markdown(story, unsafe_allow_html=True)
+
+    if group == "exact":  # the grids need the whole width: below the story
+        explain()
         editors(p, group)
     else:
         left, right = st.columns([5, 7], gap="medium")
         with left:
             editors(p, group)
         with right:
-            st.markdown(story, unsafe_allow_html=True)
+            explain()
     if views == "numbers":
         # our own HTML tables of numbers (st.html: no markdown parsing in the browser)
         st.html(
@@ -166,6 +182,10 @@ def _body(group: str, views: str) -> None:
             f"**{focus.name.capitalize()}, row by row**: each row of weights times v, then + b, "
             f"then {focus.activation.symbol}\n\n{rows}" + (f"\n\n> 🔎 {note}" if note else "")
         )
+    elif views == "hadamard" and held_back:  # it shows every value of the step
+        st.info(
+            "The Hadamard table appears once the last stage is revealed.", icon=":material/quiz:"
+        )
     elif views == "hadamard":
         stepview.hadamard(s, key="hadamard")
     elif views == "saturation":
@@ -179,10 +199,12 @@ def _body(group: str, views: str) -> None:
             key="ctl:threshold",
         )
         cols = st.columns(2)
-        for k, g in enumerate(GATES):
+        for k, g in enumerate(g for g in GATES if g.z not in held_back):
             with cols[k % 2]:
                 fig = fig_step.saturation_figure(g, s.z(g.key), thr, state.view().dtype)
                 st.plotly_chart(fig, width="stretch", key=f"sat-{g.key}")
+        if any(g.z in held_back for g in GATES):
+            st.caption("Gates of this stage and later ones appear once their stage is revealed.")
         st.caption(
             "Grey: saturated tails, where the slope is below the chosen fraction of its peak "
             "(σ′ peaks at 0.25, tanh′ at 1). Dashed line: where σ rounds to exactly 1.0 in the "
