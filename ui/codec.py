@@ -11,6 +11,7 @@ plain text, never as Markdown, HTML or math.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,6 +35,9 @@ VECTOR_KEYS = {"x": "x_t", "h": "h_t-1", "c": "C_t-1"}
 EDIT_PANELS = ("x", "states", "biases", "W", "exact")  # link names of the Edit choices
 SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below choices
 PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0"}
+# -- classroom (issue 11): the parts a teacher's link may hide, in the order they are written
+HIDE_PARTS = ("sidebar", "nav", "editors", "diagram", "equations", "numbers", "changes", "files")
+CLASSROOM_KEYS = {"present", "hide"}
 MAX_SEQUENCE_CHARS = MAX_STEPS * MAX_EDITABLE * 26  # T ≤ 64 rows of m ≤ 8 numbers
 
 
@@ -50,6 +54,9 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    # -- classroom (issue 11) --
+    present: bool = False  # presentation mode: larger text, sidebar collapsed
+    hide: tuple[str, ...] = ()  # parts not drawn (HIDE_PARTS, in that order)
 
 
 @by_value()
@@ -95,7 +102,7 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
-    return q | _encode_panels(view)
+    return q | _encode_panels(view) | _encode_classroom(view)
 
 
 def _encode_panels(view: View) -> dict[str, str]:
@@ -111,6 +118,45 @@ def _encode_panels(view: View) -> dict[str, str]:
         if getattr(view, key):
             q[key] = getattr(view, key)
     return q
+
+
+# -- classroom (issue 11): present= and hide= -------------------------------------------
+def _encode_classroom(view: View) -> dict[str, str]:
+    q = {}
+    if view.present:
+        q["present"] = "1"
+    if view.hide:
+        q["hide"] = ",".join(view.hide)
+    return q
+
+
+def hide_parts(parts: Iterable[str]) -> tuple[str, ...]:
+    """The known parts among ``parts``, once each, in HIDE_PARTS order."""
+    asked = set(parts)
+    return tuple(p for p in HIDE_PARTS if p in asked)
+
+
+def _read_classroom(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's present and hide; unknown values are named and ignored."""
+    changes: dict[str, Any] = {}
+    if "present" in q:
+        if q["present"] in ("0", "1"):
+            changes["present"] = q["present"] == "1"
+        else:
+            warnings.append(
+                f"present {quote(q['present'])} must be 0 or 1; presentation mode is off."
+            )
+    if "hide" in q:
+        asked = [part.strip() for part in q["hide"].split(",") if part.strip()]
+        unknown = [part for part in asked if part not in HIDE_PARTS]
+        if unknown:
+            names = ", ".join(quote(part) for part in unknown[:5])
+            warnings.append(
+                f"hide: {names} {'is not a part' if len(unknown) == 1 else 'are not parts'} "
+                f"the app knows ({', '.join(HIDE_PARTS)}); the others are hidden."
+            )
+        changes["hide"] = hide_parts(asked)
+    return replace(view, **changes)
 
 
 def _read_sequence(q: dict[str, str], key: str, rows: tuple[int, int], warnings: list[str]) -> str:
@@ -194,7 +240,8 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         else:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
-    return _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    return _read_classroom(q, warnings, view)
 
 
 def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
@@ -207,7 +254,7 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS
+    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | CLASSROOM_KEYS
     unknown = sorted(set(q) - model_keys - view_keys)
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")

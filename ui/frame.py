@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import history, state, style, widgets
+from . import classroom, history, state, style, widgets
 
 # (file, title, icon); sections in the order a class would meet them. A page's URL path
 # is its file name without ".py" ("/shapes"); the default page is "/".
 SECTIONS = {
     "Explore": [
-        ("views/cell_step.py", "Cell step", "🔬"),
-        ("views/shapes.py", "Shapes & dimensions", "📐"),
-        ("views/saturation.py", "Saturation & derivatives", "📈"),
+        ("views/cell_step.py", "Cell step", ":material/biotech:"),
+        ("views/shapes.py", "Shapes & dimensions", ":material/straighten:"),
+        ("views/saturation.py", "Saturation & derivatives", ":material/show_chart:"),
         ("views/variants.py", "Variants", ":material/compare_arrows:"),
     ],
     "Practise": [
-        ("views/check.py", "Check my calculation", "✅"),
-        ("views/misconceptions.py", "Misconceptions", "💡"),
+        ("views/check.py", "Check my calculation", ":material/task_alt:"),
+        ("views/misconceptions.py", "Misconceptions", ":material/lightbulb:"),
     ],
     "Through time": [
-        ("views/sequence.py", "Sequence", "🎞️"),
-        ("views/gradient_flow.py", "Gradient flow", "🌊"),
-        ("views/trained.py", "Trained example", "🎓"),
+        ("views/sequence.py", "Sequence", ":material/movie:"),
+        ("views/gradient_flow.py", "Gradient flow", ":material/waves:"),
+        ("views/trained.py", "Trained example", ":material/school:"),
     ],
 }
 DEFAULT_PAGE = "views/cell_step.py"
@@ -36,17 +36,24 @@ DEFAULT_PAGE = "views/cell_step.py"
 
 def run_app() -> None:
     """Everything app.py does: config, state from the URL, navigation, the page, the URL."""
-    st.set_page_config(page_title="LSTM, step by step", page_icon="🧮", layout="wide")
-    style.apply()
-    history.replace_query_changes()
     state.init()
+    st.set_page_config(
+        page_title="LSTM, step by step",
+        page_icon=":material/memory:",
+        layout="wide",
+        initial_sidebar_state=classroom.sidebar_state(),  # type: ignore[arg-type]
+    )
+    style.apply(classroom.present())
+    history.replace_query_changes()
     for note in state.take_notices():
-        st.warning(note, icon="⚠️")
+        st.warning(note, icon=":material/warning:")
     pages = {
         section: [st.Page(f, title=t, icon=i, default=f == DEFAULT_PAGE) for f, t, i in items]
         for section, items in SECTIONS.items()
     }
-    nav = st.navigation(pages)
-    widgets.sidebar()
+    nav = st.navigation(pages, position=classroom.nav_position())  # type: ignore[arg-type]
+    if not classroom.hidden("sidebar"):
+        widgets.sidebar()
+    classroom.way_out()
     nav.run()
     state.write_url()
