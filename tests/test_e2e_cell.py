@@ -240,7 +240,7 @@ def test_back_leaves_the_page_after_next_presses(app_page: AppPage) -> None:
     app_page.go_to_page("Check my calculation")
     app_page.go_to_page("Cell step")
     for _ in range(3):
-        app_page.rerun(app_page.page.get_by_role("button", name="Next ▶").click)
+        app_page.rerun(app_page.page.get_by_role("button", name="Next").click)
     assert app_page.query()["stage"] == "3"
     app_page.page.go_back()
     app_page.page.wait_for_url("**/check*")

@@ -196,8 +196,12 @@ def _skeleton(stage: int) -> str:
     return "".join(parts)
 
 
-def cell_diagram(s: Step, stage: int) -> str:
-    """The cell as an SVG string: wires, gates and nodes, values of the current stage."""
+LABEL_SIZE = 19  # px of the viewBox: about 16 px on screen in the 820 px column at 1280 px
+
+
+def cell_diagram(s: Step, stage: int, label_size: int = LABEL_SIZE) -> str:
+    """The cell as an SVG string: wires, gates and nodes, values of the current stage
+    (``label_size``: the values' font size in the viewBox's px)."""
     parts = [_skeleton(stage)]
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
@@ -230,7 +234,14 @@ def cell_diagram(s: Step, stage: int) -> str:
             current = st_ == stage
             parts.append(
                 _text(
-                    x, y, text, anchor, 17, "black" if current else "#444", bold=current, halo=True
+                    x,
+                    y,
+                    text,
+                    anchor,
+                    label_size,
+                    "black" if current else "#444",
+                    bold=current,
+                    halo=True,
                 )
             )
     w, h = WIDTH * K, HEIGHT * K

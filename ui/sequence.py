@@ -216,7 +216,7 @@ def sequence_table(ns: str, data: SeqData, m: int) -> SeqData:
     if len(rows) > MAX_STEPS:
         st.warning(
             f"The table has {len(rows)} rows; only the first {MAX_STEPS} steps are used.",
-            icon="✂️",
+            icon=":material/content_cut:",
         )
         rows = rows[:MAX_STEPS]
     try:
@@ -226,7 +226,7 @@ def sequence_table(ns: str, data: SeqData, m: int) -> SeqData:
         st.error(
             f"{str(err)[:1].upper()}{str(err)[1:]}. Still using the last valid sequence "
             f"({T} step{'s' if T != 1 else ''}).",
-            icon="⚠️",
+            icon=":material/warning:",
         )
         return data
     if xs.shape != data.xs.shape or not np.array_equal(xs, data.xs):
@@ -256,7 +256,7 @@ def init_table(ns: str, data: SeqData, n: int) -> SeqData:
     except ValueError as err:
         st.error(
             f"{str(err)[:1].upper()}{str(err)[1:]}. Still using the last valid h₀ and C₀.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
         return data
     if not (np.array_equal(init[0], data.h0) and np.array_equal(init[1], data.c0)):
@@ -279,7 +279,7 @@ def editor(
     valid sequence after this run's edits."""
     data = current(ns, m, n, default, init)
     if data.note:
-        st.info(data.note, icon="ℹ️")
+        st.info(data.note, icon=":material/info:")
         data = replace(data, note=None)
         _store(ns, data)
     left, right = st.columns([2, 3], gap="medium")
@@ -368,7 +368,8 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
     is_playing = playing(ns)
     c1, c2 = st.columns([1, 5], vertical_alignment="center")
     c1.button(
-        "⏸ Pause" if is_playing else "▶ Play",
+        "Pause" if is_playing else "Play",
+        icon=":material/pause:" if is_playing else ":material/play_arrow:",
         key=_key(ns, "playbtn"),
         on_click=_set_play,
         args=(ns, T, not is_playing),
@@ -377,7 +378,8 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         f"{PLAY_INTERVAL:g} s. A busy server draws more slowly; the bar shows the real pace.",
     )
     c2.caption(
-        "Drag the slider or use ◀ ▶ to pick a step; every view below shows that step. "
+        "Drag the slider or use the arrow buttons to pick a step; every view below shows that "
+        "step. "
         f"Play moves on one step at a time, at most one every {PLAY_INTERVAL:g} s (slower when "
         "the server is busy), and stops at the end."
     )
@@ -390,7 +392,7 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         s1, s2, s3 = st.columns([1, 12, 1], vertical_alignment="bottom")
         t = int(ss[tkey])
         s1.button(
-            "◀",
+            ":material/chevron_left:",
             key=_key(ns, "prev"),
             on_click=_nudge,
             args=(ns, max(t - 1, 0)),
@@ -409,7 +411,7 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
         else:
             s2.markdown("Time step t = 0 (the sequence has one step)")
         s3.button(
-            "▶",
+            ":material/chevron_right:",
             key=_key(ns, "next"),
             on_click=_nudge,
             args=(ns, min(t + 1, T - 1)),

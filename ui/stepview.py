@@ -14,14 +14,15 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import fig_step, state, tables
+from . import classroom, fig_step, state, tables
 from .colours import C_RANGE
-from .diagram import cell_diagram
+from .diagram import LABEL_SIZE, cell_diagram
 from .fmt import NEAR_ONE, fmt
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
 from .stages import CELL, CONCAT, LAST_STAGE, STAGES
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
+PRESENT_LABEL_SIZE = 25  # the diagram's values in presentation mode (a narrower column)
 ROW_VECTOR_MAX = 300  # px; an equation with a wider vector writes its vectors as columns
 
 
@@ -109,7 +110,8 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
     # one horizontal container rather than columns: fewer elements to redraw per edit
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.button(
-        "◀ Prev",
+        "Prev",
+        icon=":material/chevron_left:",
         key=f"{key}:prev",
         on_click=set_stage,
         args=(max(stage - 1, 0),),
@@ -125,7 +127,9 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
         label_visibility="collapsed",
     )
     row.button(
-        "Next ▶",
+        "Next",
+        icon=":material/chevron_right:",
+        icon_position="right",
         key=f"{key}:next",
         on_click=set_stage,
         args=(min(stage + 1, LAST_STAGE),),
@@ -134,15 +138,24 @@ def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> No
 
 
 def diagram(s: Step, stage: int, key: str) -> None:
-    """The cell picture (SVG built from the step's numbers; ``key`` names its container)."""
+    """The cell picture (SVG built from the step's numbers; ``key`` names its container);
+    not drawn when the link hides the diagram."""
+    if classroom.hidden("diagram"):
+        return
+    size = PRESENT_LABEL_SIZE if classroom.present() else LABEL_SIZE
     # our own SVG built from numbers; no user text can reach it
-    st.markdown(f'<div class="{key}">{cell_diagram(s, stage)}</div>', unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="cell-diagram {key}">{cell_diagram(s, stage, size)}</div>',
+        unsafe_allow_html=True,
+    )
 
 
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
-    """Title, equation with numbers and a few sentences, as one markdown string."""
+    """Title, equation with numbers (unless the link hides equations) and a few sentences,
+    as one markdown string."""
     eq, text = stage_text(stage, s, p)
-    return f"#### {stage + 1}. {STAGES[stage].title}\n\n$$\n{eq}\n$$\n\n{text}"
+    shown = "" if classroom.hidden("equations") else f"$$\n{eq}\n$$\n\n"
+    return f"#### {stage + 1}. {STAGES[stage].title}\n\n{shown}{text}"
 
 
 def explanation(s: Step, p: LSTMParams, stage: int) -> None:
@@ -175,7 +188,7 @@ def precision_md(s: Step, gate: Gate, dtype: str) -> str:
 
 def precision_note(s: Step, gate: Gate, dtype: str) -> None:
     if text := precision_md(s, gate, dtype):
-        st.info(text, icon="🔎")
+        st.info(text, icon=":material/search:")
 
 
 # Step field -> the symbol the page shows for it; "_{…}" becomes a subscript (math_html)
@@ -255,6 +268,8 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
     stage_controls(stage, set_stage, key=f"{ns}:stage")
     diagram(s, stage, key=f"{ns}:diagram")
     explanation(s, params, stage)
+    if classroom.hidden("numbers"):
+        return
     precision_note(s, GATE_BY_KEY[state.view().focus], dtype)
     st.markdown(f"**All values at t = {t}**, one row per unit")
     st.dataframe(

@@ -20,7 +20,7 @@ from lstm_core.numbers import format_number, parse_number
 from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text, out_of_range
 from lstm_core.presets import PRESETS, load_preset
 
-from . import state
+from . import classroom, state
 from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
@@ -148,6 +148,7 @@ def sidebar() -> None:
         if ss["ctl:preset"] not in PRESETS:
             ss["ctl:preset"] = DEFAULT_PRESET
     with st.sidebar:
+        classroom.sidebar_switch()
         st.markdown("### Model")
         c1, c2 = st.columns(2)
         size_inputs((c1, c2), ("ctl:m", "ctl:n"), ("m (inputs)", "n (units)"))
@@ -176,7 +177,7 @@ def sidebar() -> None:
             format_func=lambda k: f"{next(g.name for g in GATES if g.key == k)} ({k})",
         )
         st.checkbox(
-            "📌 Pin this gate",
+            ":material/keep: Pin this gate",
             key="ctl:pin",
             on_change=_on_pin,
             help="Unpinned, picking a stage about another gate (forget, input, output) brings "
@@ -308,4 +309,4 @@ def grid(
         | {"_index": st.column_config.Column(width=58, disabled=True)},
     )
     if message := state.errors().get(key):
-        st.error(f"{message}. The previous value is still in use.", icon="⚠️")
+        st.error(f"{message}. The previous value is still in use.", icon=":material/warning:")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams
+from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams, Step
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import fig_step, files, state, stepview, tables, widgets
+from ui import classroom, fig_step, files, state, stepview, tables, widgets
 from ui.codec import EDIT_PANELS, SHOW_PANELS, View
 from ui.latex import row_expansion
 
 BIAS_REACH = 10  # σ(±10) is within 5e-5 of 0 or 1
+CHANGES_HEIGHT = 260  # px: the "What changed" list scrolls inside this box
 GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
 
 
@@ -89,11 +90,20 @@ def editors(p: LSTMParams, group: str) -> None:
 def render() -> None:
     p = state.model().params
     st.title("One LSTM step, taken apart")
-    st.caption(
-        f"m = {p.n_input} inputs, n = {p.n_hidden} units, $v = {CONCAT_LATEX[p.concat_order]}$, "
-        f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
-    )
+    if not classroom.present():
+        st.caption(
+            f"m = {p.n_input} inputs, n = {p.n_hidden} units, "
+            f"$v = {CONCAT_LATEX[p.concat_order]}$, {state.view().dtype}. "
+            "Drag a slider or type a number: everything below follows."
+        )
     stepview.stage_controls(state.view().stage, stepview.set_stage, key="ctl:stage")
+    _body()
+    if not classroom.hidden("files"):
+        files.section("cell")
+
+
+def _panel_controls() -> None:
+    """The Edit and Show-below pickers (each left out when the link hides its panels)."""
     focus = GATE_BY_KEY[state.view().focus]
     edit_labels = dict(zip(EDIT_PANELS, ["$x_t$", "States", "Biases", f"${focus.W}$",
                                          "Exact entry"], strict=True))  # fmt: skip
@@ -103,22 +113,33 @@ def render() -> None:
         if ss.get(key) != value:  # the panels are part of the view, and of the link
             ss[key] = value
     with st.container(horizontal=True, gap="large"):
-        st.segmented_control(
-            "Edit",
-            EDIT_PANELS,
-            key="ctl:editgroup",
-            format_func=edit_labels.__getitem__,
-            on_change=lambda: state.set_view(edit=ss["ctl:editgroup"] or View().edit),
-        )
-        st.segmented_control(
-            "Show below",
-            SHOW_PANELS,
-            key="ctl:view",
-            format_func=show_labels.__getitem__,
-            on_change=lambda: state.set_view(show=ss["ctl:view"] or View().show),
-        )
-    _body(state.view().edit, state.view().show)
-    files.section("cell")
+        if not classroom.hidden("editors"):
+            st.segmented_control(
+                "Edit",
+                EDIT_PANELS,
+                key="ctl:editgroup",
+                format_func=edit_labels.__getitem__,
+                on_change=lambda: state.set_view(edit=ss["ctl:editgroup"] or View().edit),
+            )
+        if not classroom.hidden("numbers"):
+            st.segmented_control(
+                "Show below",
+                SHOW_PANELS,
+                key="ctl:view",
+                format_func=show_labels.__getitem__,
+                on_change=lambda: state.set_view(show=ss["ctl:view"] or View().show),
+            )
+
+
+def _story(s: Step, p: LSTMParams) -> None:
+    """The stage's title, equation and text, then what the last edit changed (collapsed,
+    in a box of fixed height, so the first edit does not push the page down)."""
+    # our own text and numbers (no user text reaches it)
+    st.markdown(stepview.explanation_md(s, p, state.view().stage), unsafe_allow_html=True)
+    if not classroom.hidden("changes"):
+        with st.expander("What changed with the last edit", icon=":material/difference:"):
+            with st.container(height=CHANGES_HEIGHT, border=False):
+                st.markdown(stepview.changes_md(s, state.previous_step()), unsafe_allow_html=True)
 
 
 # A fragment: an edit made inside it reruns only this body, not the sidebar, the
@@ -126,26 +147,42 @@ def render() -> None:
 # element costs about a millisecond per rerun, so the body holds as few as it can.
 # The URL is rewritten here because a fragment rerun ends here.
 @st.fragment
-def _body(group: str, views: str) -> None:
-    p, s = state.model().params, state.current_step()
+def _body() -> None:
+    """The diagram and the stage's story on one screen, then the panel pickers, the
+    editors and the Show-below panel (each left out when the link hides it)."""
+    p, s, v = state.model().params, state.current_step(), state.view()
+    group = None if classroom.hidden("editors") else v.edit
+    if classroom.present():  # side by side: both on one 1280×720 screen
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            stepview.diagram(s, v.stage, key="diagram")
+        with right:
+            _story(s, p)
+        _panel_controls()
+        if group is not None:
+            editors(p, group)
+    else:
+        stepview.diagram(s, v.stage, key="diagram")
+        _panel_controls()
+        if group is None or group == "exact":  # the grids need the whole width: below
+            _story(s, p)
+            if group is not None:
+                editors(p, group)
+        else:
+            left, right = st.columns([5, 7], gap="medium")
+            with left:
+                editors(p, group)
+            with right:
+                _story(s, p)
+    if not classroom.hidden("numbers"):
+        _below(p, s, v.show)
+    state.write_url()
+
+
+def _below(p: LSTMParams, s: Step, views: str) -> None:
+    """The Show-below panel: numbers, the Hadamard table or the saturation plots."""
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
-    stage = state.view().stage
-    stepview.diagram(s, stage, key="diagram")
-    # one element: our own text and a table of numbers (no user text reaches it)
-    story = (
-        f"{stepview.explanation_md(s, p, stage)}\n\n**What changed with the last edit**\n\n"
-        f"{stepview.changes_md(s, state.previous_step())}"
-    )
-    if group == "exact":  # the grids need the whole width: below the story
-        st.markdown(story, unsafe_allow_html=True)
-        editors(p, group)
-    else:
-        left, right = st.columns([5, 7], gap="medium")
-        with left:
-            editors(p, group)
-        with right:
-            st.markdown(story, unsafe_allow_html=True)
     if views == "numbers":
         # our own HTML tables of numbers (st.html: no markdown parsing in the browser)
         st.html(
@@ -155,6 +192,8 @@ def _body(group: str, views: str) -> None:
                 + tables.block_table(p, focus.key),
             )
         )
+        if classroom.hidden("equations"):
+            return
         # one display block for all rows: one KaTeX render instead of n
         rows = (
             "$$\n\\begin{gathered}"
@@ -164,7 +203,8 @@ def _body(group: str, views: str) -> None:
         note = stepview.precision_md(s, focus, state.view().dtype)
         st.markdown(
             f"**{focus.name.capitalize()}, row by row**: each row of weights times v, then + b, "
-            f"then {focus.activation.symbol}\n\n{rows}" + (f"\n\n> 🔎 {note}" if note else "")
+            f"then {focus.activation.symbol}\n\n{rows}"
+            + (f"\n\n> :material/search: {note}" if note else "")
         )
     elif views == "hadamard":
         stepview.hadamard(s, key="hadamard")
@@ -188,7 +228,6 @@ def _body(group: str, views: str) -> None:
             "(σ′ peaks at 0.25, tanh′ at 1). Dashed line: where σ rounds to exactly 1.0 in the "
             "chosen precision. Triangles: units off the axis, pinned to the edge."
         )
-    state.write_url()
 
 
 render()
