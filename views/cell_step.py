@@ -56,7 +56,10 @@ def editors(p: LSTMParams, group: str) -> None:
             [bias_span(p, g.key, k) for g in GATES for k in range(n)],
         )
     elif group == "exact":
-        st.caption("Type numbers as you would write them: 0.5, -1/4, 1e-3.")
+        st.caption(
+            "Type numbers as you would write them: 0.5, -1/4, 1e-3. Long numbers are shown "
+            f"to {widgets.GRID_DIGITS} digits; the model and the link keep every digit."
+        )
         labels = p.concat_labels()
         units = [f"unit {r}" for r in range(n)]
         # full width, and narrow enough columns that every column of v shows at 1280 px
