@@ -22,7 +22,7 @@ from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
 from .stages import CELL, CONCAT, LAST_STAGE, STAGES
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
-PRESENT_LABEL_SIZE = 25  # the diagram's values in presentation mode (a narrower column)
+PRESENT_LABEL_SIZE = 23  # the diagram's values in presentation mode (a narrower column)
 ROW_VECTOR_MAX = 300  # px; an equation with a wider vector writes its vectors as columns
 
 
@@ -150,6 +150,19 @@ def diagram(s: Step, stage: int, key: str) -> None:
     )
 
 
+def beside(s: Step, stage: int, key: str, story: Callable[[], None]) -> None:
+    """The diagram with ``story`` (the stage's equation and text) to its right, so both fit
+    on one 1280×720 screen; the story alone when the link hides the diagram."""
+    if classroom.hidden("diagram"):
+        story()
+        return
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        diagram(s, stage, key)
+    with right:
+        story()
+
+
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
     """Title, equation with numbers (unless the link hides equations) and a few sentences,
     as one markdown string."""
@@ -266,8 +279,11 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
     stage = state.view().stage
     st.markdown(f"#### Step t = {t} in detail: $x_t$ = {_vec_text(s.x)}")
     stage_controls(stage, set_stage, key=f"{ns}:stage")
-    diagram(s, stage, key=f"{ns}:diagram")
-    explanation(s, params, stage)
+    if classroom.present():
+        beside(s, stage, f"{ns}:diagram", lambda: explanation(s, params, stage))
+    else:
+        diagram(s, stage, key=f"{ns}:diagram")
+        explanation(s, params, stage)
     if classroom.hidden("numbers"):
         return
     precision_note(s, GATE_BY_KEY[state.view().focus], dtype)

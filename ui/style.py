@@ -16,6 +16,9 @@ h1 {font-size: 2.0rem !important; padding-bottom: 0.2rem;}
 /* the cell diagram keeps its proportions but never takes more than a third of the screen's
    height, so the stage's equation below it stays on screen (1280×720, 1920×1080) */
 .cell-diagram svg {max-height: 34vh;}
+/* classroom.way_out: "Exit presentation" / "Show hidden parts" in the top bar */
+.st-key-classroom-way-out {position: fixed; top: 0.55rem; right: 3.5rem; z-index: 999991;
+  width: auto !important; background: white;}
 /* at least 14 px for labels and values */
 [data-testid="stWidgetLabel"] p {font-size: 0.95rem;}
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBarMin"],
@@ -32,7 +35,7 @@ _PRESENT_CSS = """
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.35rem;}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] h4 {font-size: 1.6rem;}
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.15rem;}
-[data-testid="stMain"] .katex {font-size: 1.45em;}
+[data-testid="stMain"] .katex-display > .katex {font-size: 1.5em;}
 [data-testid="stMain"] table th, [data-testid="stMain"] table td {font-size: 1.3rem !important;}
 .cell-diagram svg {max-height: 60vh;}
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p {font-size: 1.25rem;}

@@ -155,28 +155,24 @@ def _body() -> None:
     editors and the Show-below panel (each left out when the link hides it)."""
     p, s, v = state.model().params, state.current_step(), state.view()
     group = None if classroom.hidden("editors") else v.edit
-    if classroom.present():  # side by side: both on one 1280×720 screen
-        left, right = st.columns([3, 2], gap="medium")
-        with left:
-            stepview.diagram(s, v.stage, key="diagram")
-        with right:
-            _story(s, p)
-        _panel_controls()
-        if group is not None:
-            editors(p, group)
+    side_by_side = classroom.present() or group is None  # both on one 1280×720 screen
+    if side_by_side:
+        stepview.beside(s, v.stage, "diagram", lambda: _story(s, p))
     else:
         stepview.diagram(s, v.stage, key="diagram")
-        _panel_controls()
-        if group is None or group == "exact":  # the grids need the whole width: below
+    _panel_controls()
+    if side_by_side:
+        if group is not None:
+            editors(p, group)
+    elif group == "exact":  # the grids need the whole width: below the story
+        _story(s, p)
+        editors(p, group)
+    else:
+        left, right = st.columns([5, 7], gap="medium")
+        with left:
+            editors(p, group)
+        with right:
             _story(s, p)
-            if group is not None:
-                editors(p, group)
-        else:
-            left, right = st.columns([5, 7], gap="medium")
-            with left:
-                editors(p, group)
-            with right:
-                _story(s, p)
     if not classroom.hidden("numbers"):
         _below(p, s, v.show)
     state.write_url()

@@ -71,7 +71,8 @@ def render() -> None:
     if classroom.hidden("editors"):
         data = sequence.current(NS, m, n, first, init)
     else:
-        with st.expander("Input sequence, $h_0$ and $C_0$", expanded=True):
+        # a projector shows the steps first; the inputs one click away
+        with st.expander("Input sequence, $h_0$ and $C_0$", expanded=not classroom.present()):
             data = sequence.editor(NS, m, n, first, init=init)
     state.set_view(  # the link carries the sequence: a shared link shows the same steps
         seq=encode_array(data.xs), seq0=encode_array(np.vstack([data.h0, data.c0]))
