@@ -24,6 +24,7 @@ from lstm_core.presets import CellModel, load_preset
 from ui.codec import (
     DTYPES,
     EDIT_PANELS,
+    HIDE_PARTS,
     MAX_EDITABLE,
     MIN_SIZE,
     SHOW_PANELS,
@@ -32,6 +33,7 @@ from ui.codec import (
     decode_array,
     encode,
     encode_array,
+    hide_parts,
 )
 
 FAST = settings(
@@ -118,6 +120,9 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
         seq0=draw(
             st.sampled_from(["", encode_array(draw(arrays(np.float64, (2, n), elements=elements)))])
         ),
+        # -- classroom (issue 11) --
+        present=draw(st.booleans()),
+        hide=hide_parts(draw(st.sets(st.sampled_from(HIDE_PARTS)))),
     )
     return CellModel(params, x, h, c), view
 
