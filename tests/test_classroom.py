@@ -199,3 +199,19 @@ def test_no_emoji_anywhere_in_the_app_source() -> None:
         if EMOJI.search(line)
     ]
     assert found == []
+
+
+def test_the_readme_teacher_links_work(app_test: Callable[..., Any]) -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Teaching with a projector", 1)[1].split("\n### ", 1)[0]
+    links = re.findall(r"^\| `(/[^`]*)` \|", section, re.M)
+    assert len(links) == 3
+    for link in links:
+        path, _, query = link.partition("?")
+        params = dict(part.split("=", 1) for part in query.split("&"))
+        assert decode(params)[2] == [], link
+        at = app_test(params)
+        if path != "/":
+            at.switch_page(f"views{path}.py").run()
+        assert not at.exception and not at.warning, link
+        assert at.query_params["present"] == "1" and at.query_params["hide"] == params["hide"]

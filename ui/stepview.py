@@ -71,12 +71,16 @@ def _gate_eq(key: str, s: Step) -> Equation:
     return g.symbol, steps
 
 
-def stage_equation(k: int, s: Step, p: LSTMParams) -> str:
-    """The equation of stage k with live numbers (LaTeX)."""
+def stage_equation(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> str:
+    """The equation of stage k with live numbers (LaTeX), in lines of at most ``width`` px."""
     if k == CONCAT:
-        return _eq(("v", [[("=", CONCAT_LATEX[p.concat_order], None)], [("=", "", s.concat)]]))
+        concat: list[list[Term]] = [
+            [("=", CONCAT_LATEX[p.concat_order], None)],
+            [("=", "", s.concat)],
+        ]
+        return _eq(("v", concat), width=width)
     if STAGES[k].gates:
-        return _eq(*(_gate_eq(key, s) for key in STAGES[k].gates))
+        return _eq(*(_gate_eq(key, s) for key in STAGES[k].gates), width=width)
     if k == CELL:
         update: list[list[Term]] = [
             [("=", r"f_t\circ C_{t-1} + i_t\circ\tilde C_t", None)],
@@ -84,23 +88,23 @@ def stage_equation(k: int, s: Step, p: LSTMParams) -> str:
             [("=", "", s.forget_term), ("+", "", s.input_term)],
             [("=", "", s.c)],
         ]
-        return _eq(("C_t", update))
+        return _eq(("C_t", update), width=width)
     hidden: list[list[Term]] = [
         [("=", r"o_t\circ\tanh(C_t)", None)],
         [("=", "", s.o), (r"\circ", r"\tanh", s.c)],
         [("=", "", s.o), (r"\circ", "", s.tanh_c)],
         [("=", "", s.h)],
     ]
-    return _eq(("h_t", hidden))
+    return _eq(("h_t", hidden), width=width)
 
 
-def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
+def stage_text(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> tuple[str, str]:
     """The equation of stage k with live numbers (LaTeX), and a few sentences for a student."""
     a, b = [1, 2, 3], [3, 2, 1]
     example = f"{a} ∘ {b} = {np.multiply(a, b).tolist()}"
     n, m = p.n_hidden, p.n_input
     text = STAGES[k].text.format(n=n, m=m, width=n + m, example=example)
-    return stage_equation(k, s, p), text
+    return stage_equation(k, s, p, width), text
 
 
 def stage_controls(stage: int, set_stage: Callable[[int], None], key: str) -> None:
@@ -166,7 +170,8 @@ def beside(s: Step, stage: int, key: str, story: Callable[[], None]) -> None:
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
     """Title, equation with numbers (unless the link hides equations) and a few sentences,
     as one markdown string."""
-    eq, text = stage_text(stage, s, p)
+    # presentation mode: a narrower column and larger symbols, so shorter lines
+    eq, text = stage_text(stage, s, p, EQ_WIDTH / 1.6 if classroom.present() else EQ_WIDTH)
     shown = "" if classroom.hidden("equations") else f"$$\n{eq}\n$$\n\n"
     return f"#### {stage + 1}. {STAGES[stage].title}\n\n{shown}{text}"
 
