@@ -139,13 +139,7 @@ def hide_parts(parts: Iterable[str]) -> tuple[str, ...]:
 def _read_classroom(q: dict[str, str], warnings: list[str], view: View) -> View:
     """``view`` with the link's present and hide; unknown values are named and ignored."""
     changes: dict[str, Any] = {}
-    if "present" in q:
-        if q["present"] in ("0", "1"):
-            changes["present"] = q["present"] == "1"
-        else:
-            warnings.append(
-                f"present {quote(q['present'])} must be 0 or 1; presentation mode is off."
-            )
+    _read_flag(q, "present", changes, warnings, "presentation mode is off")
     if "hide" in q:
         asked = [part.strip() for part in q["hide"].split(",") if part.strip()]
         unknown = [part for part in asked if part not in HIDE_PARTS]
@@ -178,14 +172,22 @@ def _read_sequence(q: dict[str, str], key: str, rows: tuple[int, int], warnings:
     return encode_array(a)
 
 
+def _read_flag(
+    q: dict[str, str], key: str, changes: dict[str, Any], warnings: list[str], otherwise: str
+) -> None:
+    """``changes[key]``: the link's 0 or 1 as a bool; any other value is named, with what
+    happens ``otherwise``."""
+    if key in q:
+        if q[key] in ("0", "1"):
+            changes[key] = q[key] == "1"
+        else:
+            warnings.append(f"{key} {quote(q[key])} must be 0 or 1; {otherwise}.")
+
+
 def _read_panels(q: dict[str, str], warnings: list[str], view: View) -> View:
     """``view`` with the link's pin, edit and show; an unknown value is named and ignored."""
     changes: dict[str, Any] = {}
-    if "pin" in q:
-        if q["pin"] in ("0", "1"):
-            changes["pin"] = q["pin"] == "1"
-        else:
-            warnings.append(f"pin {quote(q['pin'])} must be 0 or 1; the focus is not pinned.")
+    _read_flag(q, "pin", changes, warnings, "the focus is not pinned")
     for key, allowed in (("edit", EDIT_PANELS), ("show", SHOW_PANELS)):
         if key in q:
             if q[key] in allowed:

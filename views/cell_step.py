@@ -115,23 +115,22 @@ def _panel_controls() -> None:
     for key, value in (("ctl:editgroup", v.edit), ("ctl:view", v.show)):
         if ss.get(key) != value:  # the panels are part of the view, and of the link
             ss[key] = value
+    pickers = (  # (label, options, key, View field, option labels, part that hides it)
+        ("Edit", EDIT_PANELS, "ctl:editgroup", "edit", edit_labels, "editors"),
+        ("Show below", SHOW_PANELS, "ctl:view", "show", show_labels, "numbers"),
+    )
     with st.container(horizontal=True, gap="large"):
-        if not classroom.hidden("editors"):
-            st.segmented_control(
-                "Edit",
-                EDIT_PANELS,
-                key="ctl:editgroup",
-                format_func=edit_labels.__getitem__,
-                on_change=lambda: state.set_view(edit=ss["ctl:editgroup"] or View().edit),
-            )
-        if not classroom.hidden("numbers"):
-            st.segmented_control(
-                "Show below",
-                SHOW_PANELS,
-                key="ctl:view",
-                format_func=show_labels.__getitem__,
-                on_change=lambda: state.set_view(show=ss["ctl:view"] or View().show),
-            )
+        for label, options, key, field, labels, part in pickers:
+            if not classroom.hidden(part):
+                st.segmented_control(
+                    label,
+                    options,
+                    key=key,
+                    format_func=labels.__getitem__,
+                    on_change=lambda k=key, f=field: state.set_view(
+                        **{f: ss[k] or getattr(View(), f)}
+                    ),
+                )
 
 
 def _story(s: Step, p: LSTMParams) -> None:
