@@ -156,15 +156,25 @@ OVERFLOW_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("present", [False, True], ids=["normal", "present"])
-def test_nothing_runs_past_its_box_at_m_n_8(projector: AppPage, present: bool) -> None:
+ZOOM_150 = {"width": 853, "height": 480}  # what 150% browser zoom leaves of 1280×720, in CSS px
+
+
+@pytest.mark.parametrize(
+    ("present", "viewport"),
+    [(False, VIEWPORT), (True, VIEWPORT), (False, ZOOM_150)],
+    ids=["normal", "present", "zoom150"],
+)
+def test_nothing_runs_past_its_box_at_m_n_8(
+    projector: AppPage, present: bool, viewport: dict[str, int]
+) -> None:
+    projector.page.set_viewport_size(viewport)
     query = encode(_model_8x8(), View(stage=3, present=present))
     projector.open("/?" + urlencode(query))
     projector.assert_no_traceback()
     found = projector.page.evaluate(OVERFLOW_JS)
     assert found["tables"] >= 2  # v and W_f
     assert found["out"] == []
-    assert found["page"] <= VIEWPORT["width"]
+    assert found["page"] <= viewport["width"]
     if present:
         projector.shot("classroom-present-cell-8x8")
 
