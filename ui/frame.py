@@ -8,6 +8,8 @@ without this frame, on a fresh server's first deep link and on AppTest reruns
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from . import classroom, history, state, style, widgets
@@ -32,6 +34,7 @@ SECTIONS = {
     ],
 }
 DEFAULT_PAGE = "views/cell_step.py"
+FAVICON = Path(__file__).with_name("favicon.png")
 
 
 def run_app() -> None:
@@ -39,7 +42,8 @@ def run_app() -> None:
     state.init()
     st.set_page_config(
         page_title="LSTM, step by step",
-        page_icon=":material/memory:",
+        # a file, not a :material/ icon: the browser would fetch that favicon from Google
+        page_icon=str(FAVICON),
         layout="wide",
         initial_sidebar_state=classroom.sidebar_state(),  # type: ignore[arg-type]
     )
