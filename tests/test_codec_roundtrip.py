@@ -25,6 +25,7 @@ from ui.codec import (
     ANSWER_IDS,
     DTYPES,
     EDIT_PANELS,
+    HIDE_PARTS,
     LESSON_STEPS,
     MAX_ANSWER_CHARS,
     MAX_EDITABLE,
@@ -35,6 +36,7 @@ from ui.codec import (
     decode_array,
     encode,
     encode_array,
+    hide_parts,
     with_stage,
 )
 
@@ -135,6 +137,9 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
                 ).items()
             )
         ),
+        # -- classroom (issue 11) --
+        present=draw(st.booleans()),
+        hide=hide_parts(draw(st.sets(st.sampled_from(HIDE_PARTS)))),
     )
     # a view the app can be in: the focus follows the stage unless pinned
     return CellModel(params, x, h, c), with_stage(view, draw(st.integers(0, 5)))

@@ -213,7 +213,7 @@ def test_check_thread_sum_flags_entries_2_and_3(app_test: AppTestFactory) -> Non
     table = frame_with(at, "you typed")
     assert table["you typed"].tolist() == ["22", "42", "62"]
     assert table["correct"].tolist() == ["22", "43", "64"]
-    assert [v.split()[0] for v in table[""]] == ["✅", "❌", "❌"]
+    assert [v.split()[0] for v in table[""]] == ["✓", "✗", "✗"]
     assert table["entry"].tolist() == ["1 (unit 0)", "2 (unit 1)", "3 (unit 2)"]
     boxed = [t.value for t in at.latex if r"\boxed" in t.value]
     assert len(boxed) == 2
@@ -232,7 +232,7 @@ def test_check_all_right_with_student_number_formats(app_test: AppTestFactory) -
     at.text_input(key="check:f:a").input("1/2, 0.5, 5e-1").run()
     assert not at.exception and not at.error
     assert at.success[0].value == "Everything you typed is right."
-    assert verdicts(at, "you typed").count("✅ right") == 3
+    assert verdicts(at, "you typed").count("✓ right") == 3
 
 
 def test_check_bad_input_names_the_field_and_marks_nothing_stale(
@@ -240,7 +240,7 @@ def test_check_bad_input_names_the_field_and_marks_nothing_stale(
 ) -> None:
     at = open_page(app_test, CHECK, {"preset": "seed-answer"})
     at.text_input(key="check:i:wv").input("21, 42, 63").run()
-    assert [v.split()[0] for v in frame_with(at, "you typed")[""]] == ["✅"] * 3
+    assert [v.split()[0] for v in frame_with(at, "you typed")[""]] == ["✓"] * 3
     for garbage, expected in (
         ("21, 4x2, 63", "W_i·v, entry 2: `4x2` is not a number"),
         ("21, 42", "W_i·v has 2 entries but needs 3"),
@@ -315,8 +315,8 @@ def test_check_cell_state_and_hidden_state(app_test: AppTestFactory) -> None:
     at.text_input(key="check:h").input(", ".join(f"{v:.6f}" for v in st_.o * st_.c)).run()
     assert not at.exception
     tables = [d.value for d in at.dataframe]
-    assert [v.split()[0] for v in tables[0][""]] == ["✅"] * 3  # C_t
-    assert [v.split()[0] for v in tables[1][""]] == ["❌"] * 3  # h_t without tanh
+    assert [v.split()[0] for v in tables[0][""]] == ["✓"] * 3  # C_t
+    assert [v.split()[0] for v in tables[1][""]] == ["✗"] * 3  # h_t without tanh
     notes = [c.value for c in at.caption if "tanh is missing" in c.value]
     assert len(notes) == 3
 

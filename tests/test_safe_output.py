@@ -30,7 +30,7 @@ REVIEWED = {
     "ui/keys.py": 1,  # a constant script (arrow keys and PageUp/PageDown press Prev/Next)
     "ui/style.py": 1,  # the app's CSS, a constant
     "ui/stepview.py": 1,  # cell_diagram(step): numbers through fmt, app labels, escaped
-    "views/cell_step.py": 3,  # math_html(gate name); explanation/changes; number tables
+    "views/cell_step.py": 4,  # math_html(gate name); explanation; changes; number tables
     "views/shapes.py": 4,  # parameter counts (ints) and text_table of app texts
     "views/variants.py": 1,  # text_table of variant titles and numbers through fmt
     "views/lesson.py": 1,  # changes_md: Step symbols and numbers through fmt (try this)

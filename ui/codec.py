@@ -11,6 +11,7 @@ plain text, never as Markdown, HTML or math.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,6 +40,9 @@ SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below
 PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0"}
 LESSON_KEYS = {"step"}
 LESSON_STEPS = len(LESSON)
+# -- classroom (issue 11): the parts a teacher's link may hide, in the order they are written
+HIDE_PARTS = ("sidebar", "nav", "editors", "diagram", "equations", "numbers", "changes", "files")
+CLASSROOM_KEYS = {"present", "hide"}
 MAX_SEQUENCE_CHARS = MAX_STEPS * MAX_EDITABLE * 26  # T ≤ 64 rows of m ≤ 8 numbers
 # Check my calculation's fields in the link, "check.i.z=22, 42, 62": W·v, z and the gate
 # value belong to a gate, C_t and h_t do not.
@@ -62,6 +66,9 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    # -- classroom (issue 11) --
+    present: bool = False  # presentation mode: larger text, sidebar collapsed
+    hide: tuple[str, ...] = ()  # parts not drawn (HIDE_PARTS, in that order)
     # -- quiz (issue 11.4) --
     quiz: bool = False  # predict, then reveal: the current stage's values wait for Reveal
     # -- the Lesson page (issue 11) --
@@ -132,7 +139,10 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
     answers = {ANSWER_PREFIX + k: t for k, t in view.answers if len(t) <= MAX_ANSWER_CHARS}
-    return q | _encode_panels(view) | _encode_quiz(view) | _encode_lesson(view) | answers
+    classroom = _encode_classroom(view)
+    return (
+        q | _encode_panels(view) | _encode_quiz(view) | _encode_lesson(view) | classroom | answers
+    )
 
 
 def _encode_panels(view: View) -> dict[str, str]:
@@ -148,6 +158,39 @@ def _encode_panels(view: View) -> dict[str, str]:
         if getattr(view, key):
             q[key] = getattr(view, key)
     return q
+
+
+# -- classroom (issue 11): present= and hide= -------------------------------------------
+def _encode_classroom(view: View) -> dict[str, str]:
+    q = {}
+    if view.present:
+        q["present"] = "1"
+    if view.hide:
+        q["hide"] = ",".join(view.hide)
+    return q
+
+
+def hide_parts(parts: Iterable[str]) -> tuple[str, ...]:
+    """The known parts among ``parts``, once each, in HIDE_PARTS order."""
+    asked = set(parts)
+    return tuple(p for p in HIDE_PARTS if p in asked)
+
+
+def _read_classroom(q: dict[str, str], warnings: list[str], view: View) -> View:
+    """``view`` with the link's present and hide; unknown values are named and ignored."""
+    changes: dict[str, Any] = {}
+    _read_flag(q, "present", changes, warnings, "presentation mode is off")
+    if "hide" in q:
+        asked = [part.strip() for part in q["hide"].split(",") if part.strip()]
+        unknown = [part for part in asked if part not in HIDE_PARTS]
+        if unknown:
+            names = ", ".join(quote(part) for part in unknown[:5])
+            warnings.append(
+                f"hide: {names} {'is not a part' if len(unknown) == 1 else 'are not parts'} "
+                f"the app knows ({', '.join(HIDE_PARTS)}); the others are hidden."
+            )
+        changes["hide"] = hide_parts(asked)
+    return replace(view, **changes)
 
 
 # -- quiz (issue 11.4): ?quiz=1 -------------------------------------------------------
@@ -211,14 +254,22 @@ def _read_sequence(
     return encode_array(a)
 
 
+def _read_flag(
+    q: dict[str, str], key: str, changes: dict[str, Any], warnings: list[str], otherwise: str
+) -> None:
+    """``changes[key]``: the link's 0 or 1 as a bool; any other value is named, with what
+    happens ``otherwise``."""
+    if key in q:
+        if q[key] in ("0", "1"):
+            changes[key] = q[key] == "1"
+        else:
+            warnings.append(f"{key} {quote(q[key])} must be 0 or 1; {otherwise}.")
+
+
 def _read_panels(q: dict[str, str], warnings: list[str], view: View) -> View:
     """``view`` with the link's pin, edit and show; an unknown value is named and ignored."""
     changes: dict[str, Any] = {}
-    if "pin" in q:
-        if q["pin"] in ("0", "1"):
-            changes["pin"] = q["pin"] == "1"
-        else:
-            warnings.append(f"pin {quote(q['pin'])} must be 0 or 1; the focus is not pinned.")
+    _read_flag(q, "pin", changes, warnings, "the focus is not pinned")
     for key, allowed in (("edit", EDIT_PANELS), ("show", SHOW_PANELS)):
         if key in q:
             if q[key] in allowed:
@@ -275,6 +326,7 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
     view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
     view = _read_lesson(q, warnings, _read_quiz(q, warnings, view))
+    view = _read_classroom(q, warnings, view)
     return replace(with_stage(view, view.stage), answers=_read_answers(q, warnings))
 
 
@@ -305,9 +357,8 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    view_keys = (
-        {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | QUIZ_KEYS | LESSON_KEYS
-    )
+    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | QUIZ_KEYS
+    view_keys |= LESSON_KEYS | CLASSROOM_KEYS
     unknown = sorted(k for k in set(q) - model_keys - view_keys if not k.startswith(ANSWER_PREFIX))
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")

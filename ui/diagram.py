@@ -216,9 +216,15 @@ def highlight_box(region: str) -> str:
     )
 
 
-def cell_diagram(s: Step, stage: int, *, highlight: str | None = None) -> str:
-    """The cell as an SVG string: wires, gates and nodes, values of the current stage, and
-    a dashed box around the part ``highlight`` names (a key of REGIONS)."""
+LABEL_SIZE = 19  # px of the viewBox: about 16 px on screen in the 820 px column at 1280 px
+
+
+def cell_diagram(
+    s: Step, stage: int, label_size: int = LABEL_SIZE, *, highlight: str | None = None
+) -> str:
+    """The cell as an SVG string: wires, gates and nodes, values of the current stage
+    (``label_size``: the values' font size in the viewBox's px), and a dashed box around
+    the part ``highlight`` names (a key of REGIONS)."""
     parts = [_skeleton(stage)] + ([highlight_box(highlight)] if highlight else [])
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     # (x, y, text, anchor, stage it belongs to, shown at every stage?)
@@ -251,7 +257,14 @@ def cell_diagram(s: Step, stage: int, *, highlight: str | None = None) -> str:
             current = st_ == stage
             parts.append(
                 _text(
-                    x, y, text, anchor, 17, "black" if current else "#444", bold=current, halo=True
+                    x,
+                    y,
+                    text,
+                    anchor,
+                    label_size,
+                    "black" if current else "#444",
+                    bold=current,
+                    halo=True,
                 )
             )
     w, h = WIDTH * K, HEIGHT * K

@@ -142,7 +142,8 @@ def saturation_figure(
             # up and to the left of a rising curve (down and right near the left edge)
             # is clear of it
             textposition=["top left" if v > -span / 2 else "bottom right" for v in zc],
-            textfont=dict(size=13),
+            textfont=dict(size=14),
+            cliponaxis=False,  # a label above a unit near the top stays whole
             hovertext=[f"unit {k}: z = {fmt(v)}" for k, v in enumerate(z)],
             hoverinfo="text",
         ),
@@ -204,11 +205,12 @@ def saturation_figure(
                     align=anchor,
                     bgcolor="rgba(255,255,255,0.9)",
                     bordercolor=color,
-                    font=dict(size=13),
+                    font=dict(size=14),
                     text="<br>".join(f"u{k}: z = {fmt(z[k])} {arrow}" for k in off),
                 )
             )
     n_sat = sat.count
+    lo, hi = (0.0, 1.0) if act.name == "sigmoid" else (-1.0, 1.0)
     layout = dict(
         shapes=shapes,
         annotations=notes,
@@ -216,7 +218,12 @@ def saturation_figure(
         xaxis=dict(
             anchor="y2", range=[-span * 1.02, span * 1.02], title=dict(text="pre-activation z")
         ),
-        yaxis=dict(domain=[0.42, 1.0], title=dict(text=name)),
+        # room above the curve's top for the unit labels
+        yaxis=dict(
+            domain=[0.42, 1.0],
+            range=[lo - 0.1 * (hi - lo), hi + 0.3 * (hi - lo)],
+            title=dict(text=name),
+        ),  # fmt: skip
         yaxis2=dict(domain=[0.0, 0.34], range=[0, act.grad_max * 1.1], title=dict(text="slope")),
     )
     title = f"{gate.name} {name}: {n_sat} of {len(z)} units saturated (|z| > {z_sat:.3g})"

@@ -137,10 +137,12 @@ def _upload(page: str) -> None:
             args=(page,),
         )
     if "ok" in note:
-        st.success(note["ok"], icon="✅")
+        st.success(note["ok"], icon=":material/check_circle:")
     if "error" in note:
         name, reason = note["error"]
-        st.error(f"Could not load {name}; the current model stays. The reason:", icon="🚫")
+        st.error(
+            f"Could not load {name}; the current model stays. The reason:", icon=":material/block:"
+        )
         st.text(reason)  # plain text: never read as Markdown or HTML
 
 
@@ -221,7 +223,7 @@ def _downloads(page: str, trace: Trace | None) -> None:
 def section(page: str, trace: Trace | None = None) -> None:
     """The Files expander: upload on the left, downloads on the right (``trace``: the page's
     sequence, offered as CSV too)."""
-    with st.expander("📁 Files: your own model, downloads, handout"):
+    with st.expander("Files: your own model, downloads, handout", icon=":material/folder_open:"):
         left, right = st.columns([6, 5], gap="large")
         with left:
             _upload(page)

@@ -8,9 +8,11 @@ without this frame, on a fresh server's first deep link and on AppTest reruns
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from . import history, state, style, widgets
+from . import classroom, history, state, style, widgets
 
 # (file, title, icon); sections in the order a class would meet them. A page's URL path
 # is its file name without ".py" ("/shapes"); the default page is "/".
@@ -19,37 +21,46 @@ SECTIONS = {
         ("views/lesson.py", "Lesson", ":material/school:"),
     ],
     "Explore": [
-        ("views/cell_step.py", "Cell step", "🔬"),
-        ("views/shapes.py", "Shapes & dimensions", "📐"),
-        ("views/saturation.py", "Saturation & derivatives", "📈"),
+        ("views/cell_step.py", "Cell step", ":material/biotech:"),
+        ("views/shapes.py", "Shapes & dimensions", ":material/straighten:"),
+        ("views/saturation.py", "Saturation & derivatives", ":material/show_chart:"),
         ("views/variants.py", "Variants", ":material/compare_arrows:"),
     ],
     "Practise": [
-        ("views/check.py", "Check my calculation", "✅"),
-        ("views/misconceptions.py", "Misconceptions", "💡"),
+        ("views/check.py", "Check my calculation", ":material/task_alt:"),
+        ("views/misconceptions.py", "Misconceptions", ":material/lightbulb:"),
     ],
     "Through time": [
-        ("views/sequence.py", "Sequence", "🎞️"),
-        ("views/gradient_flow.py", "Gradient flow", "🌊"),
-        ("views/trained.py", "Trained example", "🎓"),
+        ("views/sequence.py", "Sequence", ":material/movie:"),
+        ("views/gradient_flow.py", "Gradient flow", ":material/waves:"),
+        ("views/trained.py", "Trained example", ":material/school:"),
     ],
 }
 DEFAULT_PAGE = "views/cell_step.py"
+FAVICON = Path(__file__).with_name("favicon.png")
 
 
 def run_app() -> None:
     """Everything app.py does: config, state from the URL, navigation, the page, the URL."""
-    st.set_page_config(page_title="LSTM, step by step", page_icon="🧮", layout="wide")
-    style.apply()
-    history.replace_query_changes()
     state.begin_run()
+    st.set_page_config(
+        page_title="LSTM, step by step",
+        # a file, not a :material/ icon: the browser would fetch that favicon from Google
+        page_icon=str(FAVICON),
+        layout="wide",
+        initial_sidebar_state=classroom.sidebar_state(),  # type: ignore[arg-type]
+    )
+    style.apply(classroom.present())
+    history.replace_query_changes()
     for note in state.take_notices():
-        st.warning(note, icon="⚠️")
+        st.warning(note, icon=":material/warning:")
     pages = {
         section: [st.Page(f, title=t, icon=i, default=f == DEFAULT_PAGE) for f, t, i in items]
         for section, items in SECTIONS.items()
     }
-    nav = st.navigation(pages)
-    widgets.sidebar()
+    nav = st.navigation(pages, position=classroom.nav_position())  # type: ignore[arg-type]
+    if not classroom.hidden("sidebar"):
+        widgets.sidebar()
+    classroom.way_out()
     nav.run()
     state.write_url()

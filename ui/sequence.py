@@ -230,7 +230,7 @@ def sequence_table(ns: str, data: SeqData, m: int) -> SeqData:
     if len(rows) > MAX_STEPS:
         st.warning(
             f"The table has {len(rows)} rows; only the first {MAX_STEPS} steps are used.",
-            icon="✂️",
+            icon=":material/content_cut:",
         )
         rows = rows[:MAX_STEPS]
     try:
@@ -240,7 +240,7 @@ def sequence_table(ns: str, data: SeqData, m: int) -> SeqData:
         st.error(
             f"{str(err)[:1].upper()}{str(err)[1:]}. Still using the last valid sequence "
             f"({T} step{'s' if T != 1 else ''}).",
-            icon="⚠️",
+            icon=":material/warning:",
         )
         return data
     if xs.shape != data.xs.shape or not np.array_equal(xs, data.xs):
@@ -270,7 +270,7 @@ def init_table(ns: str, data: SeqData, n: int) -> SeqData:
     except ValueError as err:
         st.error(
             f"{str(err)[:1].upper()}{str(err)[1:]}. Still using the last valid h₀ and C₀.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
         return data
     if not (np.array_equal(init[0], data.h0) and np.array_equal(init[1], data.c0)):
@@ -293,7 +293,7 @@ def editor(
     valid sequence after this run's edits."""
     data = current(ns, m, n, default, init)
     if data.note:
-        st.info(data.note, icon="ℹ️")
+        st.info(data.note, icon=":material/info:")
         data = replace(data, note=None)
         _store(ns, data)
     left, right = st.columns([2, 3], gap="medium")
@@ -382,7 +382,8 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
     is_playing = playing(ns)
     c1, c2 = st.columns([1, 5], vertical_alignment="center")
     c1.button(
-        "⏸ Pause" if is_playing else "▶ Play",
+        "Pause" if is_playing else "Play",
+        icon=":material/pause:" if is_playing else ":material/play_arrow:",
         key=_key(ns, "playbtn"),
         on_click=_set_play,
         args=(ns, T, not is_playing),

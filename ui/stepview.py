@@ -14,16 +14,17 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import fig_step, state, tables
+from . import classroom, fig_step, state, tables
 from .codec import with_stage
 from .colours import C_RANGE
-from .diagram import cell_diagram
+from .diagram import LABEL_SIZE, cell_diagram
 from .fmt import NEAR_ONE, fmt
 from .keys import step_buttons
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
 from .stages import CELL, CONCAT, STAGES
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
+PRESENT_LABEL_SIZE = 23  # the diagram's values in presentation mode (a narrower column)
 ROW_VECTOR_MAX = 300  # px; an equation with a wider vector writes its vectors as columns
 
 
@@ -72,12 +73,16 @@ def _gate_eq(key: str, s: Step) -> Equation:
     return g.symbol, steps
 
 
-def stage_equation(k: int, s: Step, p: LSTMParams) -> str:
-    """The equation of stage k with live numbers (LaTeX)."""
+def stage_equation(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> str:
+    """The equation of stage k with live numbers (LaTeX), in lines of at most ``width`` px."""
     if k == CONCAT:
-        return _eq(("v", [[("=", CONCAT_LATEX[p.concat_order], None)], [("=", "", s.concat)]]))
+        concat: list[list[Term]] = [
+            [("=", CONCAT_LATEX[p.concat_order], None)],
+            [("=", "", s.concat)],
+        ]
+        return _eq(("v", concat), width=width)
     if STAGES[k].gates:
-        return _eq(*(_gate_eq(key, s) for key in STAGES[k].gates))
+        return _eq(*(_gate_eq(key, s) for key in STAGES[k].gates), width=width)
     if k == CELL:
         update: list[list[Term]] = [
             [("=", r"f_t\circ C_{t-1} + i_t\circ\tilde C_t", None)],
@@ -85,23 +90,23 @@ def stage_equation(k: int, s: Step, p: LSTMParams) -> str:
             [("=", "", s.forget_term), ("+", "", s.input_term)],
             [("=", "", s.c)],
         ]
-        return _eq(("C_t", update))
+        return _eq(("C_t", update), width=width)
     hidden: list[list[Term]] = [
         [("=", r"o_t\circ\tanh(C_t)", None)],
         [("=", "", s.o), (r"\circ", r"\tanh", s.c)],
         [("=", "", s.o), (r"\circ", "", s.tanh_c)],
         [("=", "", s.h)],
     ]
-    return _eq(("h_t", hidden))
+    return _eq(("h_t", hidden), width=width)
 
 
-def stage_text(k: int, s: Step, p: LSTMParams) -> tuple[str, str]:
+def stage_text(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> tuple[str, str]:
     """The equation of stage k with live numbers (LaTeX), and a few sentences for a student."""
     a, b = [1, 2, 3], [3, 2, 1]
     example = f"{a} ∘ {b} = {np.multiply(a, b).tolist()}"
     n, m = p.n_hidden, p.n_input
     text = STAGES[k].text.format(n=n, m=m, width=n + m, example=example)
-    return stage_equation(k, s, p), text
+    return stage_equation(k, s, p, width), text
 
 
 def stage_controls(
@@ -127,16 +132,39 @@ def stage_controls(
 
 def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None:
     """The cell picture (SVG built from the step's numbers; ``key`` names its container),
-    with the part ``highlight`` names (``diagram.REGIONS``) boxed."""
+    with the part ``highlight`` names (``diagram.REGIONS``) boxed; not drawn when the link
+    hides the diagram."""
+    if classroom.hidden("diagram"):
+        return
+    size = PRESENT_LABEL_SIZE if classroom.present() else LABEL_SIZE
     # our own SVG built from numbers; no user text can reach it
-    svg = cell_diagram(s, stage, highlight=highlight)
-    st.markdown(f'<div class="{key}">{svg}</div>', unsafe_allow_html=True)
+    svg = cell_diagram(s, stage, size, highlight=highlight)
+    st.markdown(
+        f'<div class="cell-diagram {key}">{svg}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+def beside(s: Step, stage: int, key: str, story: Callable[[], None]) -> None:
+    """The diagram with ``story`` (the stage's equation and text) to its right, so both fit
+    on one 1280×720 screen; the story alone when the link hides the diagram."""
+    if classroom.hidden("diagram"):
+        story()
+        return
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        diagram(s, stage, key)
+    with right:
+        story()
 
 
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
-    """Title, equation with numbers and a few sentences, as one markdown string."""
-    eq, text = stage_text(stage, s, p)
-    return f"#### {stage + 1}. {STAGES[stage].title}\n\n$$\n{eq}\n$$\n\n{text}"
+    """Title, equation with numbers (unless the link hides equations) and a few sentences,
+    as one markdown string."""
+    # presentation mode: a narrower column and larger symbols, so shorter lines
+    eq, text = stage_text(stage, s, p, EQ_WIDTH / 1.6 if classroom.present() else EQ_WIDTH)
+    shown = "" if classroom.hidden("equations") else f"$$\n{eq}\n$$\n\n"
+    return f"#### {stage + 1}. {STAGES[stage].title}\n\n{shown}{text}"
 
 
 def explanation(s: Step, p: LSTMParams, stage: int) -> None:
@@ -169,7 +197,7 @@ def precision_md(s: Step, gate: Gate, dtype: str) -> str:
 
 def precision_note(s: Step, gate: Gate, dtype: str) -> None:
     if text := precision_md(s, gate, dtype):
-        st.info(text, icon="🔎")
+        st.info(text, icon=":material/search:")
 
 
 # Step field -> the symbol the page shows for it; "_{…}" becomes a subscript (math_html)
@@ -240,8 +268,13 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
     stage = state.view().stage
     st.markdown(f"#### Step t = {t} in detail: $x_t$ = {_vec_text(s.x)}")
     stage_controls(stage, set_stage, key=f"{ns}:stage", keys=False)  # keys step time
-    diagram(s, stage, key=f"{ns}:diagram")
-    explanation(s, params, stage)
+    if classroom.present():
+        beside(s, stage, f"{ns}:diagram", lambda: explanation(s, params, stage))
+    else:
+        diagram(s, stage, key=f"{ns}:diagram")
+        explanation(s, params, stage)
+    if classroom.hidden("numbers"):
+        return
     precision_note(s, GATE_BY_KEY[state.view().focus], dtype)
     st.markdown(f"**All values at t = {t}**, one row per unit")
     st.dataframe(

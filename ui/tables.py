@@ -116,7 +116,7 @@ def _block_table(W: np.ndarray, labels: tuple[str, ...], key: str) -> str:
         f'<table style="border-collapse:separate; border-spacing:2px; margin:4px 0 6px">'
         f"<tr><th></th>{''.join(blocks)}</tr><tr><th></th>{_part_header(labels)}</tr>"
         f"{''.join(rows)}</table>"
-        f'<div style="font-size:13px; color:#555">colour: weight on RdBu over '
+        f'<div style="font-size:14px; color:#555">colour: weight on RdBu over '
         f"[−{fmt(lim)}, {fmt(lim)}], blue positive, red negative</div>"
     )
 
@@ -142,7 +142,10 @@ def change_table(rows: Sequence[tuple[str, float, float]], most: int = 12) -> st
 
 def side_by_side(*blocks: str) -> str:
     """Blocks of HTML in a row that wraps on narrow screens."""
-    cells = "".join(f"<div>{b}</div>" for b in blocks)
+    # each block scrolls inside its own box rather than running past the page's edge
+    cells = "".join(
+        f'<div style="min-width:0; max-width:100%; overflow-x:auto">{b}</div>' for b in blocks
+    )
     return (
         f'<div style="display:flex; flex-wrap:wrap; gap:28px; align-items:flex-start">{cells}</div>'
     )

@@ -20,7 +20,7 @@ from lstm_core.numbers import format_number, parse_number
 from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text, out_of_range
 from lstm_core.presets import PRESETS, load_preset
 
-from . import sequence, state
+from . import classroom, sequence, state
 from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE, with_focus
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
@@ -99,8 +99,9 @@ def _on_pin() -> None:
 
 
 def load(preset: str) -> None:
+    """Make ``preset`` the model, with its gate in focus; the stage stays where it is."""
     state.set_model(load_preset(preset))
-    state.set_view(focus=PRESETS[preset].focus, stage=0)
+    state.set_view(focus=PRESETS[preset].focus)
     _sync_controls(preset)
 
 
@@ -150,6 +151,7 @@ def sidebar() -> None:
         if ss["ctl:preset"] not in PRESETS:
             ss["ctl:preset"] = DEFAULT_PRESET
     with st.sidebar:
+        classroom.sidebar_switch()
         st.markdown("### Model")
         c1, c2 = st.columns(2)
         size_inputs((c1, c2), ("ctl:m", "ctl:n"), ("m (inputs)", "n (units)"))
@@ -178,7 +180,7 @@ def sidebar() -> None:
             format_func=lambda k: f"{next(g.name for g in GATES if g.key == k)} ({k})",
         )
         st.checkbox(
-            "📌 Pin this gate",
+            ":material/keep: Pin this gate",
             key="ctl:pin",
             on_change=_on_pin,
             help="Unpinned, picking a stage about another gate (forget, input, output) brings "
@@ -260,6 +262,16 @@ def slider_row(
 
 
 # -- exact entry grids ------------------------------------------------------------
+GRID_DIGITS = 6  # significant digits a grid shows; the model keeps every digit
+
+
+def shown(v: float) -> str:
+    """A grid cell's text: the exact number when it is short, else rounded to GRID_DIGITS
+    (17-digit numbers do not fit a cell)."""
+    exact = format_number(v)
+    return exact if len(exact.lstrip("-")) <= GRID_DIGITS + 2 else f"{float(v):.{GRID_DIGITS}g}"
+
+
 # A grid's key carries the model's revision: any model change redraws every grid from
 # the model, and the typed text an error describes is gone with it (state.errors).
 def _grid_key(field: str) -> str:
@@ -276,6 +288,8 @@ def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> N
                 if col not in cols:  # the row labels: not part of the model
                     continue
                 c = cols.index(col)
+                if text is not None and str(text).strip() == shown(a2[int(r), c]):
+                    continue  # the rounded text given back unchanged: keep the exact value
                 where = f"{label(field)}[{c}]" if a.ndim == 1 else f"{label(field)}[{r}, {c}]"
                 a2[int(r), c] = parse_number("" if text is None else str(text), where)
         new = fitting(state.model().with_array(field, a2.reshape(shape)))
@@ -295,7 +309,7 @@ def grid(
     a = np.asarray(state.model().get_array(field))
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     df = pd.DataFrame(
-        [[format_number(v) for v in row] for row in a2],
+        [[shown(v) for v in row] for row in a2],
         index=list(row_labels),
         columns=[f"{c_}" for c_ in col_labels],
     )
@@ -310,4 +324,4 @@ def grid(
         | {"_index": st.column_config.Column(width=58, disabled=True)},
     )
     if message := state.errors().get(key):
-        st.error(f"{message}. The previous value is still in use.", icon="⚠️")
+        st.error(f"{message}. The previous value is still in use.", icon=":material/warning:")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams
+from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams, Step
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import fig_step, files, quiz, state, stepview, tables, widgets
+from ui import classroom, fig_step, files, quiz, state, stepview, tables, widgets
 from ui.codec import EDIT_PANELS, SHOW_PANELS, View
 from ui.latex import row_expansion
 
 QUIZ = "cell"  # the key of this page's quiz (ui/quiz.py)
 BIAS_REACH = 10  # σ(±10) is within 5e-5 of 0 or 1
+CHANGES_HEIGHT = 260  # px: the "What changed" list scrolls inside this box
 GRID_SPAN = 740  # px for a W grid's columns (without its row labels) at 1280 px
 
 
@@ -56,7 +57,10 @@ def editors(p: LSTMParams, group: str) -> None:
             [bias_span(p, g.key, k) for g in GATES for k in range(n)],
         )
     elif group == "exact":
-        st.caption("Type numbers as you would write them: 0.5, -1/4, 1e-3.")
+        st.caption(
+            "Type numbers as you would write them: 0.5, -1/4, 1e-3. Long numbers are shown "
+            f"to {widgets.GRID_DIGITS} digits; the model and the link keep every digit."
+        )
         labels = p.concat_labels()
         units = [f"unit {r}" for r in range(n)]
         # full width, and narrow enough columns that every column of v shows at 1280 px
@@ -90,16 +94,25 @@ def editors(p: LSTMParams, group: str) -> None:
 def render() -> None:
     p = state.model().params
     st.title("One LSTM step, taken apart")
-    st.caption(
-        f"m = {p.n_input} inputs, n = {p.n_hidden} units, $v = {CONCAT_LATEX[p.concat_order]}$, "
-        f"{state.view().dtype}. Drag a slider or type a number: everything below follows."
-    )
+    if not classroom.present():
+        st.caption(
+            f"m = {p.n_input} inputs, n = {p.n_hidden} units, "
+            f"$v = {CONCAT_LATEX[p.concat_order]}$, {state.view().dtype}. "
+            "Drag a slider or type a number: everything below follows."
+        )
     st.page_link(
         "views/lesson.py",
         label="New here? Start the guided lesson, step by step",
         icon=":material/school:",
     )
     stepview.stage_controls(state.view().stage, stepview.set_stage, key="ctl:stage")
+    _body()
+    if not classroom.hidden("files"):
+        files.section("cell")
+
+
+def _panel_controls() -> None:
+    """The Edit and Show-below pickers (each left out when the link hides its panels)."""
     focus = GATE_BY_KEY[state.view().focus]
     edit_labels = dict(zip(EDIT_PANELS, ["$x_t$", "States", "Biases", f"${focus.W}$",
                                          "Exact entry"], strict=True))  # fmt: skip
@@ -108,24 +121,36 @@ def render() -> None:
     for key, value in (("ctl:editgroup", v.edit), ("ctl:view", v.show)):
         if ss.get(key) != value:  # the panels are part of the view, and of the link
             ss[key] = value
+    pickers = (  # (label, options, key, View field, option labels, part that hides it)
+        ("Edit", EDIT_PANELS, "ctl:editgroup", "edit", edit_labels, "editors"),
+        ("Show below", SHOW_PANELS, "ctl:view", "show", show_labels, "numbers"),
+    )
     with st.container(horizontal=True, gap="large"):
-        st.segmented_control(
-            "Edit",
-            EDIT_PANELS,
-            key="ctl:editgroup",
-            format_func=edit_labels.__getitem__,
-            on_change=lambda: state.set_view(edit=ss["ctl:editgroup"] or View().edit),
-        )
-        st.segmented_control(
-            "Show below",
-            SHOW_PANELS,
-            key="ctl:view",
-            format_func=show_labels.__getitem__,
-            on_change=lambda: state.set_view(show=ss["ctl:view"] or View().show),
-        )
+        for label, options, key, field, labels, part in pickers:
+            if not classroom.hidden(part):
+                st.segmented_control(
+                    label,
+                    options,
+                    key=key,
+                    format_func=labels.__getitem__,
+                    on_change=lambda k=key, f=field: state.set_view(
+                        **{f: ss[k] or getattr(View(), f)}
+                    ),
+                )
         quiz.toggle()
-    _body(state.view().edit, state.view().show)
-    files.section("cell")
+
+
+def _story(s: Step, p: LSTMParams, prev: Step) -> None:
+    """The stage's title, equation and text, then what the last edit changed (collapsed,
+    in a box of fixed height, so the first edit does not push the page down)."""
+    if state.view().quiz:
+        quiz.predict_and_reveal(state.current_step(), state.view().stage, QUIZ)
+    # our own text and numbers (no user text reaches it)
+    st.markdown(stepview.explanation_md(s, p, state.view().stage), unsafe_allow_html=True)
+    if not classroom.hidden("changes"):
+        with st.expander("What changed with the last edit", icon=":material/difference:"):
+            with st.container(height=CHANGES_HEIGHT, border=False):
+                st.markdown(stepview.changes_md(s, prev), unsafe_allow_html=True)
 
 
 # A fragment: an edit made inside it reruns only this body, not the sidebar, the
@@ -133,35 +158,43 @@ def render() -> None:
 # element costs about a millisecond per rerun, so the body holds as few as it can.
 # The URL is rewritten here because a fragment rerun ends here.
 @st.fragment
-def _body(group: str, views: str) -> None:
-    p = state.model().params
-    focus = GATE_BY_KEY[state.view().focus]
-    n, m = p.n_hidden, p.n_input
-    stage = state.view().stage
+def _body() -> None:
+    """The diagram and the stage's story on one screen, then the panel pickers, the
+    editors and the Show-below panel (each left out when the link hides it)."""
+    p, v = state.model().params, state.view()
     # with the quiz on, this stage's values (and later ones) are not in the page until Reveal
-    held_back = quiz.hidden(stage, QUIZ)
+    held_back = quiz.hidden(v.stage, QUIZ)
     s = quiz.masked(state.current_step(), held_back)
-    stepview.diagram(s, stage, key="diagram")
-    # one element: our own text and a table of numbers (no user text reaches it)
-    story = (
-        f"{stepview.explanation_md(s, p, stage)}\n\n**What changed with the last edit**\n\n"
-        f"{stepview.changes_md(s, quiz.masked(state.previous_step(), held_back))}"
-    )
-
-    def explain() -> None:
-        if state.view().quiz:
-            quiz.predict_and_reveal(state.current_step(), stage, QUIZ)
-        st.markdown(story, unsafe_allow_html=True)
-
-    if group == "exact":  # the grids need the whole width: below the story
-        explain()
-        editors(p, group)
+    prev = quiz.masked(state.previous_step(), held_back)
+    group = None if classroom.hidden("editors") else v.edit
+    side_by_side = classroom.present() or group is None  # both on one 1280×720 screen
+    if side_by_side:
+        stepview.beside(s, v.stage, "diagram", lambda: _story(s, p, prev))
     else:
+        stepview.diagram(s, v.stage, key="diagram")
+    _panel_controls()
+    if side_by_side:
+        if group is not None:
+            editors(p, group)
+    elif group == "exact":  # the grids need the whole width: below the story
+        _story(s, p, prev)
+        editors(p, group)
+    elif group is not None:
         left, right = st.columns([5, 7], gap="medium")
         with left:
             editors(p, group)
         with right:
-            explain()
+            _story(s, p, prev)
+    if not classroom.hidden("numbers"):
+        _below(p, s, v.show, held_back)
+    state.write_url()
+
+
+def _below(p: LSTMParams, s: Step, views: str, held_back: frozenset[str]) -> None:
+    """The Show-below panel: numbers, the Hadamard table or the saturation plots
+    (``held_back``: the quiz's fields not revealed yet)."""
+    focus = GATE_BY_KEY[state.view().focus]
+    n, m = p.n_hidden, p.n_input
     if views == "numbers":
         # our own HTML tables of numbers (st.html: no markdown parsing in the browser)
         st.html(
@@ -171,6 +204,8 @@ def _body(group: str, views: str) -> None:
                 + tables.block_table(p, focus.key),
             )
         )
+        if classroom.hidden("equations"):
+            return
         # one display block for all rows: one KaTeX render instead of n
         rows = (
             "$$\n\\begin{gathered}"
@@ -180,7 +215,8 @@ def _body(group: str, views: str) -> None:
         note = stepview.precision_md(s, focus, state.view().dtype)
         st.markdown(
             f"**{focus.name.capitalize()}, row by row**: each row of weights times v, then + b, "
-            f"then {focus.activation.symbol}\n\n{rows}" + (f"\n\n> 🔎 {note}" if note else "")
+            f"then {focus.activation.symbol}\n\n{rows}"
+            + (f"\n\n> :material/search: {note}" if note else "")
         )
     elif views == "hadamard" and held_back:  # it shows every value of the step
         st.info(
@@ -210,7 +246,6 @@ def _body(group: str, views: str) -> None:
             "(σ′ peaks at 0.25, tanh′ at 1). Dashed line: where σ rounds to exactly 1.0 in the "
             "chosen precision. Triangles: units off the axis, pinned to the edge."
         )
-    state.write_url()
 
 
 render()

@@ -17,7 +17,7 @@ from lstm_core.teaching import (
     check,
     parse_vector,
 )
-from ui import state, teach
+from ui import show, state, teach
 from ui.codec import with_focus
 from ui.fmt import fmt, fmt_gate
 from ui.latex import vec
@@ -102,7 +102,7 @@ def typed_vector(gate: Gate, stage: Stage, label: str, n: int) -> list[float | N
     try:
         return parse_vector(text, label, n)
     except ValueError as err:
-        st.error(f"{err}.", icon="⚠️")
+        st.error(f"{err}.", icon=":material/warning:")
         return f"{err}."
 
 
@@ -121,10 +121,10 @@ def needs(stage: Stage) -> None:
 
 def verdict(e: Entry, labels: dict[Stage, str]) -> str:
     if e.ok:
-        return "✅ right"
+        return "✓ right"
     if e.carried:
-        return f"❌ wrong, but it follows from your {labels[PREVIOUS[e.stage]]}"
-    return "❌ wrong"
+        return f"✗ wrong, but it follows from your {labels[PREVIOUS[e.stage]]}"
+    return "✗ wrong"
 
 
 def results_table(
@@ -132,7 +132,7 @@ def results_table(
 ) -> None:
     if error is not None:
         st.markdown(f"**{labels[stage]}**")
-        st.warning("Not checked until the field on the left is fixed.", icon="⚠️")
+        st.warning("Not checked until the field on the left is fixed.", icon=":material/warning:")
         return
     entries = [e for e in result.entries[stage] if e.ok is not None]
     if not entries:
@@ -162,11 +162,11 @@ def expansions(result: Check, gate: Gate) -> None:
     for r, culprits in result.culprits.items():
         for c in culprits:
             if c.stage in ("wv", "z", "a"):
-                st.latex(teach.gate_expansion(p, s, gate, r, c))
+                show.latex(teach.gate_expansion(p, s, gate, r, c))
             elif c.stage == "c":
-                st.latex(teach.cell_expansion(s, r, c))
+                show.latex(teach.cell_expansion(s, r, c))
             else:
-                st.latex(teach.hidden_expansion(s, r, c))
+                show.latex(teach.hidden_expansion(s, r, c))
             st.caption(f"Entry {r + 1} (unit {r}): {teach.NOTES[c.kind]}")
 
 
@@ -197,10 +197,13 @@ def render() -> None:
     result = check(state.model(), gate.key, typed, dtype=state.dtype())
     with right:
         if not errors and not any(e.ok is not None for es in result.entries.values() for e in es):
-            st.info(f"Type at least one vector on the left, e.g. your W_{gate.key}·v.", icon="✏️")
+            st.info(
+                f"Type at least one vector on the left, e.g. your W_{gate.key}·v.",
+                icon=":material/edit:",
+            )
             return
         if result.all_right() and not errors:
-            st.success("Everything you typed is right.", icon="✅")
+            st.success("Everything you typed is right.", icon=":material/check_circle:")
         for stage in labels:
             results_table(result, stage, gate, labels, errors.get(stage))
         expansions(result, gate)

@@ -181,7 +181,9 @@ def render() -> None:
     with st.expander("The numbers behind the charts"):
         _numbers(g)
     st.page_link(
-        "views/sequence.py", label="Edit the input sequence on the Sequence page", icon="🎞️"
+        "views/sequence.py",
+        label="Edit the input sequence on the Sequence page",
+        icon=":material/movie:",
     )
 
 

@@ -67,7 +67,9 @@ def stochastic_demo() -> None:
     f, i, made_up = _gate_values()
     real = cell_update(f, i, s.c_tilde, ex.c_prev).c
     c1, c2, c3 = st.columns([1.3, 1, 2.2], vertical_alignment="center")
-    c1.button("🎲 Sample", on_click=_draw, key="misc:sample", width="stretch")
+    c1.button(
+        "Sample", icon=":material/casino:", on_click=_draw, key="misc:sample", width="stretch"
+    )
     c2.button("Clear", on_click=_clear, key="misc:clear", width="stretch")
     draws = [np.asarray(d) for d in st.session_state.get(DRAWS, []) if len(d) == len(real)]
     c3.caption(f"{len(draws)} draws so far. Real $C_t$: {short_vec(real, 4, 8)}")
@@ -95,7 +97,7 @@ def shape_demo() -> None:
     n, m = p.n_hidden, p.n_input
     right = r"\checkmark" if can_multiply((n, n + m), n + m) else r"\times"
     wrong = r"\checkmark" if can_multiply((n, n), n + m) else r"\text{not defined}"
-    st.latex(
+    show.latex(
         rf"\underbrace{{W_f}}_{{{n}\times{n + m}}}\;\underbrace{{v}}_{{{n + m}}} = "
         rf"\underbrace{{W_f v}}_{{{n}}}\;{right}"
         rf"\qquad \underbrace{{W}}_{{{n}\times{n}}}\;\underbrace{{v}}_{{{n + m}}}:\;{wrong}"
@@ -104,7 +106,9 @@ def shape_demo() -> None:
         f"With the sidebar's m = {m} and n = {n}: 4 matrices of {n} × {n + m} plus "
         f"4 biases of {n} give **{total_params(m, n)}** parameters."
     )
-    st.page_link("views/shapes.py", label="Every shape on Shapes & dimensions", icon="📐")
+    st.page_link(
+        "views/shapes.py", label="Every shape on Shapes & dimensions", icon=":material/straighten:"
+    )
 
 
 TERM_BUDGET = 32  # characters of products per line that fit the card's right column
@@ -123,7 +127,7 @@ def sum_demo() -> None:
     per_line = _terms_per_line(ex.params.W(gate.key)[:rows], s.concat)
     st.caption("The current model's input gate, row by row:")
     for r in range(rows):
-        st.latex(teach.gate_expansion(ex.params, s, gate, r, None, per_line=per_line))
+        show.latex(teach.gate_expansion(ex.params, s, gate, r, None, per_line=per_line))
     if st.button(
         f"Check [{teach.THREAD_TYPED}] on the thread's example",
         key="misc:thread",
@@ -163,9 +167,9 @@ def output_demo() -> None:
     k = st.number_input("Outputs of an extra task layer, k", 1, 8, 2, key="misc:k")
     W_y, y = readout(s.h, int(k))
     st.markdown(f"What the LSTM returns, {n} entries:")
-    st.latex(rf"h_t = {_vector(s.h)}")
+    show.latex(rf"h_t = {_vector(s.h)}")
     st.markdown(f"An extra task layer, with its own $W_y$ of size {int(k)} × {n}:")
-    st.latex(rf"y_t = \sigma(W_y h_t) = {_vector(y)}")
+    show.latex(rf"y_t = \sigma(W_y h_t) = {_vector(y)}")
     st.caption(
         "torch's `nn.LSTM` returns `(output, (h_n, c_n))` where `output` stacks $h_t$ for "
         "every step; Keras returns $h_t$ too. The size k of $y_t$ is chosen by the task, not by "

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core import GATES, Trace, run
-from ui import colours, fig_time, files, sequence, show, state, stepview, tables, widgets
+from ui import classroom, colours, fig_time, files, sequence, show, state, stepview, tables, widgets
 from ui.codec import MAX_SEQUENCE_CHARS, View, decode_array, encode_array
 
 NS = "seq"
@@ -67,9 +67,13 @@ def render() -> None:
         "step takes $h_0$ and $C_0$."
     )
     v = state.view()
-    with st.expander("Input sequence, $h_0$ and $C_0$", expanded=True):
-        first, init = linked_inputs(v, m)
-        data = sequence.editor(NS, m, n, first, init=init)
+    first, init = linked_inputs(v, m)
+    if classroom.hidden("editors"):
+        data = sequence.current(NS, m, n, first, init)
+    else:
+        # a projector shows the steps first; the inputs one click away
+        with st.expander("Input sequence, $h_0$ and $C_0$", expanded=not classroom.present()):
+            data = sequence.editor(NS, m, n, first, init=init)
     state.set_view(  # the link carries the sequence: a shared link shows the same steps
         seq=encode_array(data.xs), seq0=encode_array(np.vstack([data.h0, data.c0]))
     )
@@ -79,7 +83,7 @@ def render() -> None:
         st.info(
             r"In this cell the candidate $\tilde C_t$ is 0 at every step ($W_c$ and $b_c$ are "
             "all 0), so nothing is ever written into $C$ and the pictures below stay blank.",
-            icon="💡",
+            icon=":material/lightbulb:",
         )
         st.button(
             "Load the preset 'remember' instead",
@@ -93,7 +97,8 @@ def render() -> None:
         stepview.step_detail(NS, trace[t], p, t, state.view().dtype)
 
     sequence.timeline(NS, T, body)
-    files.section(NS, trace)
+    if not classroom.hidden("files"):
+        files.section(NS, trace)
 
 
 render()

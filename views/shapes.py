@@ -74,7 +74,7 @@ def every_array(m: int, n: int) -> None:
         st.html(tables.text_table(("gate", "weights", "biases", "total"), counts, nowrap=4))
     with right:
         formula = param_formula(m, n).replace("·", r"\cdot ")
-        st.latex(rf"4n(n+m) + 4n = {formula}")
+        show.latex(rf"4n(n+m) + 4n = {formula}")
         st.caption(
             f"Per gate: n(n+m) = {n}·{n + m} weights and n = {n} biases. Every gate has the "
             "same shapes: one row of weights per unit, one column per entry of $v$."
@@ -94,7 +94,7 @@ def block_matrix_tab() -> None:
               "meets $x_t$"),
     }  # fmt: skip
     first, second = (parts[k] for k in (("h", "x") if p.concat_order == "h_first" else "xh"))
-    st.latex(rf"W_{key}\,v = {first[0]} + {second[0]} = {first[1]} + {second[1]} = {vec(total)}")
+    show.latex(rf"W_{key}\,v = {first[0]} + {second[0]} = {first[1]} + {second[1]} = {vec(total)}")
     st.markdown(
         f"$W_{key} = {W_BLOCKS_LATEX[p.concat_order]}$: row r holds the weights of unit r. The "
         f"{first[2]}; the {second[2]}. Pick another gate in the sidebar (Gate in focus) to see "
@@ -147,7 +147,7 @@ def concat_tab() -> None:
 
 def same_size_tab() -> None:
     s, n = state.current_step(), state.model().params.n_hidden
-    st.latex(rf"h_t = o_t\circ\tanh(C_t) = {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}")
+    show.latex(rf"h_t = o_t\circ\tanh(C_t) = {vec(s.o)}\circ{vec(s.tanh_c)} = {vec(s.h)}")
     st.markdown(
         f"∘ multiplies entry by entry, so $o_t$, $\\tanh(C_t)$ and $h_t$ all have n = **{n}** "
         "entries: $h_t$ and $C_t$ always have the same size. The one exception is outside the "

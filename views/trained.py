@@ -18,7 +18,7 @@ from lstm_core.train import (
     memory_unit,
     train_memory,
 )
-from ui import fig_time, sequence, show, stepview
+from ui import classroom, fig_time, sequence, show, stepview
 from ui.fmt import time_left
 
 NS = "trained"
@@ -138,19 +138,16 @@ def render() -> None:
     model = model_picker()
     p = model.params
     m, n = p.n_input, p.n_hidden
-    with st.expander("Input sequence", expanded=False):
-        data = sequence.editor(
-            NS,
-            m,
-            n,
-            lambda: generate("memory", model.task.T, m),
-            KINDS,
-            "memory",
-            with_init=False,
-        )
+    first = lambda: generate("memory", model.task.T, m)  # noqa: E731
+    if classroom.hidden("editors"):
+        data = sequence.current(NS, m, n, first)
+    else:
+        with st.expander("Input sequence", expanded=False):
+            data = sequence.editor(NS, m, n, first, KINDS, "memory", with_init=False)
     b1, b2, _ = st.columns([2, 2, 3])
     b1.button(
-        "🎲 New sequence",
+        "New sequence",
+        icon=":material/casino:",
         key=f"{NS}:new",
         on_click=_new_sequence,
         args=(m, model.task.T),

@@ -18,7 +18,7 @@ from lstm_core.variants import (
     compare,
     gru_convention_gap,
 )
-from ui import state, tables
+from ui import show, state, tables
 from ui.fmt import fmt, short_vec
 from ui.latex import act_tex, vec
 
@@ -120,9 +120,9 @@ def gru_card() -> None:
     h_torch, h_2014, gap = gru_convention_gap(model)
     with st.container(border=True):
         st.markdown("**Misconception: “a GRU is a GRU”.** Same weights, two conventions:")
-        st.latex(r"\text{torch, Keras: }" + _gru_gate(GRU_GATES[-1], True))
-        st.latex(r"\text{Cho et al. 2014: }" + _gru_gate(GRU_GATES[-1], False))
-        st.latex(r"h_t^{\text{torch}} = " + vec(h_torch) + r"\qquad h_t^{2014} = " + vec(h_2014))
+        show.latex(r"\text{torch, Keras: }" + _gru_gate(GRU_GATES[-1], True))
+        show.latex(r"\text{Cho et al. 2014: }" + _gru_gate(GRU_GATES[-1], False))
+        show.latex(r"h_t^{\text{torch}} = " + vec(h_torch) + r"\qquad h_t^{2014} = " + vec(h_2014))
         if gap > 0:
             st.markdown(
                 f"On the current numbers they differ by up to **{fmt(gap, 4)}** per unit. "
@@ -152,11 +152,11 @@ def render() -> None:
     st.caption(chosen.variant.note)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.latex(r"\begin{aligned}" + _align(r" \\ ".join(equations(current))) + r"\end{aligned}")
+        show.latex(r"\begin{aligned}" + _align(r" \\ ".join(equations(current))) + r"\end{aligned}")
     with right:
-        st.latex(r"h_t = " + vec(chosen.h, column=True))
+        show.latex(r"h_t = " + vec(chosen.h, column=True))
         if chosen.c is not None:
-            st.latex(r"C_t = " + vec(chosen.c, column=True))
+            show.latex(r"C_t = " + vec(chosen.c, column=True))
         st.markdown(
             f"**{chosen.n_params}** numbers ({_count_formula(chosen)}); keeps {chosen.keeps}."
         )

@@ -1,0 +1,195 @@
+"""Classroom mode in the real Chromium at 1280×720 with device scale 1.5 (a projector at
+150%): font sizes, hidden parts, one screen per stage, nothing wider than its box.
+
+Screenshots (test-artifacts/screenshots/classroom-*.png) are for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pytest
+from e2e_support import VIEWPORT, AppPage
+
+from lstm_core import CellModel, LSTMParams
+from ui.codec import View, encode
+
+SEED = "/?preset=seed-question"
+
+
+@pytest.fixture
+def projector(browser: Any, streamlit_server: str) -> Iterator[AppPage]:
+    """An AppPage at 1280×720, device scale 1.5 (what 150% zoom on a 1920×1080 screen draws)."""
+    context = browser.new_context(viewport=dict(VIEWPORT), device_scale_factor=1.5)
+    app = AppPage(context.new_page(), streamlit_server)
+    yield app
+    context.close()
+
+
+# computed font size (px) of the first element matching each selector, in the main area
+SIZES_JS = """(sels) => Object.fromEntries(sels.map(s => {
+  const e = [...document.querySelectorAll(s)].find(e => e.textContent.trim());
+  return [s, e ? parseFloat(getComputedStyle(e).fontSize) : null];
+}))"""
+TEXT = {
+    "body text": '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p',
+    "equation": '[data-testid="stMain"] .katex-display > .katex',
+    "table number": '[data-testid="stMain"] table td',
+    "widget label": '[data-testid="stMain"] [data-testid="stWidgetLabel"] p',
+}
+
+
+def _sizes(app: AppPage) -> dict[str, float]:
+    found = app.page.evaluate(SIZES_JS, list(TEXT.values()))
+    return {name: found[sel] for name, sel in TEXT.items()}
+
+
+def test_presentation_text_is_at_least_1_3_times_larger(projector: AppPage) -> None:
+    normal = _sizes(projector.open(SEED))
+    present = _sizes(projector.open(SEED + "&present=1"))
+    projector.assert_no_traceback()
+    assert None not in normal.values() and None not in present.values(), (normal, present)
+    for name in TEXT:
+        assert present[name] >= 1.3 * normal[name], (name, normal[name], present[name])
+    assert min(normal.values()) >= 14, normal  # issue 10, point 8
+
+
+def _box(app: AppPage, css: str) -> dict[str, float]:
+    box = app.page.locator(css).first.bounding_box()
+    assert box is not None, f"{css} is not drawn"
+    return dict(box)
+
+
+@pytest.mark.parametrize("stage", range(6))
+def test_present_diagram_and_equation_on_one_screen(projector: AppPage, stage: int) -> None:
+    projector.open(f"{SEED}&present=1&stage={stage}")
+    for css in (".cell-diagram svg", '[data-testid="stMain"] .katex-display'):
+        box = _box(projector, css)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], (css, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"], (css, box)
+
+
+def test_without_presentation_the_equation_starts_on_the_first_screen(
+    projector: AppPage,
+) -> None:
+    """Issue 10, point 7, at 1280×720 with the sidebar open; also no 640 px tall diagram
+    at 1920×1080 with the sidebar collapsed."""
+    projector.open(SEED)
+    assert _box(projector, '[data-testid="stMain"] .katex-display')["y"] < VIEWPORT["height"] - 60
+    projector.page.set_viewport_size({"width": 1920, "height": 1080})
+    projector.open(SEED + "&hide=sidebar")
+    diagram = _box(projector, ".cell-diagram svg")
+    assert diagram["height"] <= 0.4 * 1080
+    assert _box(projector, '[data-testid="stMain"] .katex-display')["y"] < 1080 - 60
+
+
+def test_hide_editors_leaves_no_slider(projector: AppPage) -> None:
+    projector.open(SEED)
+    assert projector.page.locator('[data-testid="stSlider"]:visible').count() > 0
+    projector.open(SEED + "&hide=editors")
+    assert projector.page.locator('[data-testid="stSlider"]:visible').count() == 0
+    projector.rerun(projector.page.get_by_role("button", name="Next").click)  # an edit
+    assert projector.page.locator('[data-testid="stSlider"]:visible').count() == 0
+    assert projector.query()["hide"] == "editors"
+
+
+# (part, a selector of what it hides, which must be there without the flag)
+PARTS = [
+    ("diagram", ".cell-diagram"),
+    ("equations", '[data-testid="stMain"] .katex-display'),
+    ("numbers", '[data-testid="stMain"] [data-testid="stHtml"] table'),
+    ("sidebar", '[data-testid="stSidebar"]:visible'),
+    ("nav", '[data-testid="stSidebarNav"]:visible'),
+]
+
+
+@pytest.mark.parametrize(("part", "css"), PARTS, ids=[p for p, _ in PARTS])
+def test_each_hidden_part_is_gone(projector: AppPage, part: str, css: str) -> None:
+    projector.open(SEED)
+    assert projector.page.locator(css).count() > 0, f"{css} is missing without hide"
+    projector.open(f"{SEED}&hide={part}")
+    projector.assert_no_traceback()
+    assert projector.page.locator(css).count() == 0
+    assert projector.query()["hide"] == part
+    if part == "nav":  # no page links anywhere, not even at the top
+        assert projector.page.locator('[data-testid="stTopNav"]').count() == 0
+
+
+def test_pages_move_to_the_top_bar_without_the_sidebar(projector: AppPage) -> None:
+    projector.open(SEED + "&hide=sidebar,editors")
+    projector.shot("classroom-hide-editors-sidebar")
+    assert projector.page.locator('[data-testid="stSidebar"]').count() == 0
+    assert projector.page.locator('[data-testid="stTopNav"]').count() == 1
+    projector.rerun(projector.page.get_by_text("Explore", exact=True).click, runs=0)
+    link = projector.page.get_by_role("menuitem", name="Shapes & dimensions")
+    projector.rerun(link.click)
+    assert projector.page.url.split("?")[0].endswith("/shapes")
+    assert projector.query()["hide"] == "sidebar,editors"
+
+
+def _model_8x8() -> CellModel:
+    rng = np.random.default_rng(8)
+    p = LSTMParams.random(8, 8, seed=8)
+    p = p.replace(**{name: getattr(p, name) * 1e3 for name in ("W_f", "W_i", "W_c", "W_o")})
+    return CellModel(p, rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8))
+
+
+# the right edge of every table and display equation, or of the box it scrolls in
+OVERFLOW_JS = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const right = main.getBoundingClientRect().right;
+  const out = [];
+  for (const e of document.querySelectorAll('[data-testid="stMain"] table, .katex-display')) {
+    let box = e;
+    for (let a = e; a && a !== main; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') { box = a; break; }
+    }
+    const r = box.getBoundingClientRect().right;
+    if (r > right + 1) out.push([e.tagName, e.className, Math.round(r), Math.round(right)]);
+  }
+  return {out, page: document.documentElement.scrollWidth, tables: document.querySelectorAll(
+    '[data-testid="stMain"] table').length};
+}"""
+
+
+ZOOM_150 = {"width": 853, "height": 480}  # what 150% browser zoom leaves of 1280×720, in CSS px
+
+
+@pytest.mark.parametrize(
+    ("present", "viewport"),
+    [(False, VIEWPORT), (True, VIEWPORT), (False, ZOOM_150)],
+    ids=["normal", "present", "zoom150"],
+)
+def test_nothing_runs_past_its_box_at_m_n_8(
+    projector: AppPage, present: bool, viewport: dict[str, int]
+) -> None:
+    projector.page.set_viewport_size(viewport)
+    query = encode(_model_8x8(), View(stage=3, present=present))
+    projector.open("/?" + urlencode(query))
+    projector.assert_no_traceback()
+    found = projector.page.evaluate(OVERFLOW_JS)
+    assert found["tables"] >= 2  # v and W_f
+    assert found["out"] == []
+    assert found["page"] <= viewport["width"]
+    if present:
+        projector.shot("classroom-present-cell-8x8")
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("classroom-present-cell", SEED + "&present=1&stage=3"),
+        ("classroom-present-sequence", "/sequence?preset=remember&present=1"),
+        ("classroom-present-shapes", "/shapes?preset=seed-question&present=1"),
+    ],
+)
+def test_presentation_screenshots(projector: AppPage, name: str, path: str) -> None:
+    projector.open(path)
+    projector.assert_no_traceback()
+    assert projector.page.get_by_role("button", name="Exit presentation").is_visible()
+    assert projector.query()["present"] == "1"
+    projector.shot(name)
