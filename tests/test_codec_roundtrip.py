@@ -7,6 +7,7 @@ round-trip every finite float, up to 1.8e308.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from collections.abc import Callable
@@ -202,3 +203,21 @@ def test_bad_panel_values_are_named_and_ignored() -> None:
     assert len(warnings) == 2
     assert "pin `yes` must be 0 or 1" in warnings[0]
     assert "show panel `<b>x</b>` is unknown" in warnings[1]
+
+
+# -- issue 14: the variants' own arrays ---------------------------------------------------------
+@FAST
+@given(models(), st.data())
+def test_variant_arrays_read_back_bit_for_bit(case: tuple[CellModel, View], data: Any) -> None:
+    from lstm_core.variants import OWN_NAMES, own_shape
+
+    model, view = case
+    n, m = model.params.n_hidden, model.params.n_input
+    names = data.draw(st.lists(st.sampled_from(OWN_NAMES), unique=True))
+    elements = values(max_abs(view.dtype))
+    own = tuple(
+        (k, encode_array(data.draw(arrays(np.float64, own_shape(k, n, m), elements=elements))))
+        for k in OWN_NAMES
+        if k in names
+    )
+    assert_round_trip(model, dataclasses.replace(view, own=own))

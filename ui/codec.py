@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from lstm_core.numbers import format_number, parse_number, quote
 from lstm_core.precision import cell_arrays, check_range
 from lstm_core.presets import PRESETS, load_preset
 from lstm_core.sequences import MAX_STEPS, MIN_STEPS
-from lstm_core.variants import VARIANT_BY_KEY
+from lstm_core.variants import OWN_NAMES, VARIANT_BY_KEY, own_shape
 
 from .memo import by_value
 from .stages import LAST_STAGE
@@ -50,6 +51,10 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    # -- issue 14: the variants' own numbers ----------------------------------------------
+    # (name, link text) of each edited peephole or GRU array, in OWN_NAMES order; an array
+    # not listed follows the LSTM (lstm_core.variants). In the URL under its own name.
+    own: tuple[tuple[str, str], ...] = ()
 
 
 @by_value()
@@ -95,7 +100,7 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
-    return q | _encode_panels(view)
+    return q | _encode_panels(view) | dict(view.own)
 
 
 def _encode_panels(view: View) -> dict[str, str]:
@@ -203,11 +208,55 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     Never raises: anything unreadable falls back to a sensible model, and each
     fallback is explained in a warning.
     """
+    model, view, warnings = _decode_lstm(q)
+    return model, _read_own(q, model, view, warnings), warnings
+
+
+# -- issue 14: the variants' own arrays, checked against the model read from the link ------
+def check_own(name: str, text: str, model: CellModel, dtype: str) -> str:
+    """The link text of own array ``name`` written again exactly, or a ValueError that
+    names it: it must have the model's shape and fit ``dtype``."""
+    n, m = model.params.n_hidden, model.params.n_input
+    shape = own_shape(name, n, m)
+    read = decode_array(name, text, matrix=len(shape) == 2)
+    if len({len(row) for row in read if isinstance(row, list)}) > 1:
+        raise ValueError(f"{name}'s rows differ in length")
+    a = np.array(read, dtype=np.float64)
+    if a.shape != shape:
+        raise ValueError(f"{name} has shape {a.shape} but needs {shape} for n={n}, m={m}")
+    check_range({name: a}, dtype)
+    return encode_array(a)
+
+
+def own_arrays(view: View) -> dict[str, np.ndarray]:
+    """The edited arrays of ``view`` by name (their text was checked when it was stored)."""
+    return {name: _own_array(name, text) for name, text in view.own}
+
+
+@lru_cache(maxsize=256)
+def _own_array(name: str, text: str) -> np.ndarray:
+    a = np.array(decode_array(name, text, matrix=name.startswith("W_")), dtype=np.float64)
+    a.flags.writeable = False
+    return a
+
+
+def _read_own(q: dict[str, str], model: CellModel, view: View, warnings: list[str]) -> View:
+    own = []
+    for name in (k for k in OWN_NAMES if k in q):
+        try:
+            own.append((name, check_own(name, q[name], model, view.dtype)))
+        except ValueError as err:
+            warnings.append(f"{name} in this link could not be read ({err}); it follows the LSTM.")
+    return replace(view, own=tuple(own))
+
+
+def _decode_lstm(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
+    """``decode`` without the variants' own arrays."""
     warnings: list[str] = []
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS
+    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | set(OWN_NAMES)
     unknown = sorted(set(q) - model_keys - view_keys)
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")

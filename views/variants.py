@@ -9,16 +9,13 @@ from lstm_core import CONCAT_LATEX, GATES, GRU_GATES
 from lstm_core.gates import COUPLED_KEY, COUPLED_TO, Gate
 from lstm_core.gru_params import CANDIDATE
 from lstm_core.variants import (
-    GRU_FROM_LSTM,
-    PEEPHOLE_SCALE,
-    PEEPHOLE_SEED,
     VARIANT_BY_KEY,
     VARIANTS,
     Outcome,
     compare,
     gru_convention_gap,
 )
-from ui import state, tables
+from ui import state, tables, variant
 from ui.fmt import fmt, short_vec
 from ui.latex import act_tex, vec
 
@@ -116,8 +113,7 @@ def side_by_side(outcomes: list[Outcome], current: str) -> None:
 
 
 def gru_card() -> None:
-    model = state.model()
-    h_torch, h_2014, gap = gru_convention_gap(model)
+    h_torch, h_2014, gap = gru_convention_gap(state.model(), variant.own(), state.dtype())
     with st.container(border=True):
         st.markdown("**Misconception: “a GRU is a GRU”.** Same weights, two conventions:")
         st.latex(r"\text{torch, Keras: }" + _gru_gate(GRU_GATES[-1], True))
@@ -144,10 +140,10 @@ def render() -> None:
     st.markdown(
         f"The same $x_t$ and $h_{{t-1}}$ (and $C_{{t-1}}$ for the LSTMs) as the shared model "
         f"(n = {p.n_hidden}, m = {p.n_input}, $v = {CONCAT_LATEX[p.concat_order]}$) go "
-        "through five cells. Edit the model on *Cell step*; every variant follows."
+        "through five cells. Edit the LSTM on *Cell step*; each variant's own numbers below."
     )
     current = _picker()
-    outcomes = compare(model)
+    outcomes = compare(model, variant.own(), state.dtype())
     chosen = next(o for o in outcomes if o.variant.key == current)
     st.caption(chosen.variant.note)
     left, right = st.columns([3, 2], gap="medium")
@@ -160,16 +156,13 @@ def render() -> None:
         st.markdown(
             f"**{chosen.n_params}** numbers ({_count_formula(chosen)}); keeps {chosen.keeps}."
         )
+    with st.expander(f"Edit the numbers of the {chosen.variant.title}", icon=":material/edit:"):
+        variant.editors(current)
     st.subheader("Side by side")
     side_by_side(outcomes, current)
-    st.info(
-        "Where the extra parameters come from (not editable in this first version): "
-        f"the peepholes p_f, p_i, p_o are fixed random numbers in ±{PEEPHOLE_SCALE} "
-        f"(seed {PEEPHOLE_SEED}); the GRUs copy the LSTM's weights, "
-        + ", ".join(f"W_{k} and b_{k} from gate {src}" for k, src in GRU_FROM_LSTM.items())
-        + ", with b_hn = 0. Torch's GRU and LSTM store two bias vectors, hence their "
-        "extra 3n or 4n numbers; torch has no peephole or coupled LSTM.",
-        icon=":material/info:",
+    st.caption(
+        "Torch's GRU and LSTM store two bias vectors, hence their extra 3n or 4n numbers; "
+        "torch has no peephole or coupled LSTM."
     )
     st.subheader("What tells them apart")
     equations_table()
