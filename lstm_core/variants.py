@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .cell import DType, step
+from .cell import DType, Step, step
 from .gates import PEEPHOLE_GATES
-from .gru import gru_step
+from .gru import GRUStep, gru_step
 from .gru_params import GRU_GATES, GRUParams
 from .model import CellModel
 from .params import Array, LSTMParams
@@ -149,6 +149,7 @@ class Outcome:
     c: Array | None  # (n,) C_t, None for a GRU
     n_params: int  # the numbers the cell uses
     n_params_torch: int | None  # what torch stores (two bias vectors); None: torch has no such cell
+    step: Step | GRUStep  # every intermediate of the step
 
     @property
     def keeps(self) -> str:
@@ -167,10 +168,10 @@ def outcome(
     if isinstance(p, GRUParams):
         s = gru_step(p, model.x, model.h_prev, dtype)
         torch = p.n_params_torch if p.reset_after else None
-        return Outcome(VARIANT_BY_KEY[key], p, s.h, None, p.n_params, torch)
+        return Outcome(VARIANT_BY_KEY[key], p, s.h, None, p.n_params, torch, s)
     t = step(p, model.x, model.h_prev, model.c_prev, dtype=dtype)
     torch = 4 * n * (n + m + 2) if p.plain else None
-    return Outcome(VARIANT_BY_KEY[key], p, t.h, t.c, p.n_params, torch)
+    return Outcome(VARIANT_BY_KEY[key], p, t.h, t.c, p.n_params, torch, t)
 
 
 def compare(

@@ -39,8 +39,14 @@ def test_each_variant_renders_and_matches_the_core(app_page: AppPage, variant: s
         assert str(o.n_params) in row
     chosen = next(v for v in VARIANTS if v.key == variant)
     assert app_page.page.get_by_role("radio", name=chosen.title).is_checked()
-    if variant == "plain":
-        app_page.shot("variants-plain")
+    # the walk-through: this variant's diagram, at the stage a student opens first
+    svg = app_page.page.locator(".var-diagram svg")
+    assert svg.count() == 1
+    label = svg.get_attribute("aria-label") or ""
+    assert label.startswith("GRU cell" if chosen.gru else "LSTM cell" if variant == "plain" else "")
+    app_page.page.locator(".var-diagram").scroll_into_view_if_needed()
+    app_page.page.evaluate("window.scrollBy(0, -120)")
+    app_page.shot(f"variants-{variant}")
 
 
 def test_picking_a_variant_updates_the_url_and_the_equations(app_page: AppPage) -> None:

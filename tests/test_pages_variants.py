@@ -164,3 +164,41 @@ def test_a_resize_drops_the_edited_arrays(app_test: AppTestFactory) -> None:
     assert "p_i" not in at.query_params
     shown = [str(e.value) for kind in ("warning", "info") for e in getattr(at, kind)]
     assert any("follow the LSTM again" in t for t in shown), shown
+
+
+# -- the walk-through: each variant's stages, diagram and numbers --------------------------------
+@pytest.mark.parametrize("key", KEYS)
+def test_every_stage_of_every_variant_shows_its_numbers(app_test: AppTestFactory, key: str) -> None:
+    from ui.latex import vec
+    from ui.stages import VARIANT_STAGES
+
+    at = open_page(app_test, PAGE, {"preset": "random", "variant": key})
+    o = next(o for o in compare(load_preset("random")) if o.variant.key == key)
+    stages = VARIANT_STAGES[key]
+    radio = at.radio(key="var:stage:" + ("gru" if o.variant.gru else "lstm"))
+    assert len(radio.options) == len(stages)
+    for k, stage in enumerate(stages):
+        radio.set_value(k).run()
+        assert not at.exception
+        assert f"{k + 1}. {stage.title}" in texts(at)
+        svg = [str(e.proto.body) for e in at.markdown if "var-diagram" in str(e.proto.body)]
+        assert len(svg) == 1 and f"diagram, stage {k + 1}" in svg[0]
+        for gate in stage.gates:  # each gate's values, as the core computed them
+            assert vec(o.step.gate(gate)) in texts(at), (key, gate)  # type: ignore[union-attr]
+    assert vec(o.h) in texts(at)  # the last stage ends with h_t
+
+
+def test_the_diagrams_draw_what_sets_the_variants_apart() -> None:
+    from ui.stages import PEEPHOLE_STAGES, STAGES
+    from ui.variant_steps import diagram_svg
+
+    model = load_preset("random")
+    out = {o.variant.key: o for o in compare(model)}
+    plain = diagram_svg("plain", out["plain"], 1)
+    peep = diagram_svg("peephole", out["peephole"], 1)
+    assert "stroke-dasharray" not in plain and peep.count("stroke-dasharray") == 3
+    coupled = diagram_svg("coupled", out["coupled"], 2)
+    assert "1−" in coupled and "1−" not in plain
+    torch, cho = (diagram_svg(k, out[k], 3) for k in ("gru_torch", "gru_2014"))
+    assert "W·h" in torch and "W·h" not in cho and "GRU cell" in torch
+    assert len(PEEPHOLE_STAGES) == len(STAGES)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATES, GRU_GATES
-from lstm_core.gates import COUPLED_KEY, COUPLED_TO, Gate
-from lstm_core.gru_params import CANDIDATE
+from lstm_core import CONCAT_LATEX, GRU_GATES
 from lstm_core.variants import (
     VARIANT_BY_KEY,
     VARIANTS,
@@ -15,9 +13,10 @@ from lstm_core.variants import (
     compare,
     gru_convention_gap,
 )
-from ui import state, tables, variant
+from ui import state, tables, variant, variant_steps
 from ui.fmt import fmt, short_vec
-from ui.latex import act_tex, vec
+from ui.latex import vec
+from ui.variant_steps import aligned, equations, gru_gate
 
 PICK = "var:pick"
 
@@ -41,51 +40,9 @@ def _picker() -> str:
     return current
 
 
-# -- equations, built from the gate tables --------------------------------------------
-def _lstm_gate(g: Gate, variant: str) -> str:
-    """One LSTM gate's equation in ``variant`` ("plain", "peephole" or "coupled")."""
-    if variant == "coupled" and g.key == COUPLED_KEY:
-        return rf"{g.symbol} = 1 - {GATE_BY_KEY_LSTM[COUPLED_TO].symbol}"
-    peep = rf" + p_{g.key}\odot {g.peephole_symbol}" if variant == "peephole" and g.peephole else ""
-    return rf"{g.symbol} = {act_tex(g)}(W_{g.key}\,v + b_{g.key}{peep})"
-
-
-GATE_BY_KEY_LSTM = {g.key: g for g in GATES}
-_LSTM_STATE = [r"C_t = f_t\odot C_{t-1} + i_t\odot\tilde{C}_t", r"h_t = o_t\odot\tanh(C_t)"]
-
-
-def _gru_gate(g: Gate, reset_after: bool) -> str:
-    if g.key != CANDIDATE:
-        return rf"{g.symbol} = {act_tex(g)}(W_{g.key}\,v + b_{g.key})"
-    if reset_after:
-        inner = r"W_n^x x_t + b_n + r_t\odot(W_n^h h_{t-1} + b_{hn})"
-    else:
-        inner = r"W_n^h\,(r_t\odot h_{t-1}) + W_n^x x_t + b_n"
-    return rf"{g.symbol} = {act_tex(g)}({inner})"
-
-
-_GRU_STATE = [r"h_t = (1 - z_t)\odot n_t + z_t\odot h_{t-1}"]
-
-
-def equations(key: str) -> list[str]:
-    """The LaTeX equations of variant ``key``, one per gate, then the state update."""
-    if VARIANT_BY_KEY[key].gru:
-        return [_gru_gate(g, key == "gru_torch") for g in GRU_GATES] + _GRU_STATE
-    gates = [g for g in GATES if g.key != "o"] + [g for g in GATES if g.key == "o"]
-    lines = [_lstm_gate(g, key) for g in gates]
-    return lines[:3] + _LSTM_STATE[:1] + lines[3:] + _LSTM_STATE[1:]
-
-
 def equations_table() -> None:
-    rows = []
-    for v in VARIANTS:
-        eqs = " \\\\ ".join(equations(v.key))
-        rows.append(f"| **{v.title}** | $\\begin{{aligned}}{_align(eqs)}\\end{{aligned}}$ |")
+    rows = [f"| **{v.title}** | ${aligned(equations(v.key))}$ |" for v in VARIANTS]
     st.markdown("| variant | equations |\n|---|---|\n" + "\n".join(rows))
-
-
-def _align(eqs: str) -> str:
-    return eqs.replace(" = ", " &= ", -1)
 
 
 # -- the page -----------------------------------------------------------------------------
@@ -116,8 +73,8 @@ def gru_card() -> None:
     h_torch, h_2014, gap = gru_convention_gap(state.model(), variant.own(), state.dtype())
     with st.container(border=True):
         st.markdown("**Misconception: “a GRU is a GRU”.** Same weights, two conventions:")
-        st.latex(r"\text{torch, Keras: }" + _gru_gate(GRU_GATES[-1], True))
-        st.latex(r"\text{Cho et al. 2014: }" + _gru_gate(GRU_GATES[-1], False))
+        st.latex(r"\text{torch, Keras: }" + gru_gate(GRU_GATES[-1], True))
+        st.latex(r"\text{Cho et al. 2014: }" + gru_gate(GRU_GATES[-1], False))
         st.latex(r"h_t^{\text{torch}} = " + vec(h_torch) + r"\qquad h_t^{2014} = " + vec(h_2014))
         if gap > 0:
             st.markdown(
@@ -146,9 +103,10 @@ def render() -> None:
     outcomes = compare(model, variant.own(), state.dtype())
     chosen = next(o for o in outcomes if o.variant.key == current)
     st.caption(chosen.variant.note)
+    variant_steps.walkthrough(current, chosen)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.latex(r"\begin{aligned}" + _align(r" \\ ".join(equations(current))) + r"\end{aligned}")
+        st.latex(aligned(equations(current)))
     with right:
         st.latex(r"h_t = " + vec(chosen.h, column=True))
         if chosen.c is not None:
