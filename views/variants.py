@@ -13,7 +13,7 @@ from lstm_core.variants import (
     compare,
     gru_convention_gap,
 )
-from ui import state, tables, variant, variant_steps
+from ui import files, state, tables, variant, variant_steps
 from ui.fmt import fmt, short_vec
 from ui.latex import vec
 from ui.variant_steps import aligned, equations, gru_gate
@@ -126,6 +126,7 @@ def render() -> None:
     equations_table()
     st.subheader("The two GRU conventions")
     gru_card()
+    files.section("variants")
 
 
 render()
