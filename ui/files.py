@@ -128,7 +128,7 @@ def _load(page: str, layer: int) -> None:
     state.set_model(model)
     if gru is not None:  # after set_model: a resize drops the variants' own arrays
         _open_gru(gru)
-        note["page"] = VARIANTS_PAGE
+        note["page"] = note["opened"] = VARIANTS_PAGE
     if dtype is not None:
         state.set_view(dtype=dtype)
     state.errors().clear()
@@ -142,6 +142,12 @@ def _open_gru(gru: GRUParams) -> None:
     own = tuple((k, encode_array(getattr(gru, k))) for k in GRU_NAMES)
     state.set_own(tuple((k, t) for k, t in state.view().own if k not in GRU_NAMES) + own)
     state.set_view(variant="gru_torch")
+
+
+def just_opened() -> str | None:
+    """The message of an upload that has just opened its page (a GRU), once; else None."""
+    note = state.upload()
+    return str(note["ok"]) if note.pop("opened", None) and "ok" in note else None
 
 
 def _on_upload(page: str) -> None:

@@ -138,5 +138,5 @@ def walkthrough(variant: str, o: Outcome) -> None:
         example=EXAMPLE,
         reset=RESET_TEXT[variant == "gru_torch"],
     )
-    eqs = aligned(_stage_lines(variant, k, o))
-    st.markdown(f"#### {k + 1}. {stages[k].title}\n\n$$\n{eqs}\n$$\n\n{text}")
+    eqs = "".join(f"$$\n{line}\n$$\n\n" for line in _stage_lines(variant, k, o))
+    st.markdown(f"#### {k + 1}. {stages[k].title}\n\n{eqs}{text}")

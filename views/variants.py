@@ -92,6 +92,8 @@ def gru_card() -> None:
 
 def render() -> None:
     st.title("Variants side by side")
+    if opened := files.just_opened():  # a torch.nn.GRU was uploaded on another page
+        st.success(opened, icon=":material/upload_file:")
     model = state.model()
     p = model.params
     st.markdown(
@@ -111,9 +113,9 @@ def render() -> None:
         st.latex(r"h_t = " + vec(chosen.h, column=True))
         if chosen.c is not None:
             st.latex(r"C_t = " + vec(chosen.c, column=True))
-        st.markdown(
-            f"**{chosen.n_params}** numbers ({_count_formula(chosen)}); keeps {chosen.keeps}."
-        )
+        count = _count_formula(chosen).replace("b_{hn}", "$b_{hn}$")
+        keeps = chosen.keeps.replace("C_t", "$C_t$").replace("h_t", "$h_t$")
+        st.markdown(f"**{chosen.n_params}** numbers ({count}); keeps {keeps}.")
     with st.expander(f"Edit the numbers of the {chosen.variant.title}", icon=":material/edit:"):
         variant.editors(current)
     st.subheader("Side by side")
