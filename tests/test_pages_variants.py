@@ -202,3 +202,12 @@ def test_the_diagrams_draw_what_sets_the_variants_apart() -> None:
     torch, cho = (diagram_svg(k, out[k], 3) for k in ("gru_torch", "gru_2014"))
     assert "W·h" in torch and "W·h" not in cho and "GRU cell" in torch
     assert len(PEEPHOLE_STAGES) == len(STAGES)
+
+
+def test_float32_is_refused_while_an_edited_array_does_not_fit(app_test: AppTestFactory) -> None:
+    n = load_preset("random").params.n_hidden
+    at = open_page(app_test, PAGE, _seed_link(p_o=",".join(["1e20"] * n)))
+    at.sidebar.radio(key="ctl:dtype").set_value("float32").run()
+    assert at.session_state["view"].dtype == "float64"
+    shown = "\n".join(str(w.value) for w in at.warning)
+    assert "not switched to float32" in shown and "`p_o[0] = 1e+20`" in shown, shown
