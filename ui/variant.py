@@ -56,11 +56,13 @@ def editors(variant: str) -> None:
         st.caption(f"{where}this cell has only the LSTM's numbers: edit them on *Cell step*.")
         return
     p, edited = state.model().params, own()
+    by_origin: dict[str, list[str]] = {}
+    for k in (k for k in names if k not in edited):
+        by_origin.setdefault(origin(k), []).append(k)
+    follow = "; ".join(f"{', '.join(ks)}: {where}" for where, ks in by_origin.items())
     st.caption(
-        "Type numbers as you would write them: 0.5, -1/4, 1e-3. Unedited arrays follow the "
-        "LSTM: " + "; ".join(f"{k} = {origin(k)}" for k in names if k not in edited) + "."
-        if any(k not in edited for k in names)
-        else "Type numbers as you would write them: 0.5, -1/4, 1e-3. Every array is edited."
+        "Type numbers as you would write them: 0.5, -1/4, 1e-3. "
+        + (f"Unedited arrays follow the LSTM ({follow})." if follow else "Every array is edited.")
     )
     n = p.n_hidden
     units = [f"unit {r}" for r in range(n)]

@@ -328,4 +328,4 @@ def grid(
         | {"_index": st.column_config.Column(width=58, disabled=True)},
     )
     if message := state.errors().get(key):
-        st.error(f"{message}. The previous value is still in use.", icon="⚠️")
+        st.error(f"{message}. The previous value is still in use.", icon=":material/error:")
