@@ -131,3 +131,15 @@ def test_a_torch_gru_opens_in_the_gru_view(app_test) -> None:
     np.testing.assert_array_equal(outcome(model, "gru_torch", own).h, h)
     assert "a torch.nn.GRU (m = 3 inputs, n = 4 units)" in texts(at)
     assert dict(at.query_params)["W_r"]  # the link holds the GRU
+
+
+def test_a_gru_of_other_sizes_replaces_the_edited_arrays_quietly(app_test) -> None:
+    from ui.codec import View, own_arrays
+
+    link = encode(load_preset("random"), View()) | {"p_f": "1,2,3"}  # n = 3; the GRU has 4
+    at = app_test(link)
+    assert "p_f" in own_arrays(at.session_state["view"])
+    upload(at, "cell", "gru.safetensors", (FIXTURES / "gru.safetensors").read_bytes())
+    own = own_arrays(at.session_state["view"])
+    assert "p_f" not in own and own["W_r"].shape == (4, 7)
+    assert not any("follow the LSTM again" in str(w.value) for w in at.warning)

@@ -125,8 +125,11 @@ def _load(page: str, layer: int) -> None:
     except ValueError as e:
         note["error"] = (name, str(e))
         return
+    sizes = (model.params.n_input, model.params.n_hidden)
+    if gru is not None and sizes != (state.model().params.n_input, state.model().params.n_hidden):
+        state.set_view(own=())  # resized: the old peepholes go, without a note (the GRU's are new)
     state.set_model(model)
-    if gru is not None:  # after set_model: a resize drops the variants' own arrays
+    if gru is not None:
         _open_gru(gru)
         note["page"] = note["opened"] = VARIANTS_PAGE
     if dtype is not None:
@@ -139,8 +142,8 @@ def _load(page: str, layer: int) -> None:
 
 def _open_gru(gru: GRUParams) -> None:
     """Make ``gru``'s weights the Variants page's GRU, in torch's convention."""
-    own = tuple((k, encode_array(getattr(gru, k))) for k in GRU_NAMES)
-    state.set_own(tuple((k, t) for k, t in state.view().own if k not in GRU_NAMES) + own)
+    kept = tuple((k, t) for k, t in state.view().own if k not in GRU_NAMES)  # the peepholes
+    state.set_own(kept + tuple((k, encode_array(getattr(gru, k))) for k in GRU_NAMES))
     state.set_view(variant="gru_torch")
 
 
