@@ -14,18 +14,23 @@ GRU       W_z, b_z from the forget gate (both decide how much old state to keep)
           W_n, b_n from the candidate C̃ and W_r, b_r from the output gate; b_hn = 0.
           Both GRU conventions get exactly these weights, so any difference in h_t is
           the convention alone.
+Each of these extra arrays can be edited: an edited one (``own``, by name) is used instead
+of the one derived from the LSTM; the others keep following the LSTM.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .cell import step
+from .cell import DType, Step, step
 from .gates import PEEPHOLE_GATES
-from .gru import gru_step
-from .gru_params import GRUParams
+from .gru import GRUStep, gru_step
+from .gru_params import GRU_GATES, GRUParams
 from .model import CellModel
 from .params import Array, LSTMParams
 
@@ -70,6 +75,18 @@ VARIANTS: tuple[Variant, ...] = (
 )
 VARIANT_BY_KEY = {v.key: v for v in VARIANTS}
 
+# The variants' own arrays, by name: the peepholes, then the GRU's weights and biases
+PEEPHOLE_NAMES = tuple(g.p for g in PEEPHOLE_GATES)  # p_f, p_i, p_o
+GRU_NAMES = tuple(g.W for g in GRU_GATES) + tuple(g.b for g in GRU_GATES) + ("b_hn",)
+OWN_NAMES = PEEPHOLE_NAMES + GRU_NAMES
+OWN_OF_VARIANT: dict[str, tuple[str, ...]] = {
+    "plain": (),
+    "peephole": PEEPHOLE_NAMES,
+    "coupled": (),
+    "gru_torch": GRU_NAMES,
+    "gru_2014": GRU_NAMES[:-1],  # no b_hn: a bias inside W_n·[r∘h, x] would add to b_n
+}
+
 
 def peepholes(n: int) -> dict[str, Array]:
     """The peephole vectors the Variants page uses for n units: p_f, p_i, p_o, (n,) each."""
@@ -90,18 +107,36 @@ def gru_from_lstm(params: LSTMParams, reset_after: bool) -> GRUParams:
     )
 
 
-def variant_params(params: LSTMParams, key: str) -> LSTMParams | GRUParams:
-    """The cell of variant ``key`` built from the plain LSTM ``params`` (module docstring)."""
+def derived(params: LSTMParams) -> dict[str, Array]:
+    """Every own array as it follows the LSTM while it is not edited (module docstring)."""
+    gru = gru_from_lstm(params, reset_after=True)
+    return peepholes(params.n_hidden) | {name: getattr(gru, name) for name in GRU_NAMES}
+
+
+def own_shape(name: str, n: int, m: int) -> tuple[int, ...]:
+    """The shape of own array ``name`` for n units and m inputs: (n, n+m) or (n,)."""
+    if name not in OWN_NAMES:
+        raise ValueError(f"{name!r} is not a variant's array; one of {', '.join(OWN_NAMES)}")
+    return (n, n + m) if name.startswith("W_") else (n,)
+
+
+def variant_params(
+    params: LSTMParams, key: str, own: Mapping[str, ArrayLike] | None = None
+) -> LSTMParams | GRUParams:
+    """The cell of variant ``key`` built from the plain LSTM ``params`` (module docstring),
+    with the edited arrays ``own`` (by name) in place of the derived ones."""
     if key not in VARIANT_BY_KEY:
         raise ValueError(f"variant {key!r} is unknown; choose one of {', '.join(VARIANT_BY_KEY)}")
     plain = params.replace(p_f=None, p_i=None, p_o=None, coupled=False)
-    if key == "peephole":
-        return plain.replace(**peepholes(params.n_hidden))
     if key == "coupled":
         return plain.replace(coupled=True)
-    if key.startswith("gru"):
-        return gru_from_lstm(plain, reset_after=key == "gru_torch")
-    return plain
+    if key == "plain":
+        return plain
+    arrays: dict[str, Any] = derived(params) | dict(own or {})
+    chosen = {name: arrays[name] for name in OWN_OF_VARIANT[key]}
+    if key == "peephole":
+        return plain.replace(**chosen)
+    return GRUParams(**chosen, reset_after=key == "gru_torch", concat_order=params.concat_order)
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,31 +149,45 @@ class Outcome:
     c: Array | None  # (n,) C_t, None for a GRU
     n_params: int  # the numbers the cell uses
     n_params_torch: int | None  # what torch stores (two bias vectors); None: torch has no such cell
+    step: Step | GRUStep  # every intermediate of the step
 
     @property
     def keeps(self) -> str:
         return "h_t only" if self.c is None else "C_t and h_t"
 
 
-def outcome(model: CellModel, key: str) -> Outcome:
+def outcome(
+    model: CellModel,
+    key: str,
+    own: Mapping[str, ArrayLike] | None = None,
+    dtype: DType | np.dtype = np.float64,
+) -> Outcome:
     """Variant ``key`` on the model's x_t, h_{t-1} (and C_{t-1} for the LSTMs)."""
-    p = variant_params(model.params, key)
+    p = variant_params(model.params, key, own)
     n, m = model.params.n_hidden, model.params.n_input
     if isinstance(p, GRUParams):
-        s = gru_step(p, model.x, model.h_prev)
+        s = gru_step(p, model.x, model.h_prev, dtype)
         torch = p.n_params_torch if p.reset_after else None
-        return Outcome(VARIANT_BY_KEY[key], p, s.h, None, p.n_params, torch)
-    t = step(p, model.x, model.h_prev, model.c_prev)
+        return Outcome(VARIANT_BY_KEY[key], p, s.h, None, p.n_params, torch, s)
+    t = step(p, model.x, model.h_prev, model.c_prev, dtype=dtype)
     torch = 4 * n * (n + m + 2) if p.plain else None
-    return Outcome(VARIANT_BY_KEY[key], p, t.h, t.c, p.n_params, torch)
+    return Outcome(VARIANT_BY_KEY[key], p, t.h, t.c, p.n_params, torch, t)
 
 
-def compare(model: CellModel) -> list[Outcome]:
+def compare(
+    model: CellModel,
+    own: Mapping[str, ArrayLike] | None = None,
+    dtype: DType | np.dtype = np.float64,
+) -> list[Outcome]:
     """Every variant on the model's inputs, in ``VARIANTS`` order."""
-    return [outcome(model, v.key) for v in VARIANTS]
+    return [outcome(model, v.key, own, dtype) for v in VARIANTS]
 
 
-def gru_convention_gap(model: CellModel) -> tuple[Array, Array, float]:
+def gru_convention_gap(
+    model: CellModel,
+    own: Mapping[str, ArrayLike] | None = None,
+    dtype: DType | np.dtype = np.float64,
+) -> tuple[Array, Array, float]:
     """(h_t torch, h_t 2014, max |difference|): the same weights, the two conventions."""
-    a, b = outcome(model, "gru_torch").h, outcome(model, "gru_2014").h
+    a, b = outcome(model, "gru_torch", own, dtype).h, outcome(model, "gru_2014", own, dtype).h
     return a, b, float(np.max(np.abs(a - b)))

@@ -7,6 +7,7 @@ round-trip every finite float, up to 1.8e308.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from collections.abc import Callable
@@ -236,3 +237,21 @@ def test_quiz_flag_reads_back_and_a_bad_value_is_named() -> None:
     assert warnings == ["quiz `banana` must be 0 or 1; the quiz is off."]
     _, view, warnings = decode({"preset": "seed-question", "quiz": "1"})
     assert view.quiz and not warnings
+
+
+# -- issue 14: the variants' own arrays ---------------------------------------------------------
+@FAST
+@given(models(), st.data())
+def test_variant_arrays_read_back_bit_for_bit(case: tuple[CellModel, View], data: Any) -> None:
+    from lstm_core.variants import OWN_NAMES, own_shape
+
+    model, view = case
+    n, m = model.params.n_hidden, model.params.n_input
+    names = data.draw(st.lists(st.sampled_from(OWN_NAMES), unique=True))
+    elements = values(max_abs(view.dtype))
+    own = tuple(
+        (k, encode_array(data.draw(arrays(np.float64, own_shape(k, n, m), elements=elements))))
+        for k in OWN_NAMES
+        if k in names
+    )
+    assert_round_trip(model, dataclasses.replace(view, own=own))

@@ -77,7 +77,6 @@ BAD = {
     "junk": (b"\x00\x01 not weights at all \xff" * 10, "not in a format read here"),
     "pickle": ((FIXTURES / "lstm.pt").read_bytes(), "safetensors"),
     "empty": (b"", "empty"),
-    "gru": ((FIXTURES / "gru.safetensors").read_bytes(), "GRU"),
 }
 
 
@@ -108,3 +107,39 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(app_test) -> No
     upload(at, "cell", "huge.npz", b"PK\x03\x04" + bytes(MAX_BYTES))
     assert at.session_state["model"] is before
     assert "more than 20 MiB" in at.text[-1].value
+
+
+def test_a_torch_gru_opens_in_the_gru_view(app_test) -> None:
+    from lstm_core import GRUParams, gru_step
+    from lstm_core.io_formats import read_container
+    from lstm_core.variants import GRU_NAMES, outcome
+    from ui.codec import own_arrays
+
+    at = app_test({"preset": "seed-question"})
+    data = (FIXTURES / "gru.safetensors").read_bytes()
+    upload(at, "cell", "my gru.safetensors", data)
+    view = at.session_state["view"]
+    assert view.variant == "gru_torch" and at.radio(key="var:pick").value == "gru_torch"
+    tensors = read_container(data)[0].tensors
+    own, model = own_arrays(view), at.session_state["model"]
+    order = model.params.concat_order  # the GRU's columns follow the app's v
+    gru = GRUParams.from_torch_state({k: f() for k, f in tensors.items()}, 0, order)
+    for name in GRU_NAMES:
+        assert np.array_equal(own[name], getattr(gru, name)), name
+    assert (model.params.n_input, model.params.n_hidden) == (gru.n_input, gru.n_hidden)
+    h = gru_step(gru, model.x, model.h_prev).h
+    np.testing.assert_array_equal(outcome(model, "gru_torch", own).h, h)
+    assert "a torch.nn.GRU (m = 3 inputs, n = 4 units)" in texts(at)
+    assert dict(at.query_params)["W_r"]  # the link holds the GRU
+
+
+def test_a_gru_of_other_sizes_replaces_the_edited_arrays_quietly(app_test) -> None:
+    from ui.codec import View, own_arrays
+
+    link = encode(load_preset("random"), View()) | {"p_f": "1,2,3"}  # n = 3; the GRU has 4
+    at = app_test(link)
+    assert "p_f" in own_arrays(at.session_state["view"])
+    upload(at, "cell", "gru.safetensors", (FIXTURES / "gru.safetensors").read_bytes())
+    own = own_arrays(at.session_state["view"])
+    assert "p_f" not in own and own["W_r"].shape == (4, 7)
+    assert not any("follow the LSTM again" in str(w.value) for w in at.warning)

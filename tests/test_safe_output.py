@@ -34,6 +34,8 @@ REVIEWED = {
     "views/shapes.py": 4,  # parameter counts (ints) and text_table of app texts
     "views/variants.py": 1,  # text_table of variant titles and numbers through fmt
     "views/lesson.py": 1,  # changes_md: Step symbols and numbers through fmt (try this)
+    "ui/variant.py": 1,  # math_html of a variant's array name (W_r, W_z, W_n)
+    "ui/variant_steps.py": 1,  # the variant diagrams: numbers through fmt, app labels, escaped
 }
 EXTREME = [1e150, -1e150, -0.0, 5e-324, 1e17, -3.3e-17, 123456789.123456789]
 ALLOWED_TAGS = {"div", "span", "b", "i", "sub", "sup", "table", "tr", "th", "td", "br", "svg",
@@ -143,3 +145,16 @@ def test_formulas_hold_numbers_and_the_apps_own_commands(k: int) -> None:
     for tex in formulas:
         assert not KATEX_ACTIVE.search(tex), tex[:300]
         assert not re.search(r"\bnan\b|\binf\b", tex, re.I), tex[:300]
+
+
+@pytest.mark.parametrize("k", range(len(EXTREME)))
+def test_variant_diagrams_stay_inert_with_extreme_numbers(k: int) -> None:
+    from lstm_core.variants import compare
+    from ui.stages import VARIANT_STAGES
+    from ui.variant_steps import diagram_svg
+
+    model = extreme_models()[k][0]
+    for o in compare(model):  # type: ignore[arg-type]
+        for stage in range(len(VARIANT_STAGES[o.variant.key])):
+            t = assert_inert(diagram_svg(o.variant.key, o, stage))
+            assert "nan" not in " ".join(t.text).lower(), (o.variant.key, stage)

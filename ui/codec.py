@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from lstm_core.presets import PRESETS, load_preset
 from lstm_core.sequences import MAX_STEPS, MIN_STEPS
 from lstm_core.teaching import SHARED_STAGES
 from lstm_core.teaching import STAGES as CHECK_STAGES
-from lstm_core.variants import VARIANT_BY_KEY
+from lstm_core.variants import OWN_NAMES, VARIANT_BY_KEY, own_shape
 
 from .lesson_steps import STEPS as LESSON
 from .memo import by_value
@@ -75,6 +76,10 @@ class View:
     step: int = 1  # the lesson's step, 1..LESSON_STEPS; in the URL only when not 1
     # -- Check my calculation's typed answers: (field id, text), sorted ("i.z", "22, 42, 62")
     answers: tuple[tuple[str, str], ...] = ()
+    # -- issue 14: the variants' own numbers ----------------------------------------------
+    # (name, link text) of each edited peephole or GRU array, in OWN_NAMES order; an array
+    # not listed follows the LSTM (lstm_core.variants). In the URL under its own name.
+    own: tuple[tuple[str, str], ...] = ()
 
 
 def with_stage(view: View, k: int) -> View:
@@ -141,7 +146,13 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
     answers = {ANSWER_PREFIX + k: t for k, t in view.answers if len(t) <= MAX_ANSWER_CHARS}
     classroom = _encode_classroom(view)
     return (
-        q | _encode_panels(view) | _encode_quiz(view) | _encode_lesson(view) | classroom | answers
+        q
+        | _encode_panels(view)
+        | _encode_quiz(view)
+        | _encode_lesson(view)
+        | classroom
+        | answers
+        | dict(view.own)
     )
 
 
@@ -353,12 +364,56 @@ def decode(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     Never raises: anything unreadable falls back to a sensible model, and each
     fallback is explained in a warning.
     """
+    model, view, warnings = _decode_lstm(q)
+    return model, _read_own(q, model, view, warnings), warnings
+
+
+# -- issue 14: the variants' own arrays, checked against the model read from the link ------
+def check_own(name: str, text: str, model: CellModel, dtype: str) -> str:
+    """The link text of own array ``name`` written again exactly, or a ValueError that
+    names it: it must have the model's shape and fit ``dtype``."""
+    n, m = model.params.n_hidden, model.params.n_input
+    shape = own_shape(name, n, m)
+    read = decode_array(name, text, matrix=len(shape) == 2)
+    if len({len(row) for row in read if isinstance(row, list)}) > 1:
+        raise ValueError(f"{name}'s rows differ in length")
+    a = np.array(read, dtype=np.float64)
+    if a.shape != shape:
+        raise ValueError(f"{name} has shape {a.shape} but needs {shape} for n={n}, m={m}")
+    check_range({name: a}, dtype)
+    return encode_array(a)
+
+
+def own_arrays(view: View) -> dict[str, np.ndarray]:
+    """The edited arrays of ``view`` by name (their text was checked when it was stored)."""
+    return {name: _own_array(name, text) for name, text in view.own}
+
+
+@lru_cache(maxsize=256)
+def _own_array(name: str, text: str) -> np.ndarray:
+    a = np.array(decode_array(name, text, matrix=name.startswith("W_")), dtype=np.float64)
+    a.flags.writeable = False
+    return a
+
+
+def _read_own(q: dict[str, str], model: CellModel, view: View, warnings: list[str]) -> View:
+    own = []
+    for name in (k for k in OWN_NAMES if k in q):
+        try:
+            own.append((name, check_own(name, q[name], model, view.dtype)))
+        except ValueError as err:
+            warnings.append(f"{name} in this link could not be read ({err}); it follows the LSTM.")
+    return replace(view, own=tuple(own))
+
+
+def _decode_lstm(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
+    """``decode`` without the variants' own arrays."""
     warnings: list[str] = []
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
     view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | QUIZ_KEYS
-    view_keys |= LESSON_KEYS | CLASSROOM_KEYS
+    view_keys |= LESSON_KEYS | CLASSROOM_KEYS | set(OWN_NAMES)
     unknown = sorted(k for k in set(q) - model_keys - view_keys if not k.startswith(ANSWER_PREFIX))
     if unknown:
         names = ", ".join(quote(k) for k in unknown[:5]) + (" …" if len(unknown) > 5 else "")

@@ -8,16 +8,31 @@ and fixed labels go into it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from html import escape
 
 import numpy as np
 
-from lstm_core import GATES, Step
+from lstm_core import GATES, GRU_GATES, Gate, GRUStep, Step
+from lstm_core.gates import COUPLED_KEY, PEEPHOLE_GATES
+from lstm_core.variants import GRU_FROM_LSTM
 
 from .colours import GATE_COLOR, HIGHLIGHT, OKABE_ITO, PART_COLOR
 from .fmt import short_vec
-from .stages import CELL, CONCAT, GATE_STAGES, HIDDEN, STAGE_OF_GATE
+from .stages import (
+    CELL,
+    CONCAT,
+    GATE_STAGES,
+    GRU_CANDIDATE,
+    GRU_CONCAT,
+    GRU_NEW,
+    GRU_RESET,
+    GRU_STAGE_OF_GATE,
+    GRU_UPDATE,
+    HIDDEN,
+    STAGE_OF_GATE,
+)
 
 DIM = "#B8B8B8"
 INK = OKABE_ITO["black"]  # the cell state and h_t lines
@@ -28,19 +43,26 @@ LINE_Y, MID_Y, H_Y, BUS_Y = 6.0, 4.3, 2.9, 0.45
 
 # (stage numbers that light it, colour when lit, path as (x, y) points)
 F, I, C, O = (STAGE_OF_GATE[k] for k in "fico")  # the stage that computes each gate
-WIRES: tuple[tuple[set[int], str, list[tuple[float, float]]], ...] = (
+Wire = tuple[set[int], str, list[tuple[float, float]]]
+Node = tuple[set[int], str, float, float]  # (stages that light it, symbol, x, y)
+I_WIRE: Wire = (
+    {I},
+    GATE_COLOR["i"],
+    [(GATE_X["i"], BUS_Y), (GATE_X["i"], MID_Y), (GATE_X["c"], MID_Y)],
+)
+WIRES: tuple[Wire, ...] = (
     ({CELL}, INK, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # the cell-state line
     ({CONCAT}, PART_COLOR["h"], [(0.2, BUS_Y), (2.5, BUS_Y)]),  # h_{t-1} in
     ({CONCAT}, PART_COLOR["x"], [(2.5, -0.5), (2.5, BUS_Y)]),  # x_t in
     ({CONCAT, *GATE_STAGES}, "#555", [(2.5, BUS_Y), (GATE_X["o"], BUS_Y)]),  # v to every gate
     ({F}, GATE_COLOR["f"], [(GATE_X["f"], BUS_Y), (GATE_X["f"], LINE_Y)]),
-    ({I}, GATE_COLOR["i"], [(GATE_X["i"], BUS_Y), (GATE_X["i"], MID_Y), (GATE_X["c"], MID_Y)]),
+    I_WIRE,
     ({C}, GATE_COLOR["c"], [(GATE_X["c"], BUS_Y), (GATE_X["c"], LINE_Y)]),
     ({O}, GATE_COLOR["o"], [(GATE_X["o"], BUS_Y), (GATE_X["o"], H_Y), (TANH_X, H_Y)]),
     ({HIDDEN}, INK, [(TANH_X, LINE_Y), (TANH_X, H_Y)]),  # C_t down through tanh
     ({HIDDEN}, PART_COLOR["h"], [(TANH_X, H_Y), (RIGHT, H_Y)]),  # h_t out
 )
-NODES: tuple[tuple[set[int], str, float, float], ...] = (
+NODES: tuple[Node, ...] = (
     ({F, CELL}, "⊙", GATE_X["f"], LINE_Y),
     ({I, CELL}, "⊙", GATE_X["c"], MID_Y),
     ({CELL}, "+", GATE_X["c"], LINE_Y),
@@ -153,43 +175,55 @@ def _short(a: np.ndarray, chars: int) -> str:
     return short_vec(a, most=1)
 
 
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """One cell's picture: what is drawn where, and at which stages each part lights up."""
+
+    name: str  # for the picture's aria label, e.g. "LSTM cell"
+    gates: tuple[tuple[Gate, float, int, str], ...]  # (gate, x, its stage, text in its box)
+    colors: dict[str, str]  # by gate key
+    wires: tuple[Wire, ...]
+    nodes: tuple[Node, ...]
+    boxes: tuple[tuple[float, float, int, str], ...]  # operations in boxes: (x, y, stage, text)
+    dashed: tuple[Wire, ...] = ()  # drawn dashed: the peepholes
+    notes: tuple[tuple[float, float, str, str, str], ...] = ()  # (x, y, text, colour, anchor)
+
+
+def _wire(stages: set[int], color: str, pts: list[tuple[float, float]], stage: int) -> str:
+    lit = stage in stages
+    points = " ".join(f"{px},{py}" for px, py in (_px(x, y) for x, y in pts))
+    return (
+        f'<polyline points="{points}" fill="none" stroke="{color if lit else DIM}" '
+        f'stroke-width="{6 if lit else 3}" stroke-linejoin="round"/>'
+    )
+
+
 @cache
-def _skeleton(stage: int) -> str:
-    """Wires, gates and nodes: the same picture for every step at this stage."""
-    parts = []
-    for stages, color, pts in WIRES:
-        lit = stage in stages
-        points = " ".join(f"{px},{py}" for px, py in (_px(x, y) for x, y in pts))
+def _skeleton(key: str, stage: int) -> str:
+    """Wires, gates and nodes of layout ``key``: the same picture for every step at this stage."""
+    layout = LAYOUTS[key]
+    parts = [_wire(*w, stage) for w in layout.wires]
+    parts += [_wire(*w, stage).replace("/>", ' stroke-dasharray="7 5"/>') for w in layout.dashed]
+    for g, x, home, text in layout.gates:
         parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{color if lit else DIM}" '
-            f'stroke-width="{6 if lit else 3}" stroke-linejoin="round"/>'
-        )
-    for g in GATES:
-        lit = stage == STAGE_OF_GATE[g.key]
-        parts.append(
-            _block(
-                "rect",
-                GATE_X[g.key],
-                GATE_Y,
-                (0.55, 0.45),
-                GATE_COLOR[g.key],
-                lit,
-                g.activation.symbol,
-            )
+            _block("rect", x, GATE_Y, (0.55, 0.45), layout.colors[g.key], stage == home, text)
         )
         parts.append(
             _text(
-                GATE_X[g.key] - 0.7,
+                x - 0.7,
                 GATE_Y,
                 g.plain.replace("_t", "_{t}"),
                 "right",
                 17,
-                GATE_COLOR[g.key],
+                layout.colors[g.key],
                 bold=True,
             )
         )
-    parts.append(_block("rect", TANH_X, MID_Y, (0.6, 0.4), INK, stage == HIDDEN, "tanh"))
-    for stages, sym, x, y in NODES:
+    for x, y, text, color, anchor in layout.notes:
+        parts.append(_text(x, y, text, anchor, 15, color, bold=True, halo=True))
+    for x, y, home, text in layout.boxes:
+        parts.append(_block("rect", x, y, (0.6, 0.4), INK, stage == home, text))
+    for stages, sym, x, y in layout.nodes:
         parts.append(
             _block(
                 "circle",
@@ -219,42 +253,51 @@ def highlight_box(region: str) -> str:
 LABEL_SIZE = 19  # px of the viewBox: about 16 px on screen in the 820 px column at 1280 px
 
 
-def cell_diagram(
-    s: Step, stage: int, label_size: int = LABEL_SIZE, *, highlight: str | None = None
-) -> str:
-    """The cell as an SVG string: wires, gates and nodes, values of the current stage
-    (``label_size``: the values' font size in the viewBox's px), and a dashed box around
-    the part ``highlight`` names (a key of REGIONS)."""
-    parts = [_skeleton(stage)] + ([highlight_box(highlight)] if highlight else [])
+Label = tuple[float, float, str, str, int, frozenset[int] | None]
+# (x, y, text, anchor, the stage it belongs to, other stages it shows at; None: every stage)
+ALWAYS = None
+
+
+def _lstm_labels(s: Step) -> tuple[Label, ...]:
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
-    # (x, y, text, anchor, stage it belongs to, shown at every stage?)
+    never: frozenset[int] = frozenset()
     # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus
-    labels = (
-        (0.2, LINE_Y - 0.45, f"C_{{t−1}} = {short_vec(s.c_prev)}", "left", CELL, True),
+    return (
+        (0.2, LINE_Y - 0.45, f"C_{{t−1}} = {short_vec(s.c_prev)}", "left", CELL, ALWAYS),
         (
             fx + 0.45,
             LINE_Y + 0.45,
             f"f∘C_{{t−1}} = {short_vec(s.forget_term)}",
             "left",
             CELL,
-            False,
+            never,
         ),
-        (RIGHT, LINE_Y + 0.45, f"C_{{t}} = {short_vec(s.c)}", "right", CELL, True),
-        (fx + 0.15, 3.9, f"f_{{t}} = {short_vec(s.f)}", "left", F, False),
-        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", I, False),
-        # two short lines between the forget gate's wire and the input gate's
-        (ix - 0.15, 3.1, f"i_{{t}} =\n{_short(s.i, 16)}", "right", I, False),
-        (cx + 0.15, 3.55, f"C̃_{{t}} = {short_vec(s.c_tilde)}", "left", C, False),
-        (ox - 0.15, 2.45, f"o_{{t}} = {short_vec(s.o)}", "right", O, False),
-        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{short_vec(s.tanh_c)}", "left", HIDDEN, False),
-        (RIGHT, H_Y - 0.62, f"h_{{t}} = {short_vec(s.h)}", "right", HIDDEN, True),
-        (0.2, BUS_Y + 0.75, f"h_{{t−1}} =\n{_short(s.h_prev, 18)}", "left", CONCAT, True),
-        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", CONCAT, True),
-    )
-    for x, y, text, anchor, st_, always in labels:
+        (RIGHT, LINE_Y + 0.45, f"C_{{t}} = {short_vec(s.c)}", "right", CELL, ALWAYS),
+        (fx + 0.15, 3.9, f"f_{{t}} = {short_vec(s.f)}", "left", F, never),
         # the cell update also shows i∘C̃, computed with the input gate
-        if always or st_ == stage or (stage == CELL and st_ == I and "∘" in text):
-            current = st_ == stage
+        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", I, frozenset({CELL})),
+        # two short lines between the forget gate's wire and the input gate's
+        (ix - 0.15, 3.1, f"i_{{t}} =\n{_short(s.i, 16)}", "right", I, never),
+        (cx + 0.15, 3.55, f"C̃_{{t}} = {short_vec(s.c_tilde)}", "left", C, never),
+        (ox - 0.15, 2.45, f"o_{{t}} = {short_vec(s.o)}", "right", O, never),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{short_vec(s.tanh_c)}", "left", HIDDEN, never),
+        (RIGHT, H_Y - 0.62, f"h_{{t}} = {short_vec(s.h)}", "right", HIDDEN, ALWAYS),
+        (0.2, BUS_Y + 0.75, f"h_{{t−1}} =\n{_short(s.h_prev, 18)}", "left", CONCAT, ALWAYS),
+        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", CONCAT, ALWAYS),
+    )
+
+
+def _svg(
+    key: str,
+    labels: tuple[Label, ...],
+    stage: int,
+    label_size: int = LABEL_SIZE,
+    highlight: str | None = None,
+) -> str:
+    parts = [_skeleton(key, stage)] + ([highlight_box(highlight)] if highlight else [])
+    for x, y, text, anchor, home, also in labels:
+        if also is ALWAYS or home == stage or stage in also:
+            current = home == stage
             parts.append(
                 _text(
                     x,
@@ -270,6 +313,161 @@ def cell_diagram(
     w, h = WIDTH * K, HEIGHT * K
     return (
         f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" '
-        f'aria-label="LSTM cell diagram, stage {stage + 1}" style="{FONT}" '
+        f'aria-label="{LAYOUTS[key].name} diagram, stage {stage + 1}" style="{FONT}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
+
+
+def cell_diagram(
+    s: Step,
+    stage: int,
+    key: str = "plain",
+    *,
+    label_size: int = LABEL_SIZE,
+    highlight: str | None = None,
+) -> str:
+    """The cell as an SVG string: wires, gates and nodes, values of the current stage.
+
+    ``key``: "plain", or the LSTM variant "peephole" or "coupled" (``s`` is its step);
+    ``label_size``: the values' font size in the viewBox's px; ``highlight``: a dashed box
+    around that part (a key of REGIONS).
+    """
+    return _svg(key, _lstm_labels(s), stage, label_size, highlight)
+
+
+# -- the layouts: the LSTM, its variants and the GRU --------------------------------------------
+_LSTM_GATES = tuple((g, GATE_X[g.key], STAGE_OF_GATE[g.key], g.activation.symbol) for g in GATES)
+_TANH_BOX = ((TANH_X, MID_Y, HIDDEN, "tanh"),)
+_LINK_Y = 2.3  # coupled: where f_t branches off, to a 1 − node in the input gate's place
+_PEEP_TOP = GATE_Y + 0.45  # a peephole ends on its gate's box …
+_PEEP_X = {k: GATE_X[k] + dx for k, dx in (("f", -0.3), ("i", 0.3), ("o", 0.3))}  # … on the
+# side of its gate's wire that has no value label
+LAYOUTS: dict[str, Layout] = {
+    "plain": Layout("LSTM cell", _LSTM_GATES, GATE_COLOR, WIRES, NODES, _TANH_BOX),
+    # p∘C_{t-1} into f and i, p∘C_t into o: dashed, beside each gate's own wire
+    "peephole": Layout(
+        "Peephole LSTM cell",
+        _LSTM_GATES,
+        GATE_COLOR,
+        WIRES,
+        NODES,
+        _TANH_BOX,
+        dashed=tuple(
+            (
+                {STAGE_OF_GATE[g.key]},
+                GATE_COLOR[g.key],
+                [(_PEEP_X[g.key], LINE_Y), (_PEEP_X[g.key], _PEEP_TOP)],
+            )
+            for g in PEEPHOLE_GATES
+        ),
+        notes=tuple(  # the name beside the wire, away from the gate's own wire
+            (
+                x + 0.12 * side,
+                LINE_Y - 0.8,
+                f"p_{{{g.key}}}",
+                GATE_COLOR[g.key],
+                "left" if side > 0 else "right",
+            )
+            for g in PEEPHOLE_GATES
+            for x in [_PEEP_X[g.key]]
+            for side in [1 if x > GATE_X[g.key] else -1]
+        ),
+    ),
+    # no input gate: f_t branches to a 1 − node whose output takes the input gate's path
+    "coupled": Layout(
+        "Coupled LSTM cell",
+        tuple(gate for gate in _LSTM_GATES if gate[0].key != COUPLED_KEY),
+        GATE_COLOR,
+        tuple(
+            (
+                {I},
+                GATE_COLOR["i"],
+                [
+                    (GATE_X["f"], _LINK_Y),
+                    (GATE_X["i"] - 0.6, _LINK_Y),
+                    (GATE_X["i"] - 0.6, GATE_Y),
+                    (GATE_X["i"], GATE_Y),
+                    (GATE_X["i"], MID_Y),
+                    (GATE_X["c"], MID_Y),
+                ],
+            )
+            if w is I_WIRE
+            else w
+            for w in WIRES
+        ),
+        (({I}, "1−", GATE_X["i"], GATE_Y),) + NODES,
+        _TANH_BOX,
+    ),
+}
+
+# The GRU: h_t runs along the top (it is the whole memory); r_t acts inside the candidate,
+# z_t keeps old state on the top line and, as 1 − z_t, lets the candidate in.
+R_X, Z_X, N_X, ONE_MINUS_X, MIX_X = 4.0, 6.5, 10.0, 12.3, 14.0
+_GRU_X = {"r": R_X, "z": Z_X, "n": N_X}
+_H = PART_COLOR["h"]
+# each GRU gate in the colour of the LSTM gate whose part it plays (and whose weights it copies)
+GRU_COLOR = {k: GATE_COLOR[src] for k, src in GRU_FROM_LSTM.items()}
+GRU_WIRES: tuple[Wire, ...] = (
+    ({GRU_NEW}, _H, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # h_{t-1} becomes h_t
+    ({GRU_CONCAT}, _H, [(1.0, LINE_Y), (1.0, BUS_Y), (2.5, BUS_Y)]),  # h_{t-1} into v
+    ({GRU_CONCAT}, PART_COLOR["x"], [(2.5, -0.5), (2.5, BUS_Y)]),  # x_t in
+    ({GRU_CONCAT, GRU_RESET, GRU_UPDATE, GRU_CANDIDATE}, "#555", [(2.5, BUS_Y), (N_X, BUS_Y)]),
+    ({GRU_RESET}, GRU_COLOR["r"], [(R_X, BUS_Y), (R_X, H_Y), (N_X, H_Y)]),
+    ({GRU_CANDIDATE}, _H, [(N_X, LINE_Y), (N_X, H_Y)]),  # what r_t scales comes down
+    ({GRU_CANDIDATE}, GRU_COLOR["n"], [(N_X, H_Y), (N_X, GATE_Y)]),
+    ({GRU_UPDATE}, GRU_COLOR["z"], [(Z_X, BUS_Y), (Z_X, LINE_Y)]),  # z_t up to the keep node
+    ({GRU_UPDATE, GRU_NEW}, GRU_COLOR["z"], [(Z_X, MID_Y), (MIX_X, MID_Y)]),  # … and to 1 − z_t
+    ({GRU_CANDIDATE, GRU_NEW}, GRU_COLOR["n"], [(N_X, GATE_Y), (MIX_X, GATE_Y), (MIX_X, MID_Y)]),
+    ({GRU_NEW}, INK, [(MIX_X, MID_Y), (MIX_X, LINE_Y)]),
+)
+GRU_NODES: tuple[Node, ...] = (
+    ({GRU_CANDIDATE}, "⊙", N_X, H_Y),  # r_t ∘ (…)
+    ({GRU_NEW}, "⊙", Z_X, LINE_Y),  # z_t ∘ h_{t-1}
+    ({GRU_NEW}, "1−", ONE_MINUS_X, MID_Y),
+    ({GRU_NEW}, "⊙", MIX_X, MID_Y),  # (1 − z_t) ∘ n_t
+    ({GRU_NEW}, "+", MIX_X, LINE_Y),
+)
+_GRU_GATE_BOXES = tuple(
+    (g, _GRU_X[g.key], GRU_STAGE_OF_GATE[g.key], g.activation.symbol) for g in GRU_GATES
+)
+_W_BOX = (N_X, 5.1, GRU_CANDIDATE, "W·h")  # torch: W_n^h·h_{t-1} + b_hn before r_t
+LAYOUTS["gru_torch"] = Layout(
+    "GRU cell", _GRU_GATE_BOXES, GRU_COLOR, GRU_WIRES, GRU_NODES, (_W_BOX,)
+)
+LAYOUTS["gru_2014"] = Layout("GRU cell", _GRU_GATE_BOXES, GRU_COLOR, GRU_WIRES, GRU_NODES, ())
+
+
+def _gru_labels(s: GRUStep, reset_after: bool) -> tuple[Label, ...]:
+    never: frozenset[int] = frozenset()
+    scaled = "(W·h_{t−1}+b)" if reset_after else "h_{t−1}"
+    return (
+        (0.2, LINE_Y + 0.45, f"h_{{t−1}} = {short_vec(s.h_prev)}", "left", GRU_CONCAT, ALWAYS),
+        (RIGHT, LINE_Y + 0.45, f"h_{{t}} = {short_vec(s.h)}", "right", GRU_NEW, ALWAYS),
+        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", GRU_CONCAT, ALWAYS),
+        (R_X + 0.6, H_Y + 0.4, f"r_{{t}} = {short_vec(s.r)}", "left", GRU_RESET, never),
+        (Z_X - 0.15, 5.1, f"z_{{t}} = {short_vec(s.z)}", "right", GRU_UPDATE, never),
+        (
+            N_X + 0.45,
+            H_Y + 0.3,
+            f"r∘{scaled} = {short_vec(s.reset_term)}",
+            "left",
+            GRU_CANDIDATE,
+            never,
+        ),
+        (N_X + 0.7, GATE_Y - 0.5, f"n_{{t}} = {short_vec(s.n)}", "left", GRU_CANDIDATE, never),
+        (
+            Z_X + 0.45,
+            LINE_Y + 0.45,
+            f"z∘h_{{t−1}} = {short_vec(s.keep_term)}",
+            "left",
+            GRU_NEW,
+            never,
+        ),
+        (MIX_X + 0.45, MID_Y, f"(1−z)∘n = {short_vec(s.new_term)}", "left", GRU_NEW, never),
+    )
+
+
+def gru_diagram(s: GRUStep, stage: int, reset_after: bool) -> str:
+    """The GRU cell as an SVG string, in torch's convention or in Cho et al.'s 2014 one."""
+    key = "gru_torch" if reset_after else "gru_2014"
+    return _svg(key, _gru_labels(s, reset_after), stage)

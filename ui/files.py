@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from lstm_core import CellModel, Step, Trace, step
+from lstm_core import CellModel, GRUParams, LSTMParams, Step, Trace, step
 from lstm_core.exports import concat_csv, step_csv, trace_csv
 from lstm_core.io import (
     MAX_BYTES,
@@ -27,10 +27,14 @@ from lstm_core.io import (
     model_to_json,
     weights_bytes,
 )
+from lstm_core.io_gru import load_gru
 from lstm_core.numbers import quote
+from lstm_core.variants import GRU_NAMES
 
 from . import handout, state
-from .codec import MAX_EDITABLE
+from .codec import MAX_EDITABLE, encode_array
+
+VARIANTS_PAGE = "views/variants.py"
 
 TYPES = ["safetensors", "npz", "json"]
 OWN_MODEL_MD = f"""\
@@ -44,7 +48,8 @@ np.savez("lstm.npz", *layer.get_weights())
 
 The weights replace the cell's (pick the layer of a stacked LSTM); $x_t$, $h_{{t-1}}$ and
 $C_{{t-1}}$ stay where the sizes agree, else they start at 0. A model saved here (JSON)
-brings its own $x_t$, $h_{{t-1}}$, $C_{{t-1}}$ and precision. Up to {MAX_BYTES_TEXT};
+brings its own $x_t$, $h_{{t-1}}$, $C_{{t-1}}$ and precision. A `torch.nn.GRU` opens on
+the *Variants* page. Up to {MAX_BYTES_TEXT};
 m and n up to {MAX_EDITABLE}. Pickles (`.pt`, `.pth`) are never opened."""
 
 
@@ -55,20 +60,29 @@ def _key(page: str, name: str) -> str:
 # -- upload -----------------------------------------------------------------------------
 
 
+def _fits(kind: str, m: int, n: int) -> None:
+    if max(n, m) > MAX_EDITABLE:
+        raise ValueError(
+            f"this {kind} has m = {m} inputs and n = {n} units; the app edits and shows models "
+            f"with m and n up to {MAX_EDITABLE}, so it is not loaded"
+        )
+
+
 def _loaded(data: bytes, layer: int) -> tuple[CellModel, str | None, str]:
     """(model, its dtype name or None, what happened) of an upload; ValueError if bad."""
     cur = state.model()
     params, whole = load_model_or_weights(data, layer, cur.params.concat_order)
-    n, m = params.n_hidden, params.n_input
-    if max(n, m) > MAX_EDITABLE:
-        raise ValueError(
-            f"this LSTM has m = {m} inputs and n = {n} units; the app edits and shows models "
-            f"with m and n up to {MAX_EDITABLE}, so it is not loaded"
-        )
+    _fits("LSTM", params.n_input, params.n_hidden)
     if whole is not None:
         model, dtype = whole
         name = np.dtype(dtype).name
         return model, name, f"the whole model, with its x_t, h_t-1, C_t-1 and {name}."
+    return _with_inputs(params)
+
+
+def _with_inputs(params: LSTMParams) -> tuple[CellModel, str | None, str]:
+    """The model with ``params``, keeping x_t, h_t-1, C_t-1 where their sizes agree."""
+    cur, n, m = state.model(), params.n_hidden, params.n_input
     vectors = {"x_t": (cur.x, m), "h_t-1": (cur.h_prev, n), "C_t-1": (cur.c_prev, n)}
     same = {k: len(v) == size for k, (v, size) in vectors.items()}
     x, h, c = (v if same[k] else np.zeros(size) for k, (v, size) in vectors.items())
@@ -98,17 +112,45 @@ def _load(page: str, layer: int) -> None:
     data = file.getvalue()
     try:
         layers = layers_in(data)
-        model, dtype, what = _loaded(data, layer)
+        gru = load_gru(data, layer, state.model().params.concat_order)
+        if gru is not None:
+            _fits("GRU", gru.n_input, gru.n_hidden)
+            model, dtype = state.model().resized(gru.n_input, gru.n_hidden), None
+            what = (
+                f"a torch.nn.GRU (m = {gru.n_input} inputs, n = {gru.n_hidden} units), shown "
+                "as the GRU in torch's convention; x_t and h_t-1 are kept where the sizes agree."
+            )
+        else:
+            model, dtype, what = _loaded(data, layer)
     except ValueError as e:
         note["error"] = (name, str(e))
         return
+    sizes = (model.params.n_input, model.params.n_hidden)
+    if gru is not None and sizes != (state.model().params.n_input, state.model().params.n_hidden):
+        state.set_view(own=())  # resized: the old peepholes go, without a note (the GRU's are new)
     state.set_model(model)
+    if gru is not None:
+        _open_gru(gru)
+        note["page"] = note["opened"] = VARIANTS_PAGE
     if dtype is not None:
         state.set_view(dtype=dtype)
     state.errors().clear()
     of = f" (layer {layer} of {len(layers)})" if len(layers) > 1 else ""
     note["ok"] = f"Loaded {name}{of}: {what}"
     note["layers"] = layers
+
+
+def _open_gru(gru: GRUParams) -> None:
+    """Make ``gru``'s weights the Variants page's GRU, in torch's convention."""
+    kept = tuple((k, t) for k, t in state.view().own if k not in GRU_NAMES)  # the peepholes
+    state.set_own(kept + tuple((k, encode_array(getattr(gru, k))) for k in GRU_NAMES))
+    state.set_view(variant="gru_torch")
+
+
+def just_opened() -> str | None:
+    """The message of an upload that has just opened its page (a GRU), once; else None."""
+    note = state.upload()
+    return str(note["ok"]) if note.pop("opened", None) and "ok" in note else None
 
 
 def _on_upload(page: str) -> None:
@@ -128,6 +170,8 @@ def _upload(page: str) -> None:
         args=(page,),
     )
     note = state.upload()
+    if note.pop("page", None):  # a GRU: its page shows it (and this note)
+        st.switch_page(VARIANTS_PAGE)
     if len(layers := note.get("layers", ())) > 1:
         st.selectbox(
             "Layer of the stacked LSTM",

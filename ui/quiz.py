@@ -138,6 +138,8 @@ def predict_and_reveal(
     its ``correct`` values; by default it is the stage's ``Ask`` about ``s``.
     """
     ask, mine = ask or STAGES[stage].ask, _memory(key, stage)
+    if ask is None:
+        raise ValueError(f"stage {stage} has no question to ask")
     if correct is None:
         correct = getattr(s, ask.field)
     correct = np.asarray(correct, dtype=np.float64)  # (n,) or (n+m,)

@@ -7,7 +7,7 @@ No Streamlit here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class Stage:
     # a few sentences for a student (markdown); {n}, {m}, {width} (= n+m) and {example}
     # (a worked Hadamard product) are filled in by the step view
     text: str
-    results: tuple[str, ...]  # the Step fields this stage computes (hidden until revealed)
-    ask: Ask
+    # the quiz (plain LSTM stages only): the Step fields this stage computes, hidden until
+    # revealed, and the question asked first
+    results: tuple[str, ...] = ()
+    ask: Ask | None = None
 
 
 STAGES: tuple[Stage, ...] = (
@@ -96,3 +98,85 @@ CONCAT, FORGET, INPUT, CELL, OUTPUT, HIDDEN = range(len(STAGES))
 LAST_STAGE = len(STAGES) - 1
 STAGE_OF_GATE = {key: k for k, stage in enumerate(STAGES) for key in stage.gates}
 GATE_STAGES = frozenset(STAGE_OF_GATE.values())  # the stages that compute a gate
+
+
+# -- the Variants page: one stage table per variant -------------------------------------------
+def _with_text(stages: tuple[Stage, ...], extra: dict[int, str]) -> tuple[Stage, ...]:
+    """``stages`` with a sentence added to the stages numbered in ``extra``."""
+    return tuple(
+        replace(s, text=s.text + " " + extra[k]) if k in extra else s for k, s in enumerate(stages)
+    )
+
+
+_PEEP = (
+    "With a peephole the gate also sees the cell state: $p_{g}\\odot {state}$ is added to $z_{g}$."
+)
+PEEPHOLE_STAGES = _with_text(
+    STAGES,
+    {
+        FORGET: _PEEP.format(g="f", state="C_{{t-1}}"),
+        INPUT: _PEEP.format(g="i", state="C_{{t-1}}"),
+        OUTPUT: _PEEP.format(g="o", state="C_t") + " It reads the new $C_t$, so it comes after "
+        "the cell update.",
+    },
+)
+COUPLED_STAGES = tuple(
+    replace(
+        s,
+        title="Coupled input & candidate",
+        text="Coupled: there is no input gate of its own. $i_t = 1 - f_t$, so a unit writes "
+        "exactly as much new content as it forgets old; $W_i$ and $b_i$ are not used. "
+        "The candidate $\\tilde C_t$ proposes new content between −1 and 1.",
+    )
+    if k == INPUT
+    else s
+    for k, s in enumerate(STAGES)
+)
+GRU_STAGES: tuple[Stage, ...] = (
+    replace(
+        STAGES[CONCAT],
+        text="A GRU has no cell state: $h_{{t-1}}$ (n={n}) is its whole memory. It and the "
+        "input (m={m}) form v with n+m={width} entries, which the reset and update gates read.",
+    ),
+    Stage(
+        "Reset gate",
+        "Reset",
+        ("r",),
+        "Each unit gets a factor between 0 and 1 that says how much of the old state the "
+        "candidate may use: 0 hides $h_{{t-1}}$ from it, 1 shows it all.",
+    ),
+    Stage(
+        "Update gate",
+        "Update",
+        ("z",),
+        "A factor between 0 and 1 per unit: how much of $h_{{t-1}}$ to keep. It plays the "
+        "forget gate's part and, as $1 - z_t$, the input gate's.",
+    ),
+    Stage(
+        "Candidate",
+        "Candidate",
+        ("n",),
+        "{reset} The candidate $n_t$ lies between −1 and 1.",
+    ),
+    Stage(
+        "New state",
+        "New h",
+        (),
+        "Two elementwise products and a sum: $z_t$ keeps old state, $1 - z_t$ lets the "
+        "candidate in. $z_t = 1$ keeps $h_{{t-1}}$ exactly; in colah's post and on Wikipedia "
+        "$z$ and $1 - z$ swap places.",
+    ),
+)
+GRU_CONCAT, GRU_RESET, GRU_UPDATE, GRU_CANDIDATE, GRU_NEW = range(len(GRU_STAGES))
+GRU_STAGE_OF_GATE = {key: k for k, stage in enumerate(GRU_STAGES) for key in stage.gates}
+RESET_TEXT = {  # {reset} of the candidate stage, by convention (reset_after); filled in as is
+    True: "In torch's convention $r_t$ scales $W_n^h h_{t-1} + b_{hn}$, after the weights.",
+    False: "In Cho et al.'s 2014 convention $r_t$ scales $h_{t-1}$ before $W_n^h$ multiplies it.",
+}
+VARIANT_STAGES: dict[str, tuple[Stage, ...]] = {
+    "plain": STAGES,
+    "peephole": PEEPHOLE_STAGES,
+    "coupled": COUPLED_STAGES,
+    "gru_torch": GRU_STAGES,
+    "gru_2014": GRU_STAGES,
+}

@@ -124,6 +124,13 @@ def set_model(new: CellModel) -> None:
     ss.rev += 1
     ss.errors.clear()
     _sync_sliders(new)
+    old_p, p = ss.prev_model.params, new.params
+    if ss.view.own and (old_p.n_input, old_p.n_hidden) != (p.n_input, p.n_hidden):
+        ss.view = replace(ss.view, own=())
+        notify(
+            "The variants' edited peepholes and GRU weights were for the old sizes; they "
+            "follow the LSTM again."
+        )
 
 
 def set_view(**changes: Any) -> None:
@@ -131,6 +138,14 @@ def set_view(**changes: Any) -> None:
     if v.dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {DTYPES}")
     _ss().view = v
+
+
+def set_own(own: tuple[tuple[str, str], ...]) -> None:
+    """The variants' edited arrays (``View.own``); every editor is redrawn, their errors go."""
+    set_view(own=own)
+    ss = _ss()
+    ss.rev += 1
+    ss.errors.clear()
 
 
 def errors() -> dict[str, str]:

@@ -138,7 +138,7 @@ def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None
         return
     size = PRESENT_LABEL_SIZE if classroom.present() else LABEL_SIZE
     # our own SVG built from numbers; no user text can reach it
-    svg = cell_diagram(s, stage, size, highlight=highlight)
+    svg = cell_diagram(s, stage, label_size=size, highlight=highlight)
     st.markdown(
         f'<div class="cell-diagram {key}">{svg}</div>',
         unsafe_allow_html=True,

@@ -7,7 +7,8 @@ the last valid model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text
 from lstm_core.presets import PRESETS, load_preset
 
 from . import classroom, sequence, state
-from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE, with_focus
+from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE, own_arrays, with_focus
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
 SLIDER_SPAN = 10.0
@@ -68,6 +69,7 @@ def _on_dtype() -> None:
     """Switch precision, unless the model holds entries the new one cannot use."""
     ss, cur, wanted = st.session_state, state.model(), st.session_state["ctl:dtype"]
     arrays = cell_arrays(cur.params, cur.x, cur.h_prev, cur.c_prev) | sequence.stored_arrays()
+    arrays |= own_arrays(state.view())  # the Variants page's edited arrays must fit too
     found = out_of_range(arrays, wanted)
     if found:
         ss["ctl:dtype"] = state.view().dtype
@@ -278,9 +280,25 @@ def _grid_key(field: str) -> str:
     return f"grid:{field}:{state.rev()}"
 
 
-def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> None:
+@dataclass(frozen=True)
+class Source:
+    """Where a grid reads its array and writes it back: the shared model by default, or a
+    variant's own numbers. ``put`` raises a ValueError naming the entry, or stores."""
+
+    get: Callable[[str], np.ndarray]
+    put: Callable[[str, np.ndarray], None]
+
+
+def _put_model(field: str, a: np.ndarray) -> None:
+    state.set_model(fitting(state.model().with_array(field, a)))
+
+
+MODEL = Source(lambda field: state.model().get_array(field), _put_model)
+
+
+def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str], src: Source) -> None:
     edits = st.session_state[key].get("edited_rows", {})
-    a = np.array(state.model().get_array(field), dtype=np.float64).reshape(shape)
+    a = np.array(src.get(field), dtype=np.float64).reshape(shape)
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     try:
         for r, row in edits.items():
@@ -292,21 +310,23 @@ def _on_grid(field: str, key: str, shape: tuple[int, ...], cols: list[str]) -> N
                     continue  # the rounded text given back unchanged: keep the exact value
                 where = f"{label(field)}[{c}]" if a.ndim == 1 else f"{label(field)}[{r}, {c}]"
                 a2[int(r), c] = parse_number("" if text is None else str(text), where)
-        new = fitting(state.model().with_array(field, a2.reshape(shape)))
+        src.put(field, a2.reshape(shape))
     except ValueError as err:
         state.set_error(key, str(err))
-        return
-    state.set_model(new)
 
 
 def grid(
-    field: str, row_labels: Sequence[str], col_labels: Sequence[str], col_width: Any = "small"
+    field: str,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    col_width: Any = "small",
+    src: Source = MODEL,
 ) -> None:
     """An exact-entry grid; typed text is read like a student writes numbers.
 
     ``col_width``: "small", "medium", "large" or px, for every column.
     """
-    a = np.asarray(state.model().get_array(field))
+    a = np.asarray(src.get(field))
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     df = pd.DataFrame(
         [[shown(v) for v in row] for row in a2],
@@ -318,7 +338,7 @@ def grid(
         df,
         key=key,
         on_change=_on_grid,
-        args=(field, key, a.shape, list(df.columns)),
+        args=(field, key, a.shape, list(df.columns), src),
         width="stretch",
         column_config={c_: st.column_config.TextColumn(c_, width=col_width) for c_ in df.columns}
         | {"_index": st.column_config.Column(width=58, disabled=True)},

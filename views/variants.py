@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATES, GRU_GATES
-from lstm_core.gates import COUPLED_KEY, COUPLED_TO, Gate
-from lstm_core.gru_params import CANDIDATE
+from lstm_core import CONCAT_LATEX, GRU_GATES
 from lstm_core.variants import (
-    GRU_FROM_LSTM,
-    PEEPHOLE_SCALE,
-    PEEPHOLE_SEED,
     VARIANT_BY_KEY,
     VARIANTS,
     Outcome,
     compare,
     gru_convention_gap,
 )
-from ui import show, state, tables
+from ui import files, show, state, tables, variant, variant_steps
 from ui.fmt import fmt, short_vec
-from ui.latex import act_tex, vec
+from ui.latex import vec
+from ui.variant_steps import aligned, equations, gru_gate
 
 PICK = "var:pick"
 
@@ -44,51 +40,9 @@ def _picker() -> str:
     return current
 
 
-# -- equations, built from the gate tables --------------------------------------------
-def _lstm_gate(g: Gate, variant: str) -> str:
-    """One LSTM gate's equation in ``variant`` ("plain", "peephole" or "coupled")."""
-    if variant == "coupled" and g.key == COUPLED_KEY:
-        return rf"{g.symbol} = 1 - {GATE_BY_KEY_LSTM[COUPLED_TO].symbol}"
-    peep = rf" + p_{g.key}\odot {g.peephole_symbol}" if variant == "peephole" and g.peephole else ""
-    return rf"{g.symbol} = {act_tex(g)}(W_{g.key}\,v + b_{g.key}{peep})"
-
-
-GATE_BY_KEY_LSTM = {g.key: g for g in GATES}
-_LSTM_STATE = [r"C_t = f_t\odot C_{t-1} + i_t\odot\tilde{C}_t", r"h_t = o_t\odot\tanh(C_t)"]
-
-
-def _gru_gate(g: Gate, reset_after: bool) -> str:
-    if g.key != CANDIDATE:
-        return rf"{g.symbol} = {act_tex(g)}(W_{g.key}\,v + b_{g.key})"
-    if reset_after:
-        inner = r"W_n^x x_t + b_n + r_t\odot(W_n^h h_{t-1} + b_{hn})"
-    else:
-        inner = r"W_n^h\,(r_t\odot h_{t-1}) + W_n^x x_t + b_n"
-    return rf"{g.symbol} = {act_tex(g)}({inner})"
-
-
-_GRU_STATE = [r"h_t = (1 - z_t)\odot n_t + z_t\odot h_{t-1}"]
-
-
-def equations(key: str) -> list[str]:
-    """The LaTeX equations of variant ``key``, one per gate, then the state update."""
-    if VARIANT_BY_KEY[key].gru:
-        return [_gru_gate(g, key == "gru_torch") for g in GRU_GATES] + _GRU_STATE
-    gates = [g for g in GATES if g.key != "o"] + [g for g in GATES if g.key == "o"]
-    lines = [_lstm_gate(g, key) for g in gates]
-    return lines[:3] + _LSTM_STATE[:1] + lines[3:] + _LSTM_STATE[1:]
-
-
 def equations_table() -> None:
-    rows = []
-    for v in VARIANTS:
-        eqs = " \\\\ ".join(equations(v.key))
-        rows.append(f"| **{v.title}** | $\\begin{{aligned}}{_align(eqs)}\\end{{aligned}}$ |")
+    rows = [f"| **{v.title}** | ${aligned(equations(v.key))}$ |" for v in VARIANTS]
     st.markdown("| variant | equations |\n|---|---|\n" + "\n".join(rows))
-
-
-def _align(eqs: str) -> str:
-    return eqs.replace(" = ", " &= ", -1)
 
 
 # -- the page -----------------------------------------------------------------------------
@@ -116,12 +70,11 @@ def side_by_side(outcomes: list[Outcome], current: str) -> None:
 
 
 def gru_card() -> None:
-    model = state.model()
-    h_torch, h_2014, gap = gru_convention_gap(model)
+    h_torch, h_2014, gap = gru_convention_gap(state.model(), variant.own(), state.dtype())
     with st.container(border=True):
         st.markdown("**Misconception: “a GRU is a GRU”.** Same weights, two conventions:")
-        show.latex(r"\text{torch, Keras: }" + _gru_gate(GRU_GATES[-1], True))
-        show.latex(r"\text{Cho et al. 2014: }" + _gru_gate(GRU_GATES[-1], False))
+        show.latex(r"\text{torch, Keras: }" + gru_gate(GRU_GATES[-1], True))
+        show.latex(r"\text{Cho et al. 2014: }" + gru_gate(GRU_GATES[-1], False))
         show.latex(r"h_t^{\text{torch}} = " + vec(h_torch) + r"\qquad h_t^{2014} = " + vec(h_2014))
         if gap > 0:
             st.markdown(
@@ -139,42 +92,43 @@ def gru_card() -> None:
 
 def render() -> None:
     st.title("Variants side by side")
+    if opened := files.just_opened():  # a torch.nn.GRU was uploaded on another page
+        st.success(opened, icon=":material/upload_file:")
     model = state.model()
     p = model.params
     st.markdown(
         f"The same $x_t$ and $h_{{t-1}}$ (and $C_{{t-1}}$ for the LSTMs) as the shared model "
         f"(n = {p.n_hidden}, m = {p.n_input}, $v = {CONCAT_LATEX[p.concat_order]}$) go "
-        "through five cells. Edit the model on *Cell step*; every variant follows."
+        "through five cells. Edit the LSTM on *Cell step*; each variant's own numbers below."
     )
     current = _picker()
-    outcomes = compare(model)
+    outcomes = compare(model, variant.own(), state.dtype())
     chosen = next(o for o in outcomes if o.variant.key == current)
     st.caption(chosen.variant.note)
+    variant_steps.walkthrough(current, chosen)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        show.latex(r"\begin{aligned}" + _align(r" \\ ".join(equations(current))) + r"\end{aligned}")
+        show.latex(aligned(equations(current)))
     with right:
         show.latex(r"h_t = " + vec(chosen.h, column=True))
         if chosen.c is not None:
             show.latex(r"C_t = " + vec(chosen.c, column=True))
-        st.markdown(
-            f"**{chosen.n_params}** numbers ({_count_formula(chosen)}); keeps {chosen.keeps}."
-        )
+        count = _count_formula(chosen).replace("b_{hn}", "$b_{hn}$")
+        keeps = chosen.keeps.replace("C_t", "$C_t$").replace("h_t", "$h_t$")
+        st.markdown(f"**{chosen.n_params}** numbers ({count}); keeps {keeps}.")
+    with st.expander(f"Edit the numbers of the {chosen.variant.title}", icon=":material/edit:"):
+        variant.editors(current)
     st.subheader("Side by side")
     side_by_side(outcomes, current)
-    st.info(
-        "Where the extra parameters come from (not editable in this first version): "
-        f"the peepholes p_f, p_i, p_o are fixed random numbers in ±{PEEPHOLE_SCALE} "
-        f"(seed {PEEPHOLE_SEED}); the GRUs copy the LSTM's weights, "
-        + ", ".join(f"W_{k} and b_{k} from gate {src}" for k, src in GRU_FROM_LSTM.items())
-        + ", with b_hn = 0. Torch's GRU and LSTM store two bias vectors, hence their "
-        "extra 3n or 4n numbers; torch has no peephole or coupled LSTM.",
-        icon=":material/info:",
+    st.caption(
+        "Torch's GRU and LSTM store two bias vectors, hence their extra 3n or 4n numbers; "
+        "torch has no peephole or coupled LSTM."
     )
     st.subheader("What tells them apart")
     equations_table()
     st.subheader("The two GRU conventions")
     gru_card()
+    files.section("variants")
 
 
 render()
