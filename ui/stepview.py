@@ -21,7 +21,7 @@ from .diagram import LABEL_SIZE, cell_diagram
 from .fmt import NEAR_ONE, fmt
 from .keys import step_buttons
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
-from .stages import CELL, CONCAT, STAGES
+from .stages import CELL, CONCAT, STAGES, Stage
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
 PRESENT_LABEL_SIZE = 23  # the diagram's values in presentation mode (a narrower column)
@@ -110,21 +110,27 @@ def stage_text(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> tuple
 
 
 def stage_controls(
-    stage: int, set_stage: Callable[[int], None], key: str, *, keys: bool = True
+    stage: int,
+    set_stage: Callable[[int], None],
+    key: str,
+    *,
+    keys: bool = True,
+    stages: tuple[Stage, ...] = STAGES,
 ) -> None:
     """Prev / stage picker / Next; ``set_stage`` stores the choice wherever the page keeps it.
 
-    With ``keys`` (one such bar per page) the keyboard and a clicker step the stage too.
+    With ``keys`` (one such bar per page) the keyboard and a clicker step the stage too;
+    ``stages``: another cell's stage table (ui/stages.py VARIANT_STAGES).
     """
     if st.session_state.get(key) != stage:
         st.session_state[key] = stage
-    middle = step_buttons(key, stage, len(STAGES), set_stage, noun="stage", keys=keys)
+    middle = step_buttons(key, stage, len(stages), set_stage, noun="stage", keys=keys)
     middle.radio(
         "Stage",
-        range(len(STAGES)),
+        range(len(stages)),
         key=key,
         horizontal=True,
-        format_func=lambda k: f"{k + 1} {STAGES[k].label}",
+        format_func=lambda k: f"{k + 1} {stages[k].label}",
         on_change=lambda: set_stage(int(st.session_state[key])),
         label_visibility="collapsed",
     )
