@@ -93,7 +93,7 @@ def test_show_hidden_parts_brings_them_back(app_test: Callable[..., Any]) -> Non
     assert len(at.sidebar) == 0 and len(at.slider) == 0
     at.button(key="cls:show").click().run()
     assert "hide" not in at.query_params
-    assert len(at.sidebar.toggle) == 1 and len(at.slider) > 0
+    assert len(at.sidebar.toggle) == 2 and len(at.slider) > 0  # presentation, quiz
 
 
 def test_warnings_for_bad_flags_show_on_the_page(app_test: Callable[..., Any]) -> None:

@@ -120,15 +120,15 @@ def test_an_error_lives_exactly_as_long_as_its_text(app_page: AppPage) -> None:
     app.rerun(lambda: app.page.get_by_role("button", name="Next").first.click())
     assert any("W_f[0, 0]" in e for e in app.alerts("error")), "the bad text is still there"
     assert app.query()["stage"] == "1" and app.query()["W_f"] == query["W_f"]
+    app.go_to_page("Shapes & dimensions")
+    app.go_to_page("Cell step")
+    assert app.alerts("error") == [], "the editor was not drawn on the other page"
+    _type_in_grid(app, grid_index=0, row=0, col=0, text="xyz")
+    assert any("W_f[0, 0]" in e for e in app.alerts("error"))
     sidebar = app.page.locator('[data-testid="stSidebar"]')
     app.rerun(sidebar.get_by_role("button", name="Randomize").click)  # a new model
     assert app.alerts("error") == [], "the grids are redrawn from the model: no stale error"
     assert app.query()["W_f"] != query["W_f"]
-    _type_in_grid(app, grid_index=0, row=0, col=0, text="xyz")
-    assert any("W_f[0, 0]" in e for e in app.alerts("error"))
-    app.go_to_page("Shapes & dimensions")
-    app.go_to_page("Cell step")
-    assert app.alerts("error") == [], "the editor was not drawn on the other page"
 
 
 def test_size_pickers_offer_1_to_8_only(watched: AppPage) -> None:

@@ -54,7 +54,7 @@ def test_arrows_move_a_focused_slider_not_the_stage(hidpi_page: AppPage) -> None
 def test_keys_help_lists_the_shortcuts(hidpi_page: AppPage) -> None:
     app = hidpi_page
     app.open(SEED)
-    app.page.get_by_role("button", name="Keys").click()
+    app.page.get_by_role("button", name="keyboard").click()  # the Keys help's icon
     app.wait_idle()
     app.shot("keys-help")
     text = app.page.locator('[data-testid="stPopoverBody"]').inner_text()

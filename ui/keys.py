@@ -98,7 +98,8 @@ def step_buttons(
         help=f"next {noun}",
     )
     if keys:
-        with row.popover("Keys", icon=":material/keyboard:", key=f"{key}:keys"):
+        # an icon only: with a word the bar wraps at 1280 px beside the six stages
+        with row.popover(":material/keyboard:", key=f"{key}:keys", help="Keys and clicker"):
             st.markdown(help_md(noun))
     return middle
 

@@ -86,7 +86,8 @@ def toggle(key: str = "ctl:quiz") -> None:
         ":material/quiz: Predict, then reveal",
         key=key,
         on_change=lambda: state.set_view(quiz=bool(ss[key])),
-        help="Each stage's values stay out of the page until you press Reveal.",
+        help="On Cell step, each stage's values stay out of the page until you press Reveal. "
+        "In the link: quiz=1.",
     )
 
 

@@ -21,7 +21,7 @@ from lstm_core.numbers import format_number, parse_number
 from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text, out_of_range
 from lstm_core.presets import PRESETS, load_preset
 
-from . import classroom, sequence, state
+from . import classroom, quiz, sequence, state
 from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE, own_arrays, with_focus
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
@@ -154,6 +154,7 @@ def sidebar() -> None:
             ss["ctl:preset"] = DEFAULT_PRESET
     with st.sidebar:
         classroom.sidebar_switch()
+        quiz.toggle()
         st.markdown("### Model")
         c1, c2 = st.columns(2)
         size_inputs((c1, c2), ("ctl:m", "ctl:n"), ("m (inputs)", "n (units)"))

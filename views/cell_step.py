@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, LSTMParams, Step
+from lstm_core import GATE_BY_KEY, GATES, LSTMParams, Step
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
 from ui import classroom, fig_step, files, quiz, state, stepview, tables, widgets
 from ui.codec import EDIT_PANELS, SHOW_PANELS, View
@@ -92,19 +92,15 @@ def editors(p: LSTMParams, group: str) -> None:
 
 
 def render() -> None:
-    p = state.model().params
-    st.title("One LSTM step, taken apart")
-    if not classroom.present():
-        st.caption(
-            f"m = {p.n_input} inputs, n = {p.n_hidden} units, "
-            f"$v = {CONCAT_LATEX[p.concat_order]}$, {state.view().dtype}. "
-            "Drag a slider or type a number: everything below follows."
-        )
-    st.page_link(
-        "views/lesson.py",
-        label="New here? Start the guided lesson, step by step",
-        icon=":material/school:",
-    )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.title("One LSTM step, taken apart", width="content")
+        if not classroom.present():  # the first call to action: the guided lesson
+            st.page_link(
+                "views/lesson.py",
+                label="New here? Start the guided lesson",
+                icon=":material/school:",
+                width="content",
+            )
     stepview.stage_controls(state.view().stage, stepview.set_stage, key="ctl:stage")
     _body()
     if not classroom.hidden("files"):
@@ -137,7 +133,6 @@ def _panel_controls() -> None:
                         **{f: ss[k] or getattr(View(), f)}
                     ),
                 )
-        quiz.toggle()
 
 
 def _story(s: Step, p: LSTMParams, prev: Step) -> None:
