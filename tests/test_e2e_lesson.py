@@ -67,7 +67,7 @@ def test_predict_then_reveal(hidpi_page: AppPage) -> None:
     for r, typed in enumerate(("64", "148", "107")):
         box = hidpi_page.page.get_by_label(f"W_f·v[{r}]")
         hidpi_page.rerun(lambda box=box, typed=typed: (box.fill(typed), box.press("Enter")))
-    hidpi_page.rerun(hidpi_page.page.get_by_role("button", name="Reveal").click)
+    hidpi_page.rerun(hidpi_page.page.get_by_role("button", name="Reveal", exact=True).click)
     text = hidpi_page.main_text()
     assert f"= {shown}, not" in text and "2 of 3 right at this stage" in text, text
     assert shown in hidpi_page.page.content()

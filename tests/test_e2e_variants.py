@@ -105,7 +105,7 @@ def test_a_torch_gru_upload_opens_the_gru_view(app_page: AppPage) -> None:
     assert "/variants" in app_page.page.url and "variant=gru_torch" in app_page.page.url
     assert app_page.page.get_by_role("radio", name="GRU (torch convention)").is_checked()
     assert "a torch.nn.GRU (m = 3 inputs, n = 4 units)" in app_page.main_text()
-    app_page.page.get_by_text("4 Candidate").click()
+    app_page.rerun(app_page.page.get_by_text("4 Candidate").click)
     app_page.wait_idle()
     app_page.page.locator(".var-diagram").scroll_into_view_if_needed()
     app_page.shot("variants-gru-upload", tall=True)
