@@ -278,6 +278,8 @@ def read_container(data: bytes) -> tuple[Container, dict[str, Any] | None]:
     """The named tensors of a file's bytes (and the JSON document, if it is JSON)."""
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         return _read_zip(data), None
+    if _is_safetensors(data):  # first: its header length can start with a pickle's bytes
+        return _read_safetensors(data), None
     if data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
         raise ValueError(
             "this is a pickle (e.g. a legacy PyTorch .pt/.pth file), and a pickle can run any "
@@ -293,8 +295,6 @@ def read_container(data: bytes) -> tuple[Container, dict[str, Any] | None]:
             "this is a single .npy array, without names; save all of the layer's arrays in one "
             '.npz: np.savez("lstm.npz", *layer.get_weights())'
         )
-    if _is_safetensors(data):
-        return _read_safetensors(data), None
     if data.lstrip()[:1] == b"{":
         return read_json(data)
     raise ValueError(f"the file is not in a format read here ({len(data)} bytes); {EXPECTED}")

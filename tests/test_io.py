@@ -558,3 +558,19 @@ def test_io_imports_neither_torch_nor_keras_nor_pickle_loaders() -> None:
         check=True,
         cwd=root,
     )
+
+
+@pytest.mark.parametrize("size", [0x280, 0x380, 0x480, 0x580])
+def test_a_safetensors_header_length_that_starts_like_a_pickle_is_read(size: int) -> None:
+    """A header of 640 bytes is stored as 80 02 00 …, the first two bytes of a pickle."""
+    from safetensors.numpy import save
+
+    state = torch_state()
+    for pad in range(size):
+        data = save(state, metadata={"note": "x" * pad})
+        if struct.unpack("<Q", data[:8])[0] == size:
+            break
+    else:
+        raise AssertionError(f"no padding gives a header of {size} bytes")
+    assert data[:1] == b"\x80"
+    assert same_bits(load_weights(data), load_weights(safetensors_bytes(state)))
