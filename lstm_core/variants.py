@@ -43,34 +43,35 @@ class Variant:
     key: str  # the URL value, e.g. "gru_torch"
     title: str  # "GRU (torch convention)"
     gru: bool  # a GRU (h only) rather than an LSTM (C and h)
-    note: str  # one sentence: what changes
+    note: str  # one sentence, Markdown with $math$: what changes
 
 
 VARIANTS: tuple[Variant, ...] = (
-    Variant("plain", "Plain LSTM", False, "Four gates; C_t carries the memory, h_t is shown."),
+    Variant("plain", "Plain LSTM", False, "Four gates; $C_t$ carries the memory, $h_t$ is shown."),
     Variant(
         "peephole",
         "Peephole LSTM",
         False,
-        "The gates also look at the cell state: f and i at C_{t-1}, o at the new C_t.",
+        "The gates also look at the cell state: $f_t$ and $i_t$ at $C_{t-1}$, "
+        "$o_t$ at the new $C_t$.",
     ),
     Variant(
         "coupled",
         "Coupled gates",
         False,
-        "i_t = 1 − f_t: a unit writes exactly as much as it forgets; W_i and b_i are unused.",
+        "$i_t = 1 - f_t$: a unit writes exactly as much as it forgets; $W_i$ and $b_i$ are unused.",
     ),
     Variant(
         "gru_torch",
         "GRU (torch convention)",
         True,
-        "Three gates and no cell state; r_t multiplies W_n^h·h_{t-1} + b_hn (torch, Keras).",
+        "Three gates and no cell state; $r_t$ multiplies $W_n^h h_{t-1} + b_{hn}$ (torch, Keras).",
     ),
     Variant(
         "gru_2014",
         "GRU (2014 convention)",
         True,
-        "As torch's GRU, but r_t multiplies h_{t-1} before W_n^h (Cho et al. 2014).",
+        "As torch's GRU, but $r_t$ multiplies $h_{t-1}$ before $W_n^h$ (Cho et al. 2014).",
     ),
 )
 VARIANT_BY_KEY = {v.key: v for v in VARIANTS}

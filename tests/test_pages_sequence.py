@@ -196,8 +196,8 @@ def play_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
 def test_play_advances_and_pause_stops(app_test: Any, play_clock: ManualClock) -> None:
     at = open_page(app_test, SEQ)
     at.slider(key="seq:scrub").set_value(DEFAULT_LENGTH - 3).run()
-    at.button(key="seq:playbtn").click().run()
-    assert at.button(key="seq:playbtn").label == "Pause"
+    at.button(key="seq:play_button").click().run()
+    assert at.button(key="seq:pause").label == "Pause"
     assert not at.slider  # while playing, a progress bar stands in for the scrubber
     play_clock.advance(0.4 * PLAY_INTERVAL)
     at.run()
@@ -210,18 +210,18 @@ def test_play_advances_and_pause_stops(app_test: Any, play_clock: ManualClock) -
         seen.append(at.session_state["seq:t"])
     assert seen[0] == DEFAULT_LENGTH - 2
     assert seen[-1] == DEFAULT_LENGTH - 1  # stopped at the end ...
-    assert at.button(key="seq:playbtn").label == "Play"  # ... and paused itself
+    assert at.button(key="seq:play_button").label == "Play"  # ... and paused itself
     assert at.slider(key="seq:scrub").value == DEFAULT_LENGTH - 1
     ex = load_preset("random")
     trace = run(ex.params, generate("sine", DEFAULT_LENGTH, 3))
     assert_table_is_step(numbers_table(at), trace[DEFAULT_LENGTH - 1])
-    at.button(key="seq:playbtn").click().run()  # Play at the end starts again from 0
+    at.button(key="seq:play_button").click().run()  # Play at the end starts again from 0
     assert at.session_state["seq:t"] == 0
     play_clock.advance(PLAY_INTERVAL)
     at.run()
     assert at.session_state["seq:t"] == 1
-    at.button(key="seq:playbtn").click().run()  # Pause
-    assert at.button(key="seq:playbtn").label == "Play"
+    at.button(key="seq:pause").click().run()
+    assert at.button(key="seq:play_button").label == "Play"
     play_clock.advance(PLAY_INTERVAL)
     at.run()
     assert at.slider(key="seq:scrub").value == 1
@@ -373,7 +373,7 @@ def test_play_says_what_it_does_and_shows_the_real_pace(
 ) -> None:
     at = open_page(app_test, SEQ)
     assert any(f"at most one every {PLAY_INTERVAL:g} s" in c.value for c in at.caption)
-    at.button(key="seq:playbtn").click().run()
+    at.button(key="seq:play_button").click().run()
     play_clock.advance(2.5)  # a busy server: 2.5 s per redraw, not 0.8
     at.run()
     no_exception(at)

@@ -321,12 +321,9 @@ def _pause(ns: str) -> None:
     st.session_state[_key(ns, "play")] = None
 
 
-def _set_play(ns: str, T: int, on: bool) -> None:
-    """Play (from the start if at the end) or pause; idempotent, so a repeated click is harmless."""
+def _play(ns: str, T: int) -> None:
+    """Play (from the start if at the end); a no-op while already playing."""
     ss = st.session_state
-    if not on:
-        _pause(ns)
-        return
     if ss.get(_key(ns, "play")) is None:
         if int(ss.get(_key(ns, "t"), 0)) >= T - 1:
             ss[_key(ns, "t")] = 0
@@ -381,16 +378,29 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
     ss[tkey] = int(np.clip(ss.get(tkey, 0), 0, T - 1))
     is_playing = playing(ns)
     c1, c2 = st.columns([1, 5], vertical_alignment="center")
-    c1.button(
-        "Pause" if is_playing else "Play",
-        icon=":material/pause:" if is_playing else ":material/play_arrow:",
-        key=_key(ns, "playbtn"),
-        on_click=_set_play,
-        args=(ns, T, not is_playing),
-        width="stretch",
-        help=f"Step through the sequence: one step per redraw, at most one every "
-        f"{PLAY_INTERVAL:g} s. A busy server draws more slowly; the bar shows the real pace.",
-    )
+    # Two buttons with their own keys, never one whose callback flips: Streamlit can deliver
+    # a click twice when a fragment run handles it and then reruns the app, and the second
+    # delivery must not undo the first (Pause, then Play again by itself).
+    if is_playing:
+        c1.button(
+            "Pause",
+            icon=":material/pause:",
+            key=_key(ns, "pause"),
+            on_click=_pause,
+            args=(ns,),
+            width="stretch",
+        )
+    else:
+        c1.button(
+            "Play",
+            icon=":material/play_arrow:",
+            key=_key(ns, "play_button"),
+            on_click=_play,
+            args=(ns, T),
+            width="stretch",
+            help=f"Step through the sequence: one step per redraw, at most one every "
+            f"{PLAY_INTERVAL:g} s. A busy server draws more slowly; the bar shows the real pace.",
+        )
     c2.caption(
         "Drag the slider, use Prev and Next or the keys N and P to pick a step; every view "
         "below shows that step. "

@@ -79,14 +79,15 @@ def gru_card() -> None:
         if gap > 0:
             st.markdown(
                 f"On the current numbers they differ by up to **{fmt(gap, 4)}** per unit. "
-                "Only where r_t acts has moved, so a hand computation in one convention does "
-                "not match a library that uses the other."
+                "The only change is where $r_t$ acts, so a hand computation in one convention "
+                "does not match a library that uses the other."
             )
         else:
             st.markdown(
-                "On the current numbers they happen to **agree exactly**: with h_{t-1} = 0, "
-                "r_t = 1 in every unit, z_t = 1 (h_t keeps h_{t-1}) or a saturated candidate, "
-                "where r_t acts cannot matter. Load the *random* example to see them differ."
+                "On the current numbers they happen to **agree exactly**. Where $r_t$ acts "
+                "makes no difference in a unit with $r_t = 1$, with $h_{t-1} = 0$ and "
+                "$b_{hn} = 0$, or with $z_t = 1$ ($h_t$ keeps $h_{t-1}$). Load the *random* "
+                "example to see them differ."
             )
 
 
