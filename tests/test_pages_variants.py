@@ -211,3 +211,33 @@ def test_float32_is_refused_while_an_edited_array_does_not_fit(app_test: AppTest
     assert at.session_state["view"].dtype == "float64"
     shown = "\n".join(str(w.value) for w in at.warning)
     assert "not switched to float32" in shown and "`p_o[0] = 1e+20`" in shown, shown
+
+
+def test_the_walk_through_stage_is_in_the_link(app_test: AppTestFactory) -> None:
+    from ui.stages import VARIANT_STAGES
+
+    at = open_page(app_test, PAGE, {"preset": "random", "variant": "peephole"})
+    last = len(VARIANT_STAGES["peephole"]) - 1
+    at.radio(key="var:stage:lstm").set_value(last).run()
+    assert at.query_params["vstage"] == str(last)
+    link = dict(at.query_params)
+    again = open_page(app_test, PAGE, link)  # a reload, or the link shared
+    assert again.radio(key="var:stage:lstm").value == last
+    assert f"{last + 1}. {VARIANT_STAGES['peephole'][last].title}" in texts(again)
+    # a GRU has fewer stages: the picked stage is cut to its last one, in the link too
+    again.radio(key="var:pick").set_value("gru_torch").run()
+    gru_last = len(VARIANT_STAGES["gru_torch"]) - 1
+    assert gru_last < last
+    assert again.radio(key="var:stage:gru").value == gru_last
+    assert again.query_params["vstage"] == str(gru_last)
+
+
+@pytest.mark.parametrize("bad", ["9", "-1", "two", "1e3"])
+def test_a_bad_walk_through_stage_in_the_link_is_named(app_test: AppTestFactory, bad: str) -> None:
+    at = app_test({"preset": "random", "variant": "gru_2014", "vstage": bad})  # warns at once
+    shown = "\n".join(str(w.value) for w in at.warning)
+    assert f"vstage `{bad}` must be 0 to" in shown and "GRU (2014 convention)" in shown, shown
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.radio(key="var:stage:gru").value == 0
+    assert "vstage" not in at.query_params

@@ -29,7 +29,7 @@ from lstm_core.variants import OWN_NAMES, VARIANT_BY_KEY, own_shape
 
 from .lesson_steps import STEPS as LESSON
 from .memo import by_value
-from .stages import LAST_STAGE, STAGE_OF_GATE, STAGES
+from .stages import LAST_STAGE, STAGE_OF_GATE, STAGES, VARIANT_STAGES
 
 MIN_SIZE, MAX_EDITABLE = 1, 8  # m and n the app lets you edit (the core allows more)
 DTYPES = ("float64", "float32")
@@ -80,6 +80,7 @@ class View:
     # (name, link text) of each edited peephole or GRU array, in OWN_NAMES order; an array
     # not listed follows the LSTM (lstm_core.variants). In the URL under its own name.
     own: tuple[tuple[str, str], ...] = ()
+    vstage: int = 0  # the Variants walk-through's stage, 0-based; in the URL only when not 0
 
 
 def with_stage(view: View, k: int) -> View:
@@ -140,6 +141,8 @@ def encode(model: CellModel, view: View) -> dict[str, str]:
         q[g.b] = encode_array(p.b(g.key))
     if view.variant != View.variant:
         q["variant"] = view.variant
+    if view.vstage != View.vstage:
+        q["vstage"] = str(view.vstage)
     q["x"] = encode_array(model.x)
     q["h"] = encode_array(model.h_prev)
     q["c"] = encode_array(model.c_prev)
@@ -335,10 +338,26 @@ def _view(q: dict[str, str], warnings: list[str], default: View) -> View:
         else:
             known = ", ".join(VARIANT_BY_KEY)
             warnings.append(f"variant {quote(q['variant'])} is unknown ({known}); using plain.")
-    view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant))
+    vstage = _read_vstage(q, warnings, variant)
+    view = _read_panels(q, warnings, View(dtype, focus, stage, variant=variant, vstage=vstage))
     view = _read_lesson(q, warnings, _read_quiz(q, warnings, view))
     view = _read_classroom(q, warnings, view)
     return replace(with_stage(view, view.stage), answers=_read_answers(q, warnings))
+
+
+def _read_vstage(q: dict[str, str], warnings: list[str], variant: str) -> int:
+    """The Variants walk-through's stage from the link: 0 to the variant's last stage."""
+    if "vstage" not in q:
+        return 0
+    last = len(VARIANT_STAGES[variant]) - 1
+    read = _whole(q["vstage"])
+    if read is None or read > last:
+        title = VARIANT_BY_KEY[variant].title
+        warnings.append(
+            f"vstage {quote(q['vstage'])} must be 0 to {last} for the {title}; using 0."
+        )
+        return 0
+    return read
 
 
 def _read_answers(q: dict[str, str], warnings: list[str]) -> tuple[tuple[str, str], ...]:
@@ -412,7 +431,7 @@ def _decode_lstm(q: dict[str, str]) -> tuple[CellModel, View, list[str]]:
     q = {k: str(v) for k, v in q.items()}
     preset = q.get("preset")
     model_keys = {"m", "n", "x", "h", "c", "order"} | {g.W for g in GATES} | {g.b for g in GATES}
-    view_keys = {"preset", "dtype", "focus", "stage", "variant"} | PANEL_KEYS | QUIZ_KEYS
+    view_keys = {"preset", "dtype", "focus", "stage", "variant", "vstage"} | PANEL_KEYS | QUIZ_KEYS
     view_keys |= LESSON_KEYS | CLASSROOM_KEYS | set(OWN_NAMES)
     unknown = sorted(k for k in set(q) - model_keys - view_keys if not k.startswith(ANSWER_PREFIX))
     if unknown:

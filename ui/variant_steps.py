@@ -19,7 +19,7 @@ from lstm_core.gates import COUPLED_KEY, COUPLED_TO
 from lstm_core.gru_params import CANDIDATE
 from lstm_core.variants import VARIANT_BY_KEY, Outcome
 
-from . import stepview
+from . import state, stepview
 from .diagram import cell_diagram, gru_diagram
 from .latex import act_tex, vec
 from .stages import CELL, CONCAT, GRU_CANDIDATE, GRU_NEW, HIDDEN, RESET_TEXT, VARIANT_STAGES
@@ -119,9 +119,8 @@ def walkthrough(variant: str, o: Outcome) -> None:
     stages = VARIANT_STAGES[variant]
     gru = VARIANT_BY_KEY[variant].gru
     key = f"var:stage:{'gru' if gru else 'lstm'}"
-    ss, at = st.session_state, f"{key}:at"  # the picked stage, kept while the picker is away
-    k = min(int(ss.get(at, 0)), len(stages) - 1)
-    stepview.stage_controls(k, lambda j: ss.__setitem__(at, j), key, keys=False, stages=stages)
+    k = min(state.view().vstage, len(stages) - 1)
+    stepview.stage_controls(k, lambda j: state.set_view(vstage=j), key, keys=False, stages=stages)
     # our own SVG built from numbers; no user text can reach it
     svg = diagram_svg(variant, o, k)
     st.markdown(f'<div class="var-diagram">{svg}</div>', unsafe_allow_html=True)

@@ -16,13 +16,16 @@ from lstm_core.variants import (
 from ui import files, show, state, tables, variant, variant_steps
 from ui.fmt import fmt, short_vec
 from ui.latex import vec
+from ui.stages import VARIANT_STAGES
 from ui.variant_steps import aligned, equations, gru_gate
 
 PICK = "var:pick"
 
 
 def _on_pick() -> None:
-    state.set_view(variant=st.session_state[PICK])
+    variant = st.session_state[PICK]
+    last = len(VARIANT_STAGES[variant]) - 1  # a GRU has fewer stages than an LSTM
+    state.set_view(variant=variant, vstage=min(state.view().vstage, last))
 
 
 def _picker() -> str:
