@@ -80,7 +80,8 @@ def test_sequence_scrub_play_pause(app_page: AppPage) -> None:
     app.shot("through-time-sequence", tall=True)
 
     # Play: the index moves on by itself, about one step per PLAY_INTERVAL
-    app.rerun(app.page.get_by_role("button", name="Play").click)
+    # not app.rerun(...): a playing page never goes idle on a busy machine
+    app.page.get_by_role("button", name="Play").click()
     wait_for_t(app, "v >= 4", timeout_s=10 * PLAY_INTERVAL + 20)
     assert "playing" in app.main_text()
     app.shot("through-time-sequence-playing")
@@ -96,7 +97,7 @@ def test_sequence_scrub_play_pause(app_page: AppPage) -> None:
     press_until(app, "End", f"v === {DEFAULT_LENGTH - 1}")
     press_until(app, "ArrowLeft", f"v === {DEFAULT_LENGTH - 2}")
     assert t_now(app) == DEFAULT_LENGTH - 2
-    app.rerun(app.page.get_by_role("button", name="Play").click)
+    app.page.get_by_role("button", name="Play").click()
     wait_for_t(app, f"v === {DEFAULT_LENGTH - 1}", timeout_s=4 * PLAY_INTERVAL + 20)
     app.page.get_by_role("button", name="Play").wait_for(timeout=10_000)
     app.wait_idle(quiet_ms=300)
