@@ -26,19 +26,20 @@ at the last step shrinks (or blows up) geometrically as it travels back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import tanh_grad
-from .concat import CONCAT_LATEX, Array, ConcatOrder, check_order, concat, split_columns
+from .cell_params import CellParams
+from .concat import CONCAT_LATEX, Array, ConcatOrder, check_order, split_columns
 from .params import LSTMParams, _numbers, as_matrix, as_vector
 
 
 @dataclass(frozen=True, eq=False)
-class RNNParams:
-    """h_t = tanh(W·v + b); see the module docstring."""
+class RNNParams(CellParams):
+    """h_t = tanh(W·v + b); see the module docstring. Sizes, concat and to_dict come from
+    :class:`CellParams`."""
 
     W: Array  # (n, n+m)
     b: Array  # (n,)
@@ -58,20 +59,12 @@ class RNNParams:
         object.__setattr__(self, "W", W)
         object.__setattr__(self, "b", b)
 
-    @property
-    def n_hidden(self) -> int:
-        return int(self.b.shape[0])
-
-    @property
-    def n_input(self) -> int:
-        return int(self.W.shape[1]) - self.n_hidden
+    def _sized_by(self) -> tuple[Array, Array]:
+        return self.W, self.b
 
     def split(self) -> tuple[Array, Array]:
         """(W^h, W^x): the columns of W that multiply h_{t-1} and x_t."""
         return split_columns(self.W, self.n_hidden, self.concat_order)
-
-    def concat(self, x: ArrayLike, h_prev: ArrayLike) -> Array:
-        return concat(x, h_prev, self.concat_order)
 
     @classmethod
     def random(
@@ -95,9 +88,6 @@ class RNNParams:
         Same size, same weights, same inputs: only the gates and the cell state are gone.
         """
         return cls(params.W_c, params.b_c, params.concat_order)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"W": self.W.tolist(), "b": self.b.tolist(), "concat_order": self.concat_order}
 
 
 @dataclass(frozen=True, eq=False)
