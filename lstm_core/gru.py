@@ -49,10 +49,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import sigmoid_into
-from .cell import DType, _dtype
+from .cell import DType, OverTime, _dtype, check_sequence, check_trace
 from .gru_params import CANDIDATE, GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .params import Array, as_matrix, as_vector
-from .rnn import _check_sequence
 
 _GATED = tuple(g for g in GRU_GATES if g.key != CANDIDATE)  # r and z: σ(W·v + b)
 assert [g.key for g in _GATED] == ["r", "z"] and GRU_GATES[-1].key == CANDIDATE
@@ -139,7 +138,7 @@ def gru_step(
 
 
 @dataclass(frozen=True, eq=False)
-class GRUTrace:
+class GRUTrace(OverTime):
     """A whole sequence: each field of :class:`GRUStep` stacked over time, shape (T, ·).
 
     ``trace[t]`` is step t as a :class:`GRUStep`; ``trace[0].h_prev`` is h0.
@@ -160,24 +159,14 @@ class GRUTrace:
     keep_term: Array
     h: Array  # (T, n)
 
-    def __len__(self) -> int:
-        return int(self.x.shape[0])
-
     def __getitem__(self, t: int) -> GRUStep:
-        T = len(self)
-        if not -T <= t < T:
-            raise IndexError(f"step {t} is outside this trace of {T} steps")
-        return GRUStep(**{f.name: getattr(self, f.name)[t] for f in fields(self)})
+        return GRUStep(**self._row(t))
 
     def pre(self, key: str) -> Array:
         return getattr(self, GRU_GATE_BY_KEY[key].z)  # type: ignore[no-any-return]
 
     def gate(self, key: str) -> Array:
         return getattr(self, GRU_GATE_BY_KEY[key].value)  # type: ignore[no-any-return]
-
-    @property
-    def h_last(self) -> Array:
-        return self.h[-1]
 
 
 def gru_run(
@@ -195,7 +184,7 @@ def gru_run(
     """
     d = _dtype(dtype)
     n = params.n_hidden
-    xs = _check_sequence(params.n_input, xs).astype(d)
+    xs = check_sequence(params, xs).astype(d)
     h0v = as_vector("h0", np.zeros(n) if h0 is None else h0, n, f"one entry per unit (n={n})")
     T = xs.shape[0]
     W_h, W_x, b = (a.astype(d) for a in params.stacked())  # (3n, n), (3n, m), (3n,)
@@ -287,15 +276,6 @@ class GRUGrads:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _check_trace(params: GRUParams, trace: GRUTrace) -> None:
-    n, m = params.n_hidden, params.n_input
-    if trace.h.shape[1:] != (n,) or trace.x.shape[1:] != (m,):
-        raise ValueError(
-            f"the trace has n={trace.h.shape[1]} units and m={trace.x.shape[1]} inputs, "
-            f"but the params have n={n} and m={m}: run the same params forward first"
-        )
-
-
 def _f64(trace: GRUTrace, name: str) -> Array:
     return np.asarray(getattr(trace, name), dtype=np.float64)
 
@@ -306,7 +286,7 @@ def gru_backward(params: GRUParams, trace: GRUTrace, dh: ArrayLike) -> GRUGrads:
     For a loss on the last step only, ``dh`` is zero except its last row. Everything is
     computed in float64.
     """
-    _check_trace(params, trace)
+    check_trace(params, trace)
     T, n = len(trace), params.n_hidden
     dh_ext = as_matrix("dh", dh, (T, n), f"one row ∂L/∂h_t per time step, n={n} entries each")
     W_h, W_x, _ = params.stacked()  # (3n, n), (3n, m) in GRU_GATES order

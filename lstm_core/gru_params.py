@@ -60,6 +60,7 @@ from .params import (
     as_matrix,
     as_vector,
     gate_arrays,
+    init_scale,
     stack_gates,
     uniform_gates,
 )
@@ -197,7 +198,7 @@ class GRUParams(GatedParams):
         n, rng = n_hidden, np.random.default_rng(seed)
         arrays: dict[str, Any] = uniform_gates(GRU_GATES, n, n_input, rng, scale)
         if reset_after:
-            s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+            s = init_scale(n, scale)
             arrays["b_hn"] = rng.uniform(-s, s, n)
         return cls(**arrays, reset_after=reset_after, concat_order=concat_order)
 

@@ -148,6 +148,11 @@ def stack_gates(
     return W_h, W_x, b
 
 
+def init_scale(n: int, scale: float | None) -> float:
+    """``scale``, or torch's default 1/sqrt(n) where it is None: weights are drawn in ±that."""
+    return 1.0 / np.sqrt(n) if scale is None else float(scale)
+
+
 def uniform_gates(
     gates: Sequence[Gate],
     n: int,
@@ -157,7 +162,7 @@ def uniform_gates(
 ) -> dict[str, Array]:
     """W_k (n, n+m) and b_k (n,) uniform in [-scale, scale] (default 1/sqrt(n), torch's
     initialisation), drawn W_k, b_k gate after gate in the order of ``gates``."""
-    s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+    s = init_scale(n, scale)
     arrays: dict[str, Array] = {}
     for g in gates:
         arrays[g.W] = rng.uniform(-s, s, (n, n + m))

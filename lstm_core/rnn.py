@@ -31,9 +31,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import tanh_grad
+from .cell import OverTime, check_sequence
 from .cell_params import CellParams
 from .concat import CONCAT_LATEX, Array, ConcatOrder, check_order, split_columns
-from .params import LSTMParams, _numbers, as_matrix, as_vector
+from .params import LSTMParams, _numbers, as_matrix, as_vector, init_scale
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +78,7 @@ class RNNParams(CellParams):
     ) -> RNNParams:
         """Uniform in [-scale, scale], scale = 1/sqrt(n) by default (as LSTMParams.random)."""
         n, m = n_hidden, n_input
-        s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+        s = init_scale(n, scale)
         rng = np.random.default_rng(seed)
         return cls(rng.uniform(-s, s, (n, n + m)), rng.uniform(-s, s, n), concat_order)
 
@@ -91,7 +92,7 @@ class RNNParams(CellParams):
 
 
 @dataclass(frozen=True, eq=False)
-class RNNTrace:
+class RNNTrace(OverTime):
     """Every intermediate of a sequence, stacked over time (T, ·)."""
 
     x: Array  # (T, m)
@@ -100,23 +101,11 @@ class RNNTrace:
     z: Array  # (T, n)
     h: Array  # (T, n)
 
-    def __len__(self) -> int:
-        return int(self.x.shape[0])
-
-
-def _check_sequence(m: int, xs: ArrayLike) -> Array:
-    a = np.asarray(_numbers("xs", xs))
-    if a.ndim != 2 or a.shape[0] < 1:
-        raise ValueError(
-            f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step"
-        )
-    return as_matrix("xs", a, (a.shape[0], m), f"one row per time step, each with m={m} inputs")
-
 
 def rnn_run(params: RNNParams, xs: ArrayLike, h0: ArrayLike | None = None) -> RNNTrace:
     """Unroll h_t = tanh(W·[h_{t-1}, x_t] + b) over ``xs`` (T, m) from h0 (zeros by default)."""
     n = params.n_hidden
-    xs = _check_sequence(params.n_input, xs)
+    xs = check_sequence(params, xs)
     h0v = as_vector("h0", np.zeros(n) if h0 is None else h0, n, f"n={n} entries")
     T = xs.shape[0]
     W_h, W_x = params.split()
