@@ -26,7 +26,7 @@ with C = C_{t-1} for f and i and C = C_t for o (so o_t waits for the update); wi
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -58,9 +58,26 @@ def check_inputs(
     )
 
 
+class GateRecord:
+    """What a step's (n,) or a trace's (T, n) intermediates share: a frozen dataclass read
+    by gate key through its ``gate_table`` (``Gate.value`` names the field of each gate)."""
+
+    gate_table: ClassVar[tuple[Gate, ...]]
+
+    def gate(self, key: str) -> Array:
+        """Value of gate ``key`` after its activation."""
+        by_key = {g.key: g for g in self.gate_table}
+        return getattr(self, by_key[key].value)  # type: ignore[no-any-return]
+
+    def as_dict(self) -> dict[str, Array]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, eq=False)
-class Step:
+class Step(GateRecord):
     """Everything one LSTM step computes, in the order it computes it."""
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GATES
 
     x: Array  # (m,)
     h_prev: Array  # (n,)
@@ -83,13 +100,6 @@ class Step:
     def z(self, key: str) -> Array:
         """Pre-activation of gate ``key`` ("f", "i", "c", "o")."""
         return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        """Value of gate ``key`` after its activation."""
-        return getattr(self, next(g.value for g in GATES if g.key == key))  # type: ignore[no-any-return]
-
-    def as_dict(self) -> dict[str, Array]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def step(
@@ -217,11 +227,13 @@ def check_trace(params: CellParams, trace: OverTime) -> None:
 
 
 @dataclass(frozen=True, eq=False)
-class Trace(OverTime):
+class Trace(OverTime, GateRecord):
     """A whole sequence: each field of :class:`Step` stacked over time, shape (T, ·).
 
     ``trace[t]`` is step t as a :class:`Step`; ``trace[0].h_prev`` is h0.
     """
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GATES
 
     x: Array  # (T, m)
     h_prev: Array  # (T, n)
@@ -246,9 +258,6 @@ class Trace(OverTime):
 
     def z(self, key: str) -> Array:
         return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        return getattr(self, next(g.value for g in GATES if g.key == key))  # type: ignore[no-any-return]
 
     @property
     def c_last(self) -> Array:

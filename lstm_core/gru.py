@@ -44,12 +44,14 @@ the incoming gradient is computed for all steps before the loop.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import sigmoid_into
-from .cell import DType, OverTime, _dtype, check_sequence, check_trace
+from .cell import DType, GateRecord, OverTime, _dtype, check_sequence, check_trace
+from .gates import Gate
 from .gru_params import CANDIDATE, GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .params import Array, as_matrix, as_vector
 
@@ -58,8 +60,10 @@ assert [g.key for g in _GATED] == ["r", "z"] and GRU_GATES[-1].key == CANDIDATE
 
 
 @dataclass(frozen=True, eq=False)
-class GRUStep:
+class GRUStep(GateRecord):
     """Everything one GRU step computes, in the order it computes it."""
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GRU_GATES
 
     x: Array  # (m,)
     h_prev: Array  # (n,)
@@ -79,13 +83,6 @@ class GRUStep:
     def pre(self, key: str) -> Array:
         """Pre-activation z_key of gate ``key`` ("r", "z", "n")."""
         return getattr(self, GRU_GATE_BY_KEY[key].z)  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        """Value of gate ``key`` after its activation."""
-        return getattr(self, GRU_GATE_BY_KEY[key].value)  # type: ignore[no-any-return]
-
-    def as_dict(self) -> dict[str, Array]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def gru_step(
@@ -138,11 +135,13 @@ def gru_step(
 
 
 @dataclass(frozen=True, eq=False)
-class GRUTrace(OverTime):
+class GRUTrace(OverTime, GateRecord):
     """A whole sequence: each field of :class:`GRUStep` stacked over time, shape (T, ·).
 
     ``trace[t]`` is step t as a :class:`GRUStep`; ``trace[0].h_prev`` is h0.
     """
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GRU_GATES
 
     x: Array  # (T, m)
     h_prev: Array  # (T, n)
@@ -164,9 +163,6 @@ class GRUTrace(OverTime):
 
     def pre(self, key: str) -> Array:
         return getattr(self, GRU_GATE_BY_KEY[key].z)  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        return getattr(self, GRU_GATE_BY_KEY[key].value)  # type: ignore[no-any-return]
 
 
 def gru_run(
