@@ -49,7 +49,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import tanh_grad
-from .cell import Trace
+from .cell import Trace, check_trace
 from .gates import COUPLED_KEY, COUPLED_TO, GATES, PEEPHOLE_GATES, Gate
 from .params import Array, ConcatOrder, LSTMParams, as_matrix, as_vector
 
@@ -117,15 +117,6 @@ class Grads:
         return dW[:, m:], dW[:, :m]
 
 
-def _check_trace(params: LSTMParams, trace: Trace) -> None:
-    n, m = params.n_hidden, params.n_input
-    if trace.h.shape[1:] != (n,) or trace.x.shape[1:] != (m,):
-        raise ValueError(
-            f"the trace has n={trace.h.shape[1]} units and m={trace.x.shape[1]} inputs, "
-            f"but the params have n={n} and m={m}: run the same params forward first"
-        )
-
-
 def local_factors(trace: Trace, coupled: bool = False) -> dict[str, Array]:
     """Per gate k, the factor in dz_k = (dc or dh)∘factor, for all steps at once: (T, n) each.
 
@@ -183,7 +174,7 @@ def backward(
     zero except its last row. ``dc_last`` adds a gradient directly on the last cell state
     (e.g. ones for L = ΣC_{T-1}). Everything is computed in float64.
     """
-    _check_trace(params, trace)
+    check_trace(params, trace)
     T, n = len(trace), params.n_hidden
     dh_ext = as_matrix("dh", dh, (T, n), f"one row ∂L/∂h_t per time step, n={n} entries each")
     dc_end = as_vector("dc_last", np.zeros(n) if dc_last is None else dc_last, n, "∂L/∂C_{T-1}")
@@ -314,7 +305,7 @@ def cell_jacobian(params: LSTMParams, trace: Trace, t: int) -> CellJacobian:
     with g_f = C_{t-1}, g_i = C̃_t, g_c = i_t. o_{t-1} is held fixed: it depends on h_{t-2}
     and x_{t-1}, not on C_{t-1}.
     """
-    _check_trace(params, trace)
+    check_trace(params, trace)
     T = len(trace)
     if not 0 <= t < T:
         raise IndexError(f"step {t} is outside this trace of {T} steps")
@@ -344,7 +335,7 @@ class JacobianProducts:
 
 def jacobian_products(params: LSTMParams, trace: Trace) -> JacobianProducts:
     """Both products for every t; memory T·n², meant for the app's sizes (n ≤ 8, T ≤ 64)."""
-    _check_trace(params, trace)
+    check_trace(params, trace)
     T, n = len(trace), params.n_hidden
     factor = local_factors(trace, params.coupled)
     F = _c_to_c_prev(params, trace, factor)
@@ -407,7 +398,7 @@ def gradient_flow(
     w_c: ArrayLike | None = None,
 ) -> GradientFlow:
     """Gradients of L = w_h·h_{T-1} + w_c·C_{T-1} (default L = Σh_{T-1}) along the sequence."""
-    _check_trace(params, trace)
+    check_trace(params, trace)
     T, n = len(trace), params.n_hidden
     loss = last_step_loss(trace, w_h, w_c)
     grads = backward(params, trace, loss.dh, loss.dc_last)

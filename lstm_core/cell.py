@@ -26,12 +26,13 @@ with C = C_{t-1} for f and i and C = C_t for o (so o_t waits for the update); wi
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import _as_float, sigmoid_into
+from .cell_params import CellParams
 from .gates import COUPLED_KEY, COUPLED_TO, GATE_BY_KEY, GATE_ORDER, GATES, Gate
 from .params import Array, LSTMParams, _numbers, as_matrix, as_vector
 
@@ -57,9 +58,26 @@ def check_inputs(
     )
 
 
+class GateRecord:
+    """What a step's (n,) or a trace's (T, n) intermediates share: a frozen dataclass read
+    by gate key through its ``gate_table`` (``Gate.value`` names the field of each gate)."""
+
+    gate_table: ClassVar[tuple[Gate, ...]]
+
+    def gate(self, key: str) -> Array:
+        """Value of gate ``key`` after its activation."""
+        by_key = {g.key: g for g in self.gate_table}
+        return getattr(self, by_key[key].value)  # type: ignore[no-any-return]
+
+    def as_dict(self) -> dict[str, Array]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, eq=False)
-class Step:
+class Step(GateRecord):
     """Everything one LSTM step computes, in the order it computes it."""
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GATES
 
     x: Array  # (m,)
     h_prev: Array  # (n,)
@@ -82,13 +100,6 @@ class Step:
     def z(self, key: str) -> Array:
         """Pre-activation of gate ``key`` ("f", "i", "c", "o")."""
         return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        """Value of gate ``key`` after its activation."""
-        return getattr(self, next(g.value for g in GATES if g.key == key))  # type: ignore[no-any-return]
-
-    def as_dict(self) -> dict[str, Array]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def step(
@@ -183,12 +194,46 @@ _RUN_ORDER = "".join(sorted(GATE_ORDER, key=lambda k: GATE_BY_KEY[k].activation_
 assert _RUN_ORDER == "fioc", "run() cuts the stacked gates as [f i o C̃]"
 
 
+class OverTime:
+    """What every trace shares (LSTM, GRU, RNN): a frozen dataclass whose fields are a
+    one-step record's, stacked over time, shape (T, ·)."""
+
+    x: Array  # (T, m)
+    h: Array  # (T, n) h_t
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+    def _row(self, t: int) -> dict[str, Array]:
+        """Row t of every field: the fields of step t's record."""
+        T = len(self)
+        if not -T <= t < T:
+            raise IndexError(f"step {t} is outside this trace of {T} steps")
+        return {f.name: getattr(self, f.name)[t] for f in fields(self)}  # type: ignore[arg-type]
+
+    @property
+    def h_last(self) -> Array:
+        return self.h[-1]
+
+
+def check_trace(params: CellParams, trace: OverTime) -> None:
+    """A ValueError unless ``trace`` was run with parameters of the size of ``params``."""
+    n, m = params.n_hidden, params.n_input
+    if trace.h.shape[1:] != (n,) or trace.x.shape[1:] != (m,):
+        raise ValueError(
+            f"the trace has n={trace.h.shape[1]} units and m={trace.x.shape[1]} inputs, "
+            f"but the params have n={n} and m={m}: run the same params forward first"
+        )
+
+
 @dataclass(frozen=True, eq=False)
-class Trace:
+class Trace(OverTime, GateRecord):
     """A whole sequence: each field of :class:`Step` stacked over time, shape (T, ·).
 
     ``trace[t]`` is step t as a :class:`Step`; ``trace[0].h_prev`` is h0.
     """
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GATES
 
     x: Array  # (T, m)
     h_prev: Array  # (T, n)
@@ -208,31 +253,18 @@ class Trace:
     tanh_c: Array
     h: Array  # (T, n)
 
-    def __len__(self) -> int:
-        return int(self.x.shape[0])
-
     def __getitem__(self, t: int) -> Step:
-        T = len(self)
-        if not -T <= t < T:
-            raise IndexError(f"step {t} is outside this trace of {T} steps")
-        return Step(**{f.name: getattr(self, f.name)[t] for f in fields(self)})
+        return Step(**self._row(t))
 
     def z(self, key: str) -> Array:
         return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        return getattr(self, next(g.value for g in GATES if g.key == key))  # type: ignore[no-any-return]
-
-    @property
-    def h_last(self) -> Array:
-        return self.h[-1]
 
     @property
     def c_last(self) -> Array:
         return self.c[-1]
 
 
-def check_sequence(params: LSTMParams, xs: ArrayLike) -> Array:
+def check_sequence(params: CellParams, xs: ArrayLike) -> Array:
     m = params.n_input
     a = _numbers("xs", xs)  # a ValueError naming xs if ragged or not numbers
     T = a.shape[0] if a.ndim >= 1 else 0

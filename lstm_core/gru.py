@@ -44,23 +44,26 @@ the incoming gradient is computed for all steps before the loop.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import sigmoid_into
-from .cell import DType, _dtype
+from .cell import DType, GateRecord, OverTime, _dtype, check_sequence, check_trace
+from .gates import Gate
 from .gru_params import CANDIDATE, GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .params import Array, as_matrix, as_vector
-from .rnn import _check_sequence
 
 _GATED = tuple(g for g in GRU_GATES if g.key != CANDIDATE)  # r and z: σ(W·v + b)
 assert [g.key for g in _GATED] == ["r", "z"] and GRU_GATES[-1].key == CANDIDATE
 
 
 @dataclass(frozen=True, eq=False)
-class GRUStep:
+class GRUStep(GateRecord):
     """Everything one GRU step computes, in the order it computes it."""
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GRU_GATES
 
     x: Array  # (m,)
     h_prev: Array  # (n,)
@@ -80,13 +83,6 @@ class GRUStep:
     def pre(self, key: str) -> Array:
         """Pre-activation z_key of gate ``key`` ("r", "z", "n")."""
         return getattr(self, GRU_GATE_BY_KEY[key].z)  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        """Value of gate ``key`` after its activation."""
-        return getattr(self, GRU_GATE_BY_KEY[key].value)  # type: ignore[no-any-return]
-
-    def as_dict(self) -> dict[str, Array]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def gru_step(
@@ -139,11 +135,13 @@ def gru_step(
 
 
 @dataclass(frozen=True, eq=False)
-class GRUTrace:
+class GRUTrace(OverTime, GateRecord):
     """A whole sequence: each field of :class:`GRUStep` stacked over time, shape (T, ·).
 
     ``trace[t]`` is step t as a :class:`GRUStep`; ``trace[0].h_prev`` is h0.
     """
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GRU_GATES
 
     x: Array  # (T, m)
     h_prev: Array  # (T, n)
@@ -160,24 +158,11 @@ class GRUTrace:
     keep_term: Array
     h: Array  # (T, n)
 
-    def __len__(self) -> int:
-        return int(self.x.shape[0])
-
     def __getitem__(self, t: int) -> GRUStep:
-        T = len(self)
-        if not -T <= t < T:
-            raise IndexError(f"step {t} is outside this trace of {T} steps")
-        return GRUStep(**{f.name: getattr(self, f.name)[t] for f in fields(self)})
+        return GRUStep(**self._row(t))
 
     def pre(self, key: str) -> Array:
         return getattr(self, GRU_GATE_BY_KEY[key].z)  # type: ignore[no-any-return]
-
-    def gate(self, key: str) -> Array:
-        return getattr(self, GRU_GATE_BY_KEY[key].value)  # type: ignore[no-any-return]
-
-    @property
-    def h_last(self) -> Array:
-        return self.h[-1]
 
 
 def gru_run(
@@ -195,7 +180,7 @@ def gru_run(
     """
     d = _dtype(dtype)
     n = params.n_hidden
-    xs = _check_sequence(params.n_input, xs).astype(d)
+    xs = check_sequence(params, xs).astype(d)
     h0v = as_vector("h0", np.zeros(n) if h0 is None else h0, n, f"one entry per unit (n={n})")
     T = xs.shape[0]
     W_h, W_x, b = (a.astype(d) for a in params.stacked())  # (3n, n), (3n, m), (3n,)
@@ -287,15 +272,6 @@ class GRUGrads:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _check_trace(params: GRUParams, trace: GRUTrace) -> None:
-    n, m = params.n_hidden, params.n_input
-    if trace.h.shape[1:] != (n,) or trace.x.shape[1:] != (m,):
-        raise ValueError(
-            f"the trace has n={trace.h.shape[1]} units and m={trace.x.shape[1]} inputs, "
-            f"but the params have n={n} and m={m}: run the same params forward first"
-        )
-
-
 def _f64(trace: GRUTrace, name: str) -> Array:
     return np.asarray(getattr(trace, name), dtype=np.float64)
 
@@ -306,7 +282,7 @@ def gru_backward(params: GRUParams, trace: GRUTrace, dh: ArrayLike) -> GRUGrads:
     For a loss on the last step only, ``dh`` is zero except its last row. Everything is
     computed in float64.
     """
-    _check_trace(params, trace)
+    check_trace(params, trace)
     T, n = len(trace), params.n_hidden
     dh_ext = as_matrix("dh", dh, (T, n), f"one row ∂L/∂h_t per time step, n={n} entries each")
     W_h, W_x, _ = params.stacked()  # (3n, n), (3n, m) in GRU_GATES order

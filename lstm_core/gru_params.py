@@ -40,31 +40,27 @@ reset_after=True; torch's layout stores 3n(n+m+2) (both bias vectors, 3n each).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .cell_params import GatedParams
 from .concat import (
     Array,
     ConcatOrder,
     check_order,
-    concat,
-    concat_labels,
     join_columns,
-    split_columns,
 )
 from .gates import Gate
 from .params import (
     _numbers,
     as_matrix,
     as_vector,
-    check_names,
     gate_arrays,
-    plain_fields,
+    init_scale,
     stack_gates,
     uniform_gates,
 )
@@ -113,11 +109,12 @@ GRU_TORCH_ORDER = "".join(g.key for g in sorted(GRU_GATES, key=lambda g: g.torch
 
 
 @dataclass(frozen=True, eq=False)
-class GRUParams:
+class GRUParams(GatedParams):
     """Weights and biases of one GRU cell; see the module docstring for the equations.
 
     ``b_hn`` is required to be absent (None) with ``reset_after=False``; with
-    ``reset_after=True`` it defaults to zeros.
+    ``reset_after=True`` it defaults to zeros. Sizes, W(k), b(k), split(k), concat,
+    to_dict and from_dict come from :class:`GatedParams`.
     """
 
     W_r: Array  # (n, n+m)
@@ -129,6 +126,8 @@ class GRUParams:
     b_hn: Array | None = None  # (n,) only with reset_after=True
     reset_after: bool = True
     concat_order: ConcatOrder = field(default="h_first")
+
+    gate_table: ClassVar[tuple[Gate, ...]] = GRU_GATES
 
     def __post_init__(self) -> None:
         check_order(self.concat_order)
@@ -154,16 +153,6 @@ class GRUParams:
 
     # -- sizes -------------------------------------------------------------
     @property
-    def n_hidden(self) -> int:
-        """n: units; the size of h_t and of every gate."""
-        return int(self.b_r.shape[0])
-
-    @property
-    def n_input(self) -> int:
-        """m: entries of the input x_t."""
-        return int(self.W_r.shape[1]) - self.n_hidden
-
-    @property
     def n_params(self) -> int:
         """Numbers this cell has: 3n(n+m+1), plus n for b_hn with reset_after=True."""
         n, m = self.n_hidden, self.n_input
@@ -175,26 +164,7 @@ class GRUParams:
         n, m = self.n_hidden, self.n_input
         return 3 * n * (n + m + 2)
 
-    # -- views -------------------------------------------------------------
-    def W(self, key: str) -> Array:
-        """The weight matrix of gate ``key`` ("r", "z" or "n")."""
-        return getattr(self, f"W_{key}")  # type: ignore[no-any-return]
-
-    def b(self, key: str) -> Array:
-        return getattr(self, f"b_{key}")  # type: ignore[no-any-return]
-
-    def split(self, key: str) -> tuple[Array, Array]:
-        """(W^h, W^x): the columns of W_key that multiply h_{t-1} and x_t."""
-        return split_columns(self.W(key), self.n_hidden, self.concat_order)
-
-    def concat(self, x: ArrayLike, h: ArrayLike) -> Array:
-        """[h, x] or [x, h] along the last axis; h is h_{t-1}, or r_t∘h_{t-1} for W_n."""
-        return concat(x, h, self.concat_order)
-
-    def concat_labels(self) -> list[str]:
-        """Plain labels of v's entries in order, e.g. ['h[0]', …, 'x[0]', …]."""
-        return concat_labels(self.n_hidden, self.n_input, self.concat_order)
-
+    # -- the gates' blocks stacked ------------------------------------------
     def stacked(self, order: str = GRU_GATE_ORDER) -> tuple[Array, Array, Array]:
         """(W^h, W^x, b) of the three gates stacked in ``order`` (default GRU_GATES order
         "rzn", also torch's): (3n, n), (3n, m), (3n,). b_hn is not in b."""
@@ -228,13 +198,9 @@ class GRUParams:
         n, rng = n_hidden, np.random.default_rng(seed)
         arrays: dict[str, Any] = uniform_gates(GRU_GATES, n, n_input, rng, scale)
         if reset_after:
-            s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+            s = init_scale(n, scale)
             arrays["b_hn"] = rng.uniform(-s, s, n)
         return cls(**arrays, reset_after=reset_after, concat_order=concat_order)
-
-    def replace(self, **changes: Any) -> GRUParams:
-        """A copy with some arrays or flags replaced, validated again."""
-        return dataclasses.replace(self, **changes)
 
     def with_reset_after(self, reset_after: bool) -> GRUParams:
         """The same weights in the other convention: NOT the same cell, h_t changes.
@@ -248,15 +214,6 @@ class GRUParams:
             return self.replace(reset_after=True, b_hn=None)
         assert self.b_hn is not None
         return self.replace(reset_after=False, b_n=self.b_n + self.b_hn, b_hn=None)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain lists, booleans and strings, e.g. for JSON."""
-        return plain_fields(self)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> GRUParams:
-        check_names(cls, d, {"b_hn", "reset_after", "concat_order"})
-        return cls(**d)
 
     # -- torch.nn.GRU's layout ----------------------------------------------
     @classmethod

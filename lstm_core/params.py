@@ -16,22 +16,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .cell_params import GatedParams
+from .cell_params import check_names as check_names  # re-exported: their old home
+from .cell_params import plain_fields as plain_fields
 from .concat import CONCAT_LATEX as CONCAT_LATEX  # re-exported: the old home of these names
 from .concat import CONCAT_ORDERS as CONCAT_ORDERS
 from .concat import Array as Array
 from .concat import ConcatOrder as ConcatOrder
 from .concat import (
     check_order,
-    concat,
-    concat_labels,
     join_columns,
-    split_columns,
 )
 from .gates import COUPLED_KEY, GATE_ORDER, GATES, PEEPHOLE_GATES, Gate
 
@@ -148,6 +148,11 @@ def stack_gates(
     return W_h, W_x, b
 
 
+def init_scale(n: int, scale: float | None) -> float:
+    """``scale``, or torch's default 1/sqrt(n) where it is None: weights are drawn in ±that."""
+    return 1.0 / np.sqrt(n) if scale is None else float(scale)
+
+
 def uniform_gates(
     gates: Sequence[Gate],
     n: int,
@@ -157,7 +162,7 @@ def uniform_gates(
 ) -> dict[str, Array]:
     """W_k (n, n+m) and b_k (n,) uniform in [-scale, scale] (default 1/sqrt(n), torch's
     initialisation), drawn W_k, b_k gate after gate in the order of ``gates``."""
-    s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+    s = init_scale(n, scale)
     arrays: dict[str, Array] = {}
     for g in gates:
         arrays[g.W] = rng.uniform(-s, s, (n, n + m))
@@ -165,26 +170,8 @@ def uniform_gates(
     return arrays
 
 
-def plain_fields(obj: Any) -> dict[str, Any]:
-    """A dataclass's fields as plain lists, booleans, strings and None, e.g. for JSON."""
-    d: dict[str, Any] = {f.name: getattr(obj, f.name) for f in fields(obj)}
-    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in d.items()}
-
-
-def check_names(cls: Any, d: Mapping[str, Any], optional: set[str]) -> None:
-    """A ValueError unless ``d`` is a mapping of ``cls``'s field names with every name that is
-    not ``optional``."""
-    if not isinstance(d, Mapping):
-        raise ValueError(f"params must be a mapping of names to arrays, got {type(d).__name__}")
-    names = {f.name for f in fields(cls)}
-    if unknown := set(d) - names:
-        raise ValueError(f"unknown parameter name(s): {', '.join(sorted(map(str, unknown)))}")
-    if missing := names - set(d) - optional:
-        raise ValueError(f"missing parameter(s): {', '.join(sorted(missing))}")
-
-
 @dataclass(frozen=True, eq=False)
-class LSTMParams:
+class LSTMParams(GatedParams):
     """Weights and biases of one LSTM cell; see the module docstring for notation.
 
     Equations (each W_k acts on v, the concatenation in ``concat_order``)
@@ -214,6 +201,8 @@ class LSTMParams:
     p_o: Array | None = None
     coupled: bool = False
 
+    gate_table: ClassVar[tuple[Gate, ...]] = GATES
+
     def __post_init__(self) -> None:
         check_order(self.concat_order)
         arrays, n, _ = gate_arrays(GATES, self, self.concat_order, unit="cell unit")
@@ -229,17 +218,7 @@ class LSTMParams:
             )
         object.__setattr__(self, "coupled", bool(self.coupled))
 
-    # -- sizes -------------------------------------------------------------
-    @property
-    def n_hidden(self) -> int:
-        """n: cell units; the size of h_t, C_t and every gate."""
-        return int(self.b_f.shape[0])
-
-    @property
-    def n_input(self) -> int:
-        """m: entries of the input x_t."""
-        return int(self.W_f.shape[1]) - self.n_hidden
-
+    # -- sizes and variants (n_hidden, n_input, W, b, split, concat: GatedParams) --
     @property
     def peepholes(self) -> bool:
         """Whether any gate has a peephole vector."""
@@ -258,29 +237,9 @@ class LSTMParams:
         peeps = [g.p for g in PEEPHOLE_GATES if not (self.coupled and g.key == COUPLED_KEY)]
         return gates * n * (n + m + 1) + n * sum(getattr(self, p) is not None for p in peeps)
 
-    # -- views -------------------------------------------------------------
     def p(self, key: str) -> Array | None:
         """The peephole vector of gate ``key``, or None (no peephole; always None for "c")."""
         return getattr(self, f"p_{key}", None)
-
-    def W(self, key: str) -> Array:
-        """The weight matrix of gate ``key`` ("f", "i", "c" or "o")."""
-        return getattr(self, f"W_{key}")  # type: ignore[no-any-return]
-
-    def b(self, key: str) -> Array:
-        return getattr(self, f"b_{key}")  # type: ignore[no-any-return]
-
-    def split(self, key: str) -> tuple[Array, Array]:
-        """(W^h, W^x): the columns of W_key that multiply h_{t-1} and x_t."""
-        return split_columns(self.W(key), self.n_hidden, self.concat_order)
-
-    def concat(self, x: ArrayLike, h_prev: ArrayLike) -> Array:
-        """v in this cell's ``concat_order``, for one step or for (T, ·) rows."""
-        return concat(x, h_prev, self.concat_order)
-
-    def concat_labels(self) -> list[str]:
-        """Plain labels of v's entries in order, e.g. ['h[0]', …, 'x[0]', …]."""
-        return concat_labels(self.n_hidden, self.n_input, self.concat_order)
 
     # -- the gates' blocks, one at a time or stacked -------------------------
     @classmethod
@@ -369,11 +328,6 @@ class LSTMParams:
         arrays: dict[str, Any] = uniform_gates(GATES, n_hidden, n_input, rng, scale)
         return cls(**arrays, concat_order=concat_order)
 
-    def replace(self, **changes: Any) -> LSTMParams:
-        """A copy with some arrays (or the concat order) replaced, validated again."""
-        current = {f.name: getattr(self, f.name) for f in fields(self)}
-        return LSTMParams(**(current | changes))
-
     def with_concat_order(self, order: ConcatOrder) -> LSTMParams:
         """The same cell written for the other concatenation: columns are moved, so
         every output is unchanged."""
@@ -390,15 +344,10 @@ class LSTMParams:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain lists and strings, e.g. for JSON; peepholes and ``coupled`` only when set."""
-        plain = plain_fields(self)
+        plain = super().to_dict()
         for name in _VARIANT_NAMES - set(self.variant_fields()):
             del plain[name]
         return plain
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> LSTMParams:
-        check_names(cls, d, {"concat_order", *_VARIANT_NAMES})
-        return cls(**d)
 
 
 _VARIANT_NAMES = {g.p for g in PEEPHOLE_GATES} | {"coupled"}

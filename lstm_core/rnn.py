@@ -26,19 +26,21 @@ at the last step shrinks (or blows up) geometrically as it travels back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import tanh_grad
-from .concat import CONCAT_LATEX, Array, ConcatOrder, check_order, concat, split_columns
-from .params import LSTMParams, _numbers, as_matrix, as_vector
+from .cell import OverTime, check_sequence
+from .cell_params import CellParams
+from .concat import CONCAT_LATEX, Array, ConcatOrder, check_order, split_columns
+from .params import LSTMParams, _numbers, as_matrix, as_vector, init_scale
 
 
 @dataclass(frozen=True, eq=False)
-class RNNParams:
-    """h_t = tanh(W·v + b); see the module docstring."""
+class RNNParams(CellParams):
+    """h_t = tanh(W·v + b); see the module docstring. Sizes, concat and to_dict come from
+    :class:`CellParams`."""
 
     W: Array  # (n, n+m)
     b: Array  # (n,)
@@ -58,20 +60,12 @@ class RNNParams:
         object.__setattr__(self, "W", W)
         object.__setattr__(self, "b", b)
 
-    @property
-    def n_hidden(self) -> int:
-        return int(self.b.shape[0])
-
-    @property
-    def n_input(self) -> int:
-        return int(self.W.shape[1]) - self.n_hidden
+    def _sized_by(self) -> tuple[Array, Array]:
+        return self.W, self.b
 
     def split(self) -> tuple[Array, Array]:
         """(W^h, W^x): the columns of W that multiply h_{t-1} and x_t."""
         return split_columns(self.W, self.n_hidden, self.concat_order)
-
-    def concat(self, x: ArrayLike, h_prev: ArrayLike) -> Array:
-        return concat(x, h_prev, self.concat_order)
 
     @classmethod
     def random(
@@ -84,7 +78,7 @@ class RNNParams:
     ) -> RNNParams:
         """Uniform in [-scale, scale], scale = 1/sqrt(n) by default (as LSTMParams.random)."""
         n, m = n_hidden, n_input
-        s = 1.0 / np.sqrt(n) if scale is None else float(scale)
+        s = init_scale(n, scale)
         rng = np.random.default_rng(seed)
         return cls(rng.uniform(-s, s, (n, n + m)), rng.uniform(-s, s, n), concat_order)
 
@@ -96,12 +90,9 @@ class RNNParams:
         """
         return cls(params.W_c, params.b_c, params.concat_order)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"W": self.W.tolist(), "b": self.b.tolist(), "concat_order": self.concat_order}
-
 
 @dataclass(frozen=True, eq=False)
-class RNNTrace:
+class RNNTrace(OverTime):
     """Every intermediate of a sequence, stacked over time (T, ·)."""
 
     x: Array  # (T, m)
@@ -110,23 +101,11 @@ class RNNTrace:
     z: Array  # (T, n)
     h: Array  # (T, n)
 
-    def __len__(self) -> int:
-        return int(self.x.shape[0])
-
-
-def _check_sequence(m: int, xs: ArrayLike) -> Array:
-    a = np.asarray(_numbers("xs", xs))
-    if a.ndim != 2 or a.shape[0] < 1:
-        raise ValueError(
-            f"xs has shape {a.shape} but must be (T, {m}): one row of m={m} inputs per step"
-        )
-    return as_matrix("xs", a, (a.shape[0], m), f"one row per time step, each with m={m} inputs")
-
 
 def rnn_run(params: RNNParams, xs: ArrayLike, h0: ArrayLike | None = None) -> RNNTrace:
     """Unroll h_t = tanh(W·[h_{t-1}, x_t] + b) over ``xs`` (T, m) from h0 (zeros by default)."""
     n = params.n_hidden
-    xs = _check_sequence(params.n_input, xs)
+    xs = check_sequence(params, xs)
     h0v = as_vector("h0", np.zeros(n) if h0 is None else h0, n, f"n={n} entries")
     T = xs.shape[0]
     W_h, W_x = params.split()

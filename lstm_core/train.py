@@ -39,7 +39,7 @@ from .activations import sigmoid
 from .backward import backward
 from .cell import Trace, run
 from .gates import GATES
-from .params import Array, ConcatOrder, LSTMParams, as_vector
+from .params import Array, ConcatOrder, LSTMParams, as_vector, init_scale
 
 WEIGHTS_PATH = Path(__file__).with_name("trained_memory.json")
 
@@ -220,7 +220,7 @@ def init_params(task: MemoryTask, config: TrainConfig) -> tuple[LSTMParams, Read
     rng = _rng(config.seed, "init")
     n = config.n_hidden
     p = LSTMParams.random(task.n_input, n, seed=rng, concat_order=config.concat_order)
-    s = 1.0 / np.sqrt(n)  # the read-out's weights come next from the same stream
+    s = init_scale(n, None)  # the read-out's weights come next from the same stream
     return p.replace(b_f=p.b_f + config.forget_bias), Readout(rng.uniform(-s, s, n), 0.0)
 
 
