@@ -406,3 +406,20 @@ def test_a_shared_link_carries_the_sequence(app_test: Any) -> None:
     np.testing.assert_array_equal(fresh.session_state["seq:data"].xs, xs)
     bad = app_test(link | {"seq": "1,2;3"})  # a ragged table: named, then the default
     assert any("The sequence in this link could not be read" in w.value for w in bad.warning)
+
+
+def test_stale_browser_values_never_undo_play_or_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit can deliver a scrubber value or a click again after the page has moved on
+    (seen on a busy machine): the slider, absent while playing, must not pause it, and a
+    second Play or Pause must leave things as the first left them."""
+    ss: dict[str, Any] = {"seq:t": 7, "seq:play": 5.0, "seq:scrub": 2}
+    monkeypatch.setattr(sequence.st, "session_state", ss)
+    sequence._on_scrub("seq")
+    assert ss["seq:t"] == 7 and ss["seq:play"] == 5.0
+    sequence._play("seq", DEFAULT_LENGTH)
+    assert ss["seq:t"] == 7 and ss["seq:play"] == 5.0
+    sequence._pause("seq")
+    sequence._pause("seq")
+    assert ss["seq:play"] is None and ss["seq:t"] == 7
+    sequence._on_scrub("seq")  # paused: the scrubber is drawn, its value is the user's
+    assert ss["seq:t"] == 2 and ss["seq:play"] is None

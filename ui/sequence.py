@@ -336,6 +336,8 @@ def _nudge(ns: str, t: int) -> None:
 
 
 def _on_scrub(ns: str) -> None:
+    if playing(ns):  # not drawn while playing: a value now is the browser's stale one
+        return
     st.session_state[_key(ns, "t")] = int(st.session_state[_key(ns, "scrub")])
     _pause(ns)
 
