@@ -414,12 +414,12 @@ def test_stale_browser_values_never_undo_play_or_pause(monkeypatch: pytest.Monke
     second Play or Pause must leave things as the first left them."""
     ss: dict[str, Any] = {"seq:t": 7, "seq:play": 5.0, "seq:scrub": 2}
     monkeypatch.setattr(sequence.st, "session_state", ss)
-    sequence._on_scrub("seq")
+    sequence.on_scrub("seq")
     assert ss["seq:t"] == 7 and ss["seq:play"] == 5.0
-    sequence._play("seq", DEFAULT_LENGTH)
+    sequence.play("seq", DEFAULT_LENGTH)
     assert ss["seq:t"] == 7 and ss["seq:play"] == 5.0
-    sequence._pause("seq")
-    sequence._pause("seq")
+    sequence.pause("seq")
+    sequence.pause("seq")
     assert ss["seq:play"] is None and ss["seq:t"] == 7
-    sequence._on_scrub("seq")  # paused: the scrubber is drawn, its value is the user's
+    sequence.on_scrub("seq")  # paused: the scrubber is drawn, its value is the user's
     assert ss["seq:t"] == 2 and ss["seq:play"] is None

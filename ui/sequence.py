@@ -317,11 +317,11 @@ def editor(
 # The selected step lives in ``{ns}:t`` (not a widget key). The scrubber ``{ns}:scrub`` is
 # drawn only while paused: a slider whose value the server moves on every tick would race
 # with the value the browser sends back, and a stale one would look like a user's drag.
-def _pause(ns: str) -> None:
+def pause(ns: str) -> None:
     st.session_state[_key(ns, "play")] = None
 
 
-def _play(ns: str, T: int) -> None:
+def play(ns: str, T: int) -> None:
     """Play (from the start if at the end); a no-op while already playing."""
     ss = st.session_state
     if ss.get(_key(ns, "play")) is None:
@@ -332,14 +332,14 @@ def _play(ns: str, T: int) -> None:
 
 def _nudge(ns: str, t: int) -> None:
     st.session_state[_key(ns, "t")] = t
-    _pause(ns)
+    pause(ns)
 
 
-def _on_scrub(ns: str) -> None:
+def on_scrub(ns: str) -> None:
     if playing(ns):  # not drawn while playing: a value now is the browser's stale one
         return
     st.session_state[_key(ns, "t")] = int(st.session_state[_key(ns, "scrub")])
-    _pause(ns)
+    pause(ns)
 
 
 def _tick(ns: str, T: int) -> bool:
@@ -388,7 +388,7 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
             "Pause",
             icon=":material/pause:",
             key=_key(ns, "pause"),
-            on_click=_pause,
+            on_click=pause,
             args=(ns,),
             width="stretch",
         )
@@ -397,7 +397,7 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
             "Play",
             icon=":material/play_arrow:",
             key=_key(ns, "play_button"),
-            on_click=_play,
+            on_click=play,
             args=(ns, T),
             width="stretch",
             help=f"Step through the sequence: one step per redraw, at most one every "
@@ -426,7 +426,7 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
             middle.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing{shown}")
         elif T > 1:
             ss[_key(ns, "scrub")] = t
-            middle.slider(label, 0, T - 1, key=_key(ns, "scrub"), on_change=_on_scrub, args=(ns,))
+            middle.slider(label, 0, T - 1, key=_key(ns, "scrub"), on_change=on_scrub, args=(ns,))
         else:
             middle.markdown("Time step t = 0 (the sequence has one step)")
         body(t)
