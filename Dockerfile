@@ -10,16 +10,18 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
-# only what the app runs: the entry, its pages, the UI, the engine, the settings
+# only what the app runs: the entry, its pages, the UI, the engine, the settings and
+# the launcher that imports them before the server starts (scripts/run_app.py)
 COPY app.py ./
 COPY .streamlit/ .streamlit/
 COPY ui/ ui/
 COPY views/ views/
 COPY lstm_core/ lstm_core/
+COPY scripts/run_app.py scripts/
 
 RUN useradd --create-home --uid 10001 app
 USER app
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=2)"
-CMD ["streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501", "--server.headless", "true"]
+CMD ["python", "scripts/run_app.py", "--server.address", "0.0.0.0", "--server.port", "8501", "--server.headless", "true"]

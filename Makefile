@@ -29,7 +29,7 @@ $(RUN_STAMP): requirements.txt
 	touch $(RUN_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/streamlit run app.py
+	$(BIN)/python scripts/run_app.py
 
 # N Streamlit processes behind nginx (installed with apt-get when missing), in the
 # foreground; Ctrl-C stops them all. ADDRESS=0.0.0.0 opens it to the class's network.

@@ -122,7 +122,7 @@ class Serve:
             self._spawn(
                 f"worker{i}",
                 [
-                    sys.executable, "-m", "streamlit", "run", "app.py",
+                    sys.executable, str(ROOT / "scripts" / "run_app.py"),
                     "--server.headless", "true",
                     "--server.address", "127.0.0.1",
                     "--server.port", str(port),

@@ -118,8 +118,14 @@ class StreamlitServer:
 
     def start(self, timeout: float = 90.0) -> str:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        # the app as `make run` starts it: its modules imported before the server is up
+        launch = (
+            ["scripts/run_app.py"]
+            if self.script == "app.py"
+            else ["-m", "streamlit", "run", self.script]
+        )
         cmd = [
-            sys.executable, "-m", "streamlit", "run", self.script,
+            sys.executable, *launch,
             "--server.headless", "true",
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",

@@ -12,6 +12,7 @@ from pathlib import Path
 from e2e_support import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
+from run_app import preload  # noqa: E402
 from serve import nginx_conf  # noqa: E402
 
 
@@ -68,3 +69,15 @@ def test_dockerfile_copies_every_folder_the_app_imports() -> None:
     imported = {"ui", "views", "lstm_core"}  # app.py → ui.frame → views/*.py → lstm_core
     assert imported <= copied, imported - copied
     assert all((ROOT / name).is_dir() for name in imported)
+
+
+def test_every_way_to_start_the_app_imports_it_first() -> None:
+    """make run, make serve's workers, the container and the browser tests all start the
+    app through scripts/run_app.py, which imports every module before the server is up."""
+    names = preload()
+    for package in ("ui", "lstm_core"):
+        on_disk = {f"{package}.{p.stem}" for p in (ROOT / package).glob("*.py")}
+        assert on_disk - {f"{package}.__init__"} <= set(names) <= set(sys.modules)
+    assert "$(BIN)/python scripts/run_app.py" in (ROOT / "Makefile").read_text()
+    assert 'CMD ["python", "scripts/run_app.py"' in (ROOT / "Dockerfile").read_text()
+    assert '"scripts" / "run_app.py"' in (ROOT / "scripts" / "serve.py").read_text()
