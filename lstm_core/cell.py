@@ -358,11 +358,12 @@ def run(
     T = xs.shape[0]
 
     W_hT, W_x, b = _run_weights(params, d)  # (n, 4n), (4n, m), (4n,)
-    with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
-        Z = xs @ W_x.T + b  # (T, 4n) W^x·x_t + b of every step; the loop adds W^h·h_{t-1}
-    G = np.empty((T, 4 * n), d)  # (T, 4n) the gates' values [f i o C̃]
+    Z, G = np.empty((T, 4 * n), d), np.empty((T, 4 * n), d)  # (T, 4n) pre-activations, gates
     H, C = np.empty((T + 1, n), d), np.empty((T + 1, n), d)  # h0, h_0 … h_{T-1}; C likewise
     H[0], C[0] = h0v, c0v
+    with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
+        np.matmul(xs, W_x.T, out=Z)  # W^x·x_t of every step, then + b; the loop adds W^h·h_{t-1}
+        Z += b
     FC, IC, TC = (np.empty((T, n), d) for _ in range(3))  # f∘C_{t-1}, i∘C̃, tanh(C_t)
     F, I, O, C_tilde = (G[:, j * n : (j + 1) * n] for j in range(4))  # (T, n) views
     sig, c_rows = slice(0, 3 * n), slice(3 * n, 4 * n)  # [f i o] and C̃ in Z and G
