@@ -194,7 +194,9 @@ def sidebar() -> None:
             "Preset",
             list(PRESETS),
             key="ctl:preset",
-            help="\n".join(f"- **{k}**: {pr.summary}" for k, pr in PRESETS.items()),
+            help="The thread is the question-and-answer thread this app grew from; the answer "
+            "is its reply, which worked the input gate out by hand.\n\n"
+            + "\n".join(f"- **{k}**: {pr.summary}" for k, pr in PRESETS.items()),
         )
         st.button("Load preset", on_click=_on_load, width="stretch")
         c1, c2 = st.columns([1, 1])

@@ -113,7 +113,8 @@ def claim_tab() -> None:
         f"A product $W v$ needs one column of $W$ for each entry of $v$. Here $v$ has n + m = "
         f"**{width}** entries, so $W_f$ must be **{n} × {width}** (it {fits}). A {n} × {n} matrix "
         f"{square}: it has {n} columns for {width} entries, so {m} entries of v would have no "
-        "weight at all. The thread's own $W_f$, with 6 columns, already has the right shape."
+        "weight at all. In the question-and-answer thread this app grew from, $W_f$ had 6 "
+        "columns for the 6 entries of its v: already the right shape."
     )
 
 
