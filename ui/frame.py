@@ -33,7 +33,7 @@ SECTIONS = {
     "Through time": [
         ("views/sequence.py", "Sequence", ":material/movie:"),
         ("views/gradient_flow.py", "Gradient flow", ":material/waves:"),
-        ("views/trained.py", "Trained example", ":material/school:"),
+        ("views/trained.py", "Trained example", ":material/model_training:"),
     ],
 }
 DEFAULT_PAGE = "views/cell_step.py"
