@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -27,3 +29,34 @@ def latex(tex: str) -> None:
     """A display equation, unless the link hides equations (``?hide=equations``)."""
     if not classroom.hidden("equations"):
         st.latex(tex)
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    hide_index: bool = True,
+    height: int | None = None,
+    number_format: str | None = None,
+) -> None:
+    """A read-only table: the scrollable grid, or in presentation mode a plain table, whose
+    text the projector's CSS enlarges (the grid draws on a canvas that CSS cannot reach).
+
+    ``number_format``: a printf format for the numeric columns ("%.4g"); ``height``: px,
+    beyond which the table scrolls.
+    """
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    if classroom.present():
+        if number_format is not None:
+            df = df.astype({c: object for c in numeric})
+            for c in numeric:
+                df[c] = [number_format % v if np.isfinite(v) else str(v) for v in df[c]]
+        st.table(df, hide_index=hide_index, height=height or "content")
+        return
+    config = (
+        {c: st.column_config.NumberColumn(str(c), format=number_format) for c in numeric}
+        if number_format
+        else None
+    )
+    st.dataframe(
+        df, hide_index=hide_index, width="stretch", height=height or "auto", column_config=config
+    )

@@ -220,14 +220,16 @@ def _below(p: LSTMParams, s: Step, views: str, held_back: frozenset[str]) -> Non
     elif views == "hadamard":
         stepview.hadamard(s, key="hadamard")
     elif views == "saturation":
-        thr = st.slider(
+        thr = classroom.control(
+            st.slider,
             "Saturated when the slope is below this fraction of its maximum",
-            0.001,
-            0.5,
             DEFAULT_SATURATION_FRACTION,
+            key="ctl:threshold",
+            min_value=0.001,
+            max_value=0.5,
+            value=DEFAULT_SATURATION_FRACTION,
             step=0.001,
             format="%.3f",
-            key="ctl:threshold",
         )
         cols = st.columns(2)
         for k, g in enumerate(g for g in GATES if g.z not in held_back):
