@@ -243,14 +243,16 @@ def test_presentation_screenshots(projector: AppPage, name: str, path: str) -> N
 
 
 LESSON_STEPS = len(STEPS)
+# (name, link, the tab to open first)
 SCREENS = [
-    *[(f"cell-stage{k}", f"{SEED}&stage={k}") for k in range(6)],
-    ("misconceptions", "/misconceptions?preset=seed-question"),
-    ("saturation", "/saturation?preset=seed-question"),
-    ("gradient-flow", "/gradient_flow?preset=seed-question"),
-    ("lesson-first", "/lesson?step=1"),
-    ("lesson-middle", f"/lesson?step={(LESSON_STEPS + 1) // 2}"),
-    ("lesson-last", f"/lesson?step={LESSON_STEPS}"),
+    *[(f"cell-stage{k}", f"{SEED}&stage={k}", None) for k in range(6)],
+    ("misconceptions", "/misconceptions?preset=seed-question", None),
+    ("saturation", "/saturation?preset=seed-question", "Scale the weights"),
+    ("saturation-chains", "/saturation?preset=seed-question", "Chains of slopes"),
+    ("gradient-flow", "/gradient_flow?preset=seed-question", None),
+    ("lesson-first", "/lesson?step=1", None),
+    ("lesson-middle", f"/lesson?step={(LESSON_STEPS + 1) // 2}", None),
+    ("lesson-last", f"/lesson?step={LESSON_STEPS}", None),
 ]
 EDITOR_CSS = ", ".join(
     f'[data-testid="stMain"] [data-testid="{kind}"]:visible'
@@ -259,12 +261,17 @@ EDITOR_CSS = ", ".join(
 
 
 @pytest.mark.parametrize("hide", ["", "editors"], ids=["all", "hide-editors"])
-@pytest.mark.parametrize(("name", "path"), SCREENS, ids=[n for n, _ in SCREENS])
-def test_presentation_screens(projector: AppPage, name: str, path: str, hide: str) -> None:
+@pytest.mark.parametrize(("name", "path", "tab"), SCREENS, ids=[n for n, *_ in SCREENS])
+def test_presentation_screens(
+    projector: AppPage, name: str, path: str, tab: str | None, hide: str
+) -> None:
     """Screenshots for a person to look at as the back row would; with hide=editors no
     editor is left in the page."""
     projector.open(f"{path}&present=1" + (f"&hide={hide}" if hide else ""))
     projector.assert_no_traceback()
+    if tab:
+        projector.page.get_by_role("tab", name=tab).click()
+        projector.wait_idle()
     if hide:
         assert projector.page.locator(EDITOR_CSS).count() == 0
     projector.shot(f"classroom-present-{name}" + (f"-{hide}" if hide else ""), tall=True)

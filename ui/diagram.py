@@ -71,12 +71,12 @@ NODES: tuple[Node, ...] = (
 
 # Parts a text can point at (the Lesson page): name -> box (x0, y0, x1, y1), diagram units
 REGIONS: dict[str, tuple[float, float, float, float]] = {
-    "inputs": (-0.1, -0.75, 2.85, 1.95),  # x_t and h_{t-1} joining into v
+    "inputs": (-0.1, -0.9, 8.2, 1.2),  # x_t and h_{t-1} joining into v, with their labels
     "f": (2.75, 1.05, 4.75, 2.35),
     "ic": (5.45, 1.05, 10.25, 2.35),  # the input gate and the candidate
     "o": (11.85, 1.05, 13.75, 2.35),
-    "cell": (0.05, 5.35, 20.05, 6.75),  # the cell-state line, C_{t-1} to C_t
-    "hidden": (14.6, 2.2, 20.05, 4.95),  # tanh(C_t) and h_t out
+    "cell": (0.05, 4.7, 20.05, 7.3),  # the cell-state line, C_{t-1} to C_t
+    "hidden": (13.9, 1.7, 20.05, 5.15),  # tanh(C_t) and h_t out
 }
 
 

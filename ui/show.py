@@ -19,9 +19,13 @@ def chart(fig: Any, key: str, where: Any = st) -> None:
     text larger in presentation mode (on a copy: a figure may be cached and shared)."""
     if classroom.present():
         fig = go.Figure(fig)
-        fig.update_layout(font=dict(size=PRESENT_FONT))
-        fig.update_xaxes(tickfont=dict(size=PRESENT_FONT - 1))
-        fig.update_yaxes(tickfont=dict(size=PRESENT_FONT - 1))
+        fig.update_layout(font=dict(size=PRESENT_FONT), legend_font_size=PRESENT_FONT - 1)
+        if fig.layout.title.text:
+            fig.update_layout(title_font_size=PRESENT_FONT + 2)
+        fig.update_annotations(font_size=PRESENT_FONT - 2)  # subplot titles, notes
+        axes = dict(tickfont=dict(size=PRESENT_FONT - 1), title_font_size=PRESENT_FONT)
+        fig.update_xaxes(**axes)
+        fig.update_yaxes(**axes)
     where.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
 
 

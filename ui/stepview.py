@@ -144,15 +144,12 @@ def stage_equation(
     return _eq(("h_t", hidden), width=width, rows=rows)
 
 
-def stage_text(
-    k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH, rows: float | None = None
-) -> tuple[str, str]:
-    """The equation of stage k with live numbers (LaTeX), and a few sentences for a student."""
+def stage_prose(k: int, p: LSTMParams) -> str:
+    """A few sentences about stage k for a student."""
     a, b = [1, 2, 3], [3, 2, 1]
     example = f"{a} ∘ {b} = {np.multiply(a, b).tolist()}"
     n, m = p.n_hidden, p.n_input
-    text = STAGES[k].text.format(n=n, m=m, width=n + m, example=example)
-    return stage_equation(k, s, p, width, rows), text
+    return STAGES[k].text.format(n=n, m=m, width=n + m, example=example)
 
 
 def stage_controls(
@@ -211,17 +208,20 @@ def beside(s: Step, stage: int, key: str, story: Callable[[], None]) -> None:
         story()
 
 
+def fitted_equation(stage: int, s: Step, p: LSTMParams) -> str:
+    """The stage's equation for this page's layout: in presentation mode a narrower column
+    and larger symbols, so shorter lines, and no taller than the screen leaves."""
+    if classroom.present():
+        return stage_equation(stage, s, p, PRESENT_EQ_WIDTH, PRESENT_EQ_ROWS)
+    return stage_equation(stage, s, p)
+
+
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
     """Title, equation with numbers (unless the link hides equations) and a few sentences,
     as one markdown string."""
-    # presentation mode: a narrower column and larger symbols, so shorter lines; every vector
-    # a row, so that the equation stays within the screen's height
-    present = classroom.present()
-    eq, text = stage_text(
-        stage, s, p, *((PRESENT_EQ_WIDTH, PRESENT_EQ_ROWS) if present else (EQ_WIDTH, None))
-    )
+    eq = fitted_equation(stage, s, p)
     shown = "" if classroom.hidden("equations") else f"$$\n{eq}\n$$\n\n"
-    return f"#### {stage + 1}. {STAGES[stage].title}\n\n{shown}{text}"
+    return f"#### {stage + 1}. {STAGES[stage].title}\n\n{shown}{stage_prose(stage, p)}"
 
 
 def explanation(s: Step, p: LSTMParams, stage: int) -> None:

@@ -89,7 +89,7 @@ def _model(p_shared: LSTMParams) -> tuple[LSTMParams, str]:
 def _figures(g: GradientContrast) -> None:
     dc, dh = log_safe(g.lstm_dc), log_safe(g.lstm_dh)
     left, right = st.columns(2, gap="medium")
-    left.plotly_chart(
+    show.chart(
         fig_time.gradient_figure(
             [
                 ("exact ‖∂L/∂C<sub>t</sub>‖ (backprop)", dc, C["blue"], "solid"),
@@ -108,10 +108,10 @@ def _figures(g: GradientContrast) -> None:
             ],
             "LSTM: the cell-state gradient three ways",
         ),
-        width="stretch",
-        key=f"{NS}:fig:paths",
+        f"{NS}:fig:paths",
+        left,
     )
-    right.plotly_chart(
+    show.chart(
         fig_time.gradient_figure(
             [
                 ("LSTM ‖∂L/∂C<sub>t</sub>‖", dc, C["blue"], "solid"),
@@ -120,8 +120,8 @@ def _figures(g: GradientContrast) -> None:
             ],
             "LSTM against a plain tanh RNN",
         ),
-        width="stretch",
-        key=f"{NS}:fig:rnn",
+        f"{NS}:fig:rnn",
+        right,
     )
 
 
@@ -139,9 +139,7 @@ def _jacobian(p: LSTMParams, g: GradientContrast) -> None:
     J = cell_jacobian(p, g.trace, t)
     # from 4 units on, the matrices need the full width for their numbers to fit
     c1, c2 = st.columns([3, 2], gap="medium") if p.n_hidden <= 3 else (st.container(),) * 2
-    c1.plotly_chart(
-        fig_time.jacobian_figure(J.direct, J.total, t), width="stretch", key=f"{NS}:jac"
-    )
+    show.chart(fig_time.jacobian_figure(J.direct, J.total, t), f"{NS}:jac", c1)
     extra = float(np.max(np.abs(J.through_h)))
     c2.markdown(
         "Left: the direct path alone, the forget gate $f_t$ on the diagonal. Right: everything "

@@ -180,15 +180,12 @@ def render() -> None:
             ("c", "C<sub>t</sub>: cell state", trace.c),
         ]
         show.chart(fig_time.trace_heatmaps(rows, t_mark=t, highlight=unit), f"{NS}:heat", c1)
-        c2.plotly_chart(
-            fig_time.readout_figure(prob, target, t), width="stretch", key=f"{NS}:readout"
-        )
-        st.plotly_chart(
+        show.chart(fig_time.readout_figure(prob, target, t), f"{NS}:readout", c2)
+        show.chart(
             fig_time.unit_lines(
                 trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t, highlight=unit
             ),
-            width="stretch",
-            key=f"{NS}:lines:c",
+            f"{NS}:lines:c",
         )
         stepview.step_detail(NS, trace[t], p, t)
 
