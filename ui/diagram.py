@@ -283,7 +283,7 @@ def _lstm_labels(s: Step, most: int = 3, digits: int = 3) -> tuple[Label, ...]:
         (cx + 0.15, 5.15, f"i∘C̃ = {v(s.input_term)}", "left", I, frozenset({CELL})),
         # two short lines each, beside the input gate's wire and the candidate's
         (ix - 0.15, 3.25, f"i_{{t}} =\n{v(s.i, 16)}", "right", I, never),
-        (cx + 0.15, 3.3, f"C̃_{{t}} =\n{v(s.c_tilde, 18)}", "left", C, never),
+        (cx + 0.15, 3.3, f"C̃_{{t}} =\n{v(s.c_tilde)}", "left", C, never),
         (ox - 0.15, 2.6, f"o_{{t}} = {v(s.o)}", "right", O, never),
         (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{v(s.tanh_c)}", "left", HIDDEN, never),
         (RIGHT, H_Y - 0.75, f"h_{{t}} = {v(s.h)}", "right", HIDDEN, ALWAYS),

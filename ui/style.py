@@ -15,7 +15,7 @@ h1 {font-size: 2.0rem !important; padding-bottom: 0.2rem;}
 .katex-display {overflow-x: auto; overflow-y: hidden; max-width: 100%; padding: 2px 0;}
 /* the cell diagram keeps its proportions but never takes more than a third of the screen's
    height, so the stage's equation below it stays on screen (1280×720, 1920×1080) */
-.cell-diagram svg {max-height: 36vh;}
+.cell-diagram svg {max-height: 34vh;}
 /* classroom.way_out: "Exit presentation" / "Show hidden parts" in the top bar */
 .st-key-classroom-way-out {position: fixed; top: 0.55rem; right: 3.5rem; z-index: 999991;
   width: auto !important; background: white;}
