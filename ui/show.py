@@ -12,6 +12,7 @@ import streamlit as st
 from . import classroom
 
 PRESENT_FONT = 19  # px of a figure's text in presentation mode (ticks: 18)
+PRESENT_GROWTH = 1.25  # a figure's height in presentation mode, for its larger text
 
 
 def chart(fig: Any, key: str, where: Any = st) -> None:
@@ -20,6 +21,8 @@ def chart(fig: Any, key: str, where: Any = st) -> None:
     if classroom.present():
         fig = go.Figure(fig)
         fig.update_layout(font=dict(size=PRESENT_FONT), legend_font_size=PRESENT_FONT - 1)
+        if fig.layout.height:  # taller too, or the larger tick labels crowd each other
+            fig.update_layout(height=round(fig.layout.height * PRESENT_GROWTH))
         if fig.layout.title.text:
             fig.update_layout(title_font_size=PRESENT_FONT + 2)
         fig.update_annotations(font_size=PRESENT_FONT - 2)  # subplot titles, notes
