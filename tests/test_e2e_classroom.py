@@ -100,9 +100,18 @@ LABELS_JS = """() => {
   return {bad, size: Math.min(...sizes), count: labels.length};
 }"""
 
+
+def _tiny() -> CellModel:
+    """Small weights and states: every value written with many digits ("-0.00023")."""
+    rng = np.random.default_rng(5)
+    p = LSTMParams.random(3, 3, seed=5, scale=0.05)
+    return CellModel(p, rng.uniform(-1, 1, 3), *rng.uniform(-1e-3, 1e-3, (2, 3)))
+
+
 MODELS = {
     "seed-question": SEED,
     "random-8x8": "/?" + urlencode(encode(_random_8x8(), View())),
+    "tiny": "/?" + urlencode(encode(_tiny(), View())),
 }
 
 

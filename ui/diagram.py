@@ -262,35 +262,58 @@ Label = tuple[float, float, str, str, int, frozenset[int] | None]
 ALWAYS = None
 
 
-def _lstm_labels(s: Step, most: int = 3, digits: int = 3) -> tuple[Label, ...]:
-    """The LSTM's value labels, each vector by its first ``most`` entries to ``digits``
-    digits; placed clear of the gates, the nodes and each other at presentation size
-    (tests/test_e2e_classroom.py measures them)."""
+CHAR_EM = 0.5  # a label character's width in em, a little more than Source Sans needs
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How the values are written on the diagram."""
+
+    size: int = LABEL_SIZE  # px of the viewBox
+    most: int = 3  # entries shown of each vector
+    digits: int = 3
+    fit: bool = False  # fewer entries where a label's room is short (larger text)
+
+
+PRESENT_LABELS = Labels(size=26, most=2, digits=2, fit=True)  # 1.3× on screen, projector
+
+
+def _lstm_labels(s: Step, style: Labels = Labels()) -> tuple[Label, ...]:
+    """The LSTM's value labels; with ``style.fit`` each as long as the room beside it
+    allows (in diagram units): clear of the gates, the nodes and each other
+    (tests/test_e2e_classroom.py measures them in presentation mode)."""
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     never: frozenset[int] = frozenset()
+    most, digits = style.most, style.digits
 
-    def v(a: np.ndarray, chars: int | None = None) -> str:
-        return short_vec(a, digits, most) if chars is None else _short(a, chars, most, digits)
+    def v(a: np.ndarray, room: float | None = None, name: str = "", chars: int = 99) -> str:
+        """``a`` in the ``room`` beside its ``name`` (with ``fit``), else in ``chars``."""
+        if style.fit and room is not None:
+            chars = int(room * K / (CHAR_EM * style.size)) - len(_SUB.sub(r"\1", name))
+        return _short(a, chars, most, digits)
 
     # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus
     return (
-        (0.2, LINE_Y - 0.75, f"C_{{t−1}} = {v(s.c_prev)}", "left", CELL, ALWAYS),
-        # above the line, over the nodes on it
-        (fx + 0.45, LINE_Y + 0.8, f"f∘C_{{t−1}} = {v(s.forget_term)}", "left", CELL, never),
-        (RIGHT, LINE_Y + 0.8, f"C_{{t}} = {v(s.c)}", "right", CELL, ALWAYS),
-        (fx + 0.15, 3.6, f"f_{{t}} = {v(s.f)}", "left", F, never),
+        (0.2, LINE_Y - 0.75, f"C_{{t−1}} = {v(s.c_prev, 9.0, 'C_{t−1} = ')}", "left", CELL,
+         ALWAYS),
+        # above the line, over the nodes on it: f∘C from the left, C_t from the right
+        (fx + 0.45, LINE_Y + 0.8, f"f∘C_{{t−1}} = {v(s.forget_term, 7.4, 'f∘C_{t−1} = ')}",
+         "left", CELL, never),
+        (RIGHT, LINE_Y + 0.8, f"C_{{t}} = {v(s.c, 7.4, 'C_{t} = ')}", "right", CELL, ALWAYS),
+        (fx + 0.15, 3.6, f"f_{{t}} = {v(s.f, 10.0, 'f_{t} = ')}", "left", F, never),
         # the cell update also shows i∘C̃, computed with the input gate
         (cx + 0.15, 5.15, f"i∘C̃ = {v(s.input_term)}", "left", I, frozenset({CELL})),
         # two short lines each, beside the input gate's wire and the candidate's
-        (ix - 0.15, 3.25, f"i_{{t}} =\n{v(s.i, 16)}", "right", I, never),
-        (cx + 0.15, 3.3, f"C̃_{{t}} =\n{v(s.c_tilde)}", "left", C, never),
+        (ix - 0.15, 3.25, f"i_{{t}} =\n{v(s.i, 5.0, chars=16)}", "right", I, never),
+        (cx + 0.15, 3.3, f"C̃_{{t}} =\n{v(s.c_tilde, 5.1)}", "left", C, never),
         (ox - 0.15, 2.6, f"o_{{t}} = {v(s.o)}", "right", O, never),
-        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{v(s.tanh_c)}", "left", HIDDEN, never),
-        (RIGHT, H_Y - 0.75, f"h_{{t}} = {v(s.h)}", "right", HIDDEN, ALWAYS),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{v(s.tanh_c, 4.6)}", "left", HIDDEN, never),
+        # right of the output gate
+        (RIGHT, H_Y - 0.75, f"h_{{t}} = {v(s.h, 6.2, 'h_{t} = ')}", "right", HIDDEN, ALWAYS),
         # under the forget gate, over the bus that carries v
         (0.2, BUS_Y + 0.38, f"h_{{t−1}} = {v(s.h_prev)}", "left", CONCAT, ALWAYS),
         (2.65, -0.45, f"x_{{t}} = {v(s.x)}", "left", CONCAT, ALWAYS),
-    )
+    )  # fmt: skip
 
 
 def _svg(
@@ -330,19 +353,16 @@ def cell_diagram(
     stage: int,
     key: str = "plain",
     *,
-    label_size: int = LABEL_SIZE,
+    labels: Labels = Labels(),
     highlight: str | None = None,
-    most: int = 3,
-    digits: int = 3,
 ) -> str:
     """The cell as an SVG string: wires, gates and nodes, values of the current stage.
 
     ``key``: "plain", or the LSTM variant "peephole" or "coupled" (``s`` is its step);
-    ``label_size``: the values' font size in the viewBox's px; ``highlight``: a dashed box
-    around that part (a key of REGIONS); ``most`` entries of each vector are shown, to
-    ``digits`` digits.
+    ``labels``: how the values are written; ``highlight``: a dashed box around that part
+    (a key of REGIONS).
     """
-    return _svg(key, _lstm_labels(s, most, digits), stage, label_size, highlight)
+    return _svg(key, _lstm_labels(s, labels), stage, labels.size, highlight)
 
 
 # -- the layouts: the LSTM, its variants and the GRU --------------------------------------------

@@ -18,16 +18,13 @@ from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 from . import classroom, fig_step, show, state, tables
 from .codec import with_stage
 from .colours import C_RANGE
-from .diagram import LABEL_SIZE, cell_diagram
+from .diagram import PRESENT_LABELS, Labels, cell_diagram
 from .fmt import NEAR_ONE, fmt
 from .keys import step_buttons
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
 from .stages import CELL, CONCAT, STAGES, Stage
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
-# the diagram's values in presentation mode: 1.3× their normal size on screen in a column
-# that is narrower than the whole page, with fewer entries per vector so they still fit
-PRESENT_LABEL_SIZE, PRESENT_ENTRIES, PRESENT_DIGITS = 26, 2, 2
 # presentation mode: the story's column at 1280 px (about 430 px) in px of the normal
 # equation font, and the rows of text that fit under the stage's title at 720 px
 PRESENT_EQ_WIDTH, PRESENT_EQ_ROWS = 310, 15
@@ -185,10 +182,9 @@ def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None
     hides the diagram."""
     if classroom.hidden("diagram"):
         return
-    short = (PRESENT_LABEL_SIZE, PRESENT_ENTRIES, PRESENT_DIGITS)
-    size, most, digits = short if classroom.present() else (LABEL_SIZE, 3, 3)
+    labels = PRESENT_LABELS if classroom.present() else Labels()
     # our own SVG built from numbers; no user text can reach it
-    svg = cell_diagram(s, stage, label_size=size, highlight=highlight, most=most, digits=digits)
+    svg = cell_diagram(s, stage, labels=labels, highlight=highlight)
     st.markdown(
         f'<div class="cell-diagram {key}">{svg}</div>',
         unsafe_allow_html=True,
