@@ -116,6 +116,80 @@ def test_hide_editors(app_test: Callable[..., Any]) -> None:
     assert "Inputs $x_t$" in _markdown(app_test(CELL).switch_page("views/sequence.py").run())
 
 
+# what a page may still offer with hide=editors: navigation (stages, the variant, the gate to
+# check) and the class's own answers (quiz predictions, Check my calculation's fields)
+NOT_EDITORS = re.compile(r"(^|:)stage(:|$)|^var:pick$|^check:|:pick:\d+$|:guess:\d+:\d+$")
+EDITOR_KINDS = (
+    "slider", "select_slider", "number_input", "text_input", "selectbox", "radio", "toggle",
+    "checkbox",
+)  # fmt: skip
+PAGES = [path for items in frame.SECTIONS.values() for path, *_ in items]
+
+
+def _editors(at: Any) -> list[str]:
+    found = [
+        f"{kind} {w.key!r} {w.label!r}"
+        for kind in EDITOR_KINDS
+        for w in at.main.get(kind)
+        if not (w.key and NOT_EDITORS.search(w.key))
+    ]
+    return found + [f"data_editor {d.key!r}" for d in at.main.data_editor]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hide_editors_on_every_page(app_test: Callable[..., Any], page: str) -> None:
+    # show=saturation: Cell step's threshold slider is drawn under the diagram; a peephole
+    # LSTM has arrays of its own to edit on Variants
+    link = CELL | {"show": "saturation", "variant": "peephole"}
+    shown = app_test(link).switch_page(page).run()
+    at = app_test(link | {"hide": "editors"}).switch_page(page).run()
+    assert not shown.exception and not at.exception, page
+    assert _editors(at) == [], page
+    if page not in ("views/check.py", "views/lesson.py"):  # their inputs are answers
+        assert _editors(shown), page  # the scan finds the editors when they are there
+
+
+def test_a_hidden_editor_shows_its_value(app_test: Callable[..., Any]) -> None:
+    at = app_test(CELL | {"hide": "editors"}).switch_page("views/misconceptions.py").run()
+    text = _markdown(at)
+    assert "Set every $f_t$ to: **0.9**" in text
+    assert "Steps in the sequence ($x_t$ held fixed): **20**" in text
+    seq = at.switch_page("views/sequence.py").run()
+    assert "Time step t (0 to" in _markdown(seq) and ": **0**" in _markdown(seq)
+    seq.button(key="seq:next").click().run()  # the keys' buttons still step time
+    assert ": **1**" in _markdown(seq) and len(seq.main.slider) == 0
+    sat = at.switch_page("views/saturation.py").run()
+    assert not [b for b in sat.main.button if b.key == "sat:apply"]
+
+
+# -- read-only tables in presentation mode ----------------------------------------------------
+TABLE_PAGES = ["views/saturation.py", "views/gradient_flow.py", "views/sequence.py"]
+
+
+def _grids(at: Any) -> list[Any]:
+    return [d for d in at.main.dataframe if d.editing_mode == "read_only"]
+
+
+@pytest.mark.parametrize("page", TABLE_PAGES)
+def test_presentation_draws_plain_tables(app_test: Callable[..., Any], page: str) -> None:
+    grid = app_test(CELL).switch_page(page).run()
+    plain = app_test(CELL | {"present": "1"}).switch_page(page).run()
+    assert not grid.exception and not plain.exception
+    assert len(_grids(grid)) > 0 and len(grid.main.table) == 0
+    assert len(_grids(plain)) == 0 and len(plain.main.table) == len(_grids(grid))
+
+
+def test_a_plain_table_keeps_the_number_format(app_test: Callable[..., Any]) -> None:
+    at = app_test({"preset": "remember", "present": "1"}).switch_page("views/sequence.py").run()
+    values = at.main.table[0].value
+    assert list(values.index)[:2] == ["unit 0", "unit 1"]
+    cells = values.to_numpy().ravel()
+    assert all(isinstance(c, str) and len(c.lstrip("-").replace(".", "")) <= 9 for c in cells)
+    grid = app_test({"preset": "remember"}).switch_page("views/sequence.py").run()
+    numbers = _grids(grid)[0].value.to_numpy().ravel()
+    assert [f"{v:.4g}" for v in numbers] == list(cells)
+
+
 def test_hide_diagram(app_test: Callable[..., Any]) -> None:
     assert "cell-diagram" in _markdown(app_test(CELL))
     at = app_test(CELL | {"hide": "diagram"})

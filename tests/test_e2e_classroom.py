@@ -16,6 +16,7 @@ from e2e_support import VIEWPORT, AppPage
 
 from lstm_core import CellModel, LSTMParams
 from ui.codec import View, encode
+from ui.lesson_steps import STEPS
 
 SEED = "/?preset=seed-question"
 
@@ -63,13 +64,75 @@ def _box(app: AppPage, css: str) -> dict[str, float]:
     return dict(box)
 
 
-@pytest.mark.parametrize("stage", range(6))
-def test_present_diagram_and_equation_on_one_screen(projector: AppPage, stage: int) -> None:
-    projector.open(f"{SEED}&present=1&stage={stage}")
-    for css in (".cell-diagram svg", '[data-testid="stMain"] .katex-display'):
-        box = _box(projector, css)
-        assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], (css, box)
-        assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"], (css, box)
+def _model_8x8() -> CellModel:
+    rng = np.random.default_rng(8)
+    p = LSTMParams.random(8, 8, seed=8)
+    p = p.replace(**{name: getattr(p, name) * 1e3 for name in ("W_f", "W_i", "W_c", "W_o")})
+    return CellModel(p, rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8))
+
+
+def _random_8x8() -> CellModel:
+    """Random weights of the usual size (±1/√n): values of every sign and many digits."""
+    rng = np.random.default_rng(3)
+    p = LSTMParams.random(8, 8, seed=3)
+    return CellModel(p, rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8))
+
+
+# the diagram's value labels: their smallest size on screen (px), and each one that is cut
+# off at the picture's edge or lies on a gate, a node or another label (in viewBox units)
+LABELS_JS = """() => {
+  const svg = document.querySelector('.cell-diagram svg');
+  // the picture keeps its proportions inside the svg's box (max-height may narrow it)
+  const vb = svg.viewBox.baseVal, r = svg.getBoundingClientRect();
+  const scale = Math.min(r.width / vb.width, r.height / vb.height);
+  const box = (e) => { const b = e.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+  const meets = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  const texts = [...svg.querySelectorAll('text.value')];
+  const labels = texts.map(e => [e.textContent, box(e)]);
+  const shapes = [...svg.querySelectorAll('rect.gate, circle')].map(box);
+  const bad = [];
+  labels.forEach(([t, b], k) => {
+    if (b[0] < 0 || b[1] < 0 || b[2] > vb.width || b[3] > vb.height) bad.push(['cut off', t]);
+    if (shapes.some(s => meets(b, s))) bad.push(['on a gate or node', t]);
+    labels.slice(k + 1).forEach(([u, c]) => { if (meets(b, c)) bad.push(['on', t, u]); });
+  });
+  const sizes = texts.map(e => parseFloat(e.getAttribute('font-size')) * scale);
+  return {bad, size: Math.min(...sizes), count: labels.length};
+}"""
+
+
+def _tiny() -> CellModel:
+    """Small weights and states: every value written with many digits ("-0.00023")."""
+    rng = np.random.default_rng(5)
+    p = LSTMParams.random(3, 3, seed=5, scale=0.05)
+    return CellModel(p, rng.uniform(-1, 1, 3), *rng.uniform(-1e-3, 1e-3, (2, 3)))
+
+
+MODELS = {
+    "seed-question": SEED,
+    "random-8x8": "/?" + urlencode(encode(_random_8x8(), View())),
+    "tiny": "/?" + urlencode(encode(_tiny(), View())),
+}
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_present_diagram_and_equation_on_one_screen(projector: AppPage, model: str) -> None:
+    """Every stage at 1280×720: the diagram and the stage's equation on screen, the labels
+    at least 1.3× their normal size on screen, clear of the gates and of each other."""
+    normal = projector.open(f"{MODELS[model]}&stage=4").page.evaluate(LABELS_JS)
+    for stage in range(6):
+        projector.open(f"{MODELS[model]}&present=1&stage={stage}")
+        projector.assert_no_traceback()
+        for css in (".cell-diagram svg", '[data-testid="stMain"] .katex-display'):
+            box = _box(projector, css)
+            assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], (
+                stage, css, box,
+            )  # fmt: skip
+            assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"], (css, box)
+        labels = projector.page.evaluate(LABELS_JS)
+        assert labels["count"] >= 4 and labels["bad"] == [], (stage, labels)
+        assert labels["size"] >= 1.3 * normal["size"], (stage, labels["size"], normal["size"])
+        projector.shot(f"classroom-present-cell-{model}-stage{stage}")
 
 
 def test_without_presentation_the_equation_starts_on_the_first_screen(
@@ -130,13 +193,6 @@ def test_pages_move_to_the_top_bar_without_the_sidebar(projector: AppPage) -> No
     assert projector.query()["hide"] == "sidebar,editors"
 
 
-def _model_8x8() -> CellModel:
-    rng = np.random.default_rng(8)
-    p = LSTMParams.random(8, 8, seed=8)
-    p = p.replace(**{name: getattr(p, name) * 1e3 for name in ("W_f", "W_i", "W_c", "W_o")})
-    return CellModel(p, rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8), rng.uniform(-1, 1, 8))
-
-
 # the right edge of every table and display equation, or of the box it scrolls in
 OVERFLOW_JS = """() => {
   const main = document.querySelector('[data-testid="stMainBlockContainer"]');
@@ -193,3 +249,49 @@ def test_presentation_screenshots(projector: AppPage, name: str, path: str) -> N
     assert projector.page.get_by_role("button", name="Exit presentation").is_visible()
     assert projector.query()["present"] == "1"
     projector.shot(name)
+
+
+LESSON_STEPS = len(STEPS)
+# (name, link, the tab to open first)
+SCREENS = [
+    *[(f"cell-stage{k}", f"{SEED}&stage={k}", None) for k in range(6)],
+    ("misconceptions", "/misconceptions?preset=seed-question", None),
+    ("saturation", "/saturation?preset=seed-question", "Scale the weights"),
+    ("saturation-chains", "/saturation?preset=seed-question", "Chains of slopes"),
+    ("gradient-flow", "/gradient_flow?preset=seed-question", None),
+    ("lesson-first", "/lesson?step=1", None),
+    ("lesson-middle", f"/lesson?step={(LESSON_STEPS + 1) // 2}", None),
+    ("lesson-last", f"/lesson?step={LESSON_STEPS}", None),
+]
+EDITOR_CSS = ", ".join(
+    f'[data-testid="stMain"] [data-testid="{kind}"]:visible'
+    for kind in ("stSlider", "stNumberInput", "stSelectbox", "stDataFrame")
+)
+
+
+@pytest.mark.parametrize("hide", ["", "editors"], ids=["all", "hide-editors"])
+@pytest.mark.parametrize(("name", "path", "tab"), SCREENS, ids=[n for n, *_ in SCREENS])
+def test_presentation_screens(
+    projector: AppPage, name: str, path: str, tab: str | None, hide: str
+) -> None:
+    """Screenshots for a person to look at as the back row would; with hide=editors no
+    editor is left in the page."""
+    projector.open(f"{path}&present=1" + (f"&hide={hide}" if hide else ""))
+    projector.assert_no_traceback()
+    if tab:
+        projector.page.get_by_role("tab", name=tab).click()
+        projector.wait_idle()
+    if hide:
+        assert projector.page.locator(EDITOR_CSS).count() == 0
+    projector.shot(f"classroom-present-{name}" + (f"-{hide}" if hide else ""), tall=True)
+
+
+def test_presentation_quiz_before_and_after_reveal(projector: AppPage) -> None:
+    projector.open(f"{SEED}&present=1&quiz=1&stage=1")
+    projector.assert_no_traceback()
+    projector.shot("classroom-present-quiz-before")
+    reveal = projector.page.get_by_role("button", name="Reveal", exact=True)
+    projector.rerun(reveal.click)
+    projector.assert_no_traceback()
+    assert projector.page.get_by_role("button", name="Reveal", exact=True).count() == 0
+    projector.shot("classroom-present-quiz-after")

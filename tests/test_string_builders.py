@@ -163,9 +163,11 @@ ALWAYS = ("c_prev", "c", "h", "x")
 AT_STAGE = {1: ("f",), 2: ("c_tilde", "input_term"), 3: ("forget_term", "input_term"),
             4: ("o",), 5: ("tanh_c",)}  # fmt: skip
 ALLOWED_TAGS = {"svg", "polyline", "rect", "circle", "text", "tspan"}
+# "class": names for the tests and CSS to find parts by, nothing to run
 ALLOWED_ATTRS = {"viewBox", "width", "height", "role", "aria-label", "style", "points", "fill",
                  "stroke", "stroke-width", "stroke-linejoin", "x", "y", "dy", "rx", "cx", "cy",
-                 "r", "text-anchor", "dominant-baseline", "font-size", "font-weight"}  # fmt: skip
+                 "r", "text-anchor", "dominant-baseline", "font-size", "font-weight",
+                 "class"}  # fmt: skip
 
 
 def svg_texts(root: ET.Element) -> list[str]:

@@ -16,6 +16,9 @@ the navigation's place, the sidebar switch and the in-page way out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from . import state
@@ -25,7 +28,9 @@ from .codec import HIDE_PARTS, hide_parts
 PART_TEXT = {
     "sidebar": "the sidebar (model controls and presets); the pages move to a top bar",
     "nav": "the list of pages",
-    "editors": "the model's sliders and exact-entry grids (Cell step, Sequence inputs)",
+    "editors": "every control in a page that edits the model or the page's numbers (sliders, "
+    "grids, pickers; the Sequence scrubber too: the keys still step time); each shows its "
+    "value instead. The sidebar's controls go with `sidebar`",
     "diagram": "the cell diagram",
     "equations": "every equation with numbers",
     "numbers": "the tables and row-by-row expansions under the diagram",
@@ -45,6 +50,20 @@ def hidden(part: str) -> bool:
     if part not in HIDE_PARTS:
         raise ValueError(f"unknown part {part!r}; one of {', '.join(HIDE_PARTS)}")
     return part in state.view().hide
+
+
+def control(draw: Callable[..., Any], label: str, default: Any, *, key: str, **kwargs: Any) -> Any:
+    """An editor of the model or of a page's numbers: ``draw(label, key=key, **kwargs)``
+    (``st.slider``, ``column.number_input``, …), or, when the link hides editors, a
+    read-only line "label: **value**" in the same place. Returns the value either way:
+    the widget's current one, else ``default``."""
+    if not hidden("editors"):
+        return draw(label, key=key, **kwargs)
+    value = st.session_state.get(key, default)
+    shown = kwargs.get("format_func", str)(value)
+    where = getattr(draw, "__self__", st)  # the column or container the widget would be in
+    where.markdown(f"{label}: **{shown}**")  # our own label; the value is a number or option
+    return value
 
 
 def set_present(on: bool) -> None:

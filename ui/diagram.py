@@ -71,18 +71,19 @@ NODES: tuple[Node, ...] = (
 
 # Parts a text can point at (the Lesson page): name -> box (x0, y0, x1, y1), diagram units
 REGIONS: dict[str, tuple[float, float, float, float]] = {
-    "inputs": (-0.1, -0.75, 2.85, 1.95),  # x_t and h_{t-1} joining into v
+    "inputs": (-0.1, -0.9, 8.2, 1.2),  # x_t and h_{t-1} joining into v, with their labels
     "f": (2.75, 1.05, 4.75, 2.35),
     "ic": (5.45, 1.05, 10.25, 2.35),  # the input gate and the candidate
     "o": (11.85, 1.05, 13.75, 2.35),
-    "cell": (0.05, 5.35, 20.05, 6.75),  # the cell-state line, C_{t-1} to C_t
-    "hidden": (14.6, 2.2, 20.05, 4.95),  # tanh(C_t) and h_t out
+    "cell": (0.05, 4.7, 20.05, 7.3),  # the cell-state line, C_{t-1} to C_t
+    "hidden": (13.9, 1.7, 20.05, 5.15),  # tanh(C_t) and h_t out
 }
 
 
 # SVG canvas: diagram units to pixels of the viewBox (the picture scales to its column)
 K = 45.0
-X0, Y_TOP, WIDTH, HEIGHT = -0.2, 6.9, 21.2, 7.7
+# room above the cell-state line for the labels over it, and below x_t's label
+X0, Y_TOP, WIDTH, HEIGHT = -0.2, 7.35, 21.2, 8.3
 FONT = "font-family: 'Source Sans Pro', sans-serif"
 
 
@@ -118,6 +119,7 @@ def _text(
     color: str = "#222",
     bold: bool = False,
     halo: bool = False,
+    cls: str = "",
 ) -> str:
     px, py = _px(x, y)
     svg_anchor = {"left": "start", "right": "end", "center": "middle"}.get(anchor, anchor)
@@ -129,6 +131,7 @@ def _text(
     dy = -0.6 * (len(lines) - 1)
     style = "paint-order: stroke; stroke: white; stroke-width: 5px;" if halo else ""
     weight = ' font-weight="bold"' if bold else ""
+    weight += f' class="{cls}"' if cls else ""
     return (
         f'<text x="{px}" y="{py}" dy="{dy}em" text-anchor="{svg_anchor}" '
         f'dominant-baseline="central" font-size="{size}" fill="{color}"{weight} '
@@ -159,20 +162,21 @@ def _block(
     else:
         x0, y0 = _px(x - half[0], y + half[1])
         shape = (
-            f'<rect x="{x0}" y="{y0}" width="{2 * half[0] * K}" height="{2 * half[1] * K}" '
-            f'rx="5" fill="{fill}" stroke="{stroke}" stroke-width="3"/>'
+            f'<rect class="gate" x="{x0}" y="{y0}" width="{2 * half[0] * K}" '
+            f'height="{2 * half[1] * K}" rx="5" fill="{fill}" stroke="{stroke}" stroke-width="3"/>'
         )
     ink = text_color or ("white" if lit else color)
     return shape + _text(x, y, text, color=ink, size=19, bold=True)
 
 
-def _short(a: np.ndarray, chars: int) -> str:
-    """``short_vec(a)`` with as many entries as fit in ``chars`` characters (at least one)."""
-    for most in (3, 2):
-        text = short_vec(a, most=most)
+def _short(a: np.ndarray, chars: int, most: int = 3, digits: int = 3) -> str:
+    """``short_vec(a)`` with as many entries (at most ``most``) as fit in ``chars``
+    characters, at least one."""
+    for k in range(most, 1, -1):
+        text = short_vec(a, digits, most=k)
         if len(text) <= chars:
             return text
-    return short_vec(a, most=1)
+    return short_vec(a, digits, most=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -258,33 +262,58 @@ Label = tuple[float, float, str, str, int, frozenset[int] | None]
 ALWAYS = None
 
 
-def _lstm_labels(s: Step) -> tuple[Label, ...]:
+CHAR_EM = 0.5  # a label character's width in em, a little more than Source Sans needs
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How the values are written on the diagram."""
+
+    size: int = LABEL_SIZE  # px of the viewBox
+    most: int = 3  # entries shown of each vector
+    digits: int = 3
+    fit: bool = False  # fewer entries where a label's room is short (larger text)
+
+
+PRESENT_LABELS = Labels(size=26, most=2, digits=2, fit=True)  # 1.3× on screen, projector
+
+
+def _lstm_labels(s: Step, style: Labels = Labels()) -> tuple[Label, ...]:
+    """The LSTM's value labels; with ``style.fit`` each as long as the room beside it
+    allows (in diagram units): clear of the gates, the nodes and each other
+    (tests/test_e2e_classroom.py measures them in presentation mode)."""
     fx, ix, cx, ox = (GATE_X[k] for k in ("f", "i", "c", "o"))
     never: frozenset[int] = frozenset()
+    most, digits = style.most, style.digits
+
+    def v(a: np.ndarray, room: float | None = None, name: str = "", chars: int = 99) -> str:
+        """``a`` in the ``room`` beside its ``name`` (with ``fit``), else in ``chars``."""
+        if style.fit and room is not None:
+            chars = int(room * K / (CHAR_EM * style.size)) - len(_SUB.sub(r"\1", name))
+        return _short(a, chars, most, digits)
+
     # math names: "_{…}" is drawn as a subscript (see _math); "−" is a real minus
     return (
-        (0.2, LINE_Y - 0.45, f"C_{{t−1}} = {short_vec(s.c_prev)}", "left", CELL, ALWAYS),
-        (
-            fx + 0.45,
-            LINE_Y + 0.45,
-            f"f∘C_{{t−1}} = {short_vec(s.forget_term)}",
-            "left",
-            CELL,
-            never,
-        ),
-        (RIGHT, LINE_Y + 0.45, f"C_{{t}} = {short_vec(s.c)}", "right", CELL, ALWAYS),
-        (fx + 0.15, 3.9, f"f_{{t}} = {short_vec(s.f)}", "left", F, never),
+        (0.2, LINE_Y - 0.75, f"C_{{t−1}} = {v(s.c_prev, 9.0, 'C_{t−1} = ')}", "left", CELL,
+         ALWAYS),
+        # above the line, over the nodes on it: f∘C from the left, C_t from the right
+        (fx + 0.45, LINE_Y + 0.8, f"f∘C_{{t−1}} = {v(s.forget_term, 7.4, 'f∘C_{t−1} = ')}",
+         "left", CELL, never),
+        (RIGHT, LINE_Y + 0.8, f"C_{{t}} = {v(s.c, 7.4, 'C_{t} = ')}", "right", CELL, ALWAYS),
+        (fx + 0.15, 3.6, f"f_{{t}} = {v(s.f, 10.0, 'f_{t} = ')}", "left", F, never),
         # the cell update also shows i∘C̃, computed with the input gate
-        (cx + 0.15, 5.15, f"i∘C̃ = {short_vec(s.input_term)}", "left", I, frozenset({CELL})),
-        # two short lines between the forget gate's wire and the input gate's
-        (ix - 0.15, 3.1, f"i_{{t}} =\n{_short(s.i, 16)}", "right", I, never),
-        (cx + 0.15, 3.55, f"C̃_{{t}} = {short_vec(s.c_tilde)}", "left", C, never),
-        (ox - 0.15, 2.45, f"o_{{t}} = {short_vec(s.o)}", "right", O, never),
-        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{short_vec(s.tanh_c)}", "left", HIDDEN, never),
-        (RIGHT, H_Y - 0.62, f"h_{{t}} = {short_vec(s.h)}", "right", HIDDEN, ALWAYS),
-        (0.2, BUS_Y + 0.75, f"h_{{t−1}} =\n{_short(s.h_prev, 18)}", "left", CONCAT, ALWAYS),
-        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", CONCAT, ALWAYS),
-    )
+        (cx + 0.15, 5.15, f"i∘C̃ = {v(s.input_term)}", "left", I, frozenset({CELL})),
+        # two short lines each, beside the input gate's wire and the candidate's
+        (ix - 0.15, 3.25, f"i_{{t}} =\n{v(s.i, 5.0, chars=16)}", "right", I, never),
+        (cx + 0.15, 3.3, f"C̃_{{t}} =\n{v(s.c_tilde, 5.1)}", "left", C, never),
+        (ox - 0.15, 2.6, f"o_{{t}} = {v(s.o)}", "right", O, never),
+        (TANH_X + 0.75, MID_Y, f"tanh(C_{{t}}) =\n{v(s.tanh_c, 4.6)}", "left", HIDDEN, never),
+        # right of the output gate
+        (RIGHT, H_Y - 0.75, f"h_{{t}} = {v(s.h, 6.2, 'h_{t} = ')}", "right", HIDDEN, ALWAYS),
+        # under the forget gate, over the bus that carries v
+        (0.2, BUS_Y + 0.38, f"h_{{t−1}} = {v(s.h_prev)}", "left", CONCAT, ALWAYS),
+        (2.65, -0.45, f"x_{{t}} = {v(s.x)}", "left", CONCAT, ALWAYS),
+    )  # fmt: skip
 
 
 def _svg(
@@ -308,6 +337,7 @@ def _svg(
                     "black" if current else "#444",
                     bold=current,
                     halo=True,
+                    cls="value",
                 )
             )
     w, h = WIDTH * K, HEIGHT * K
@@ -323,16 +353,16 @@ def cell_diagram(
     stage: int,
     key: str = "plain",
     *,
-    label_size: int = LABEL_SIZE,
+    labels: Labels = Labels(),
     highlight: str | None = None,
 ) -> str:
     """The cell as an SVG string: wires, gates and nodes, values of the current stage.
 
     ``key``: "plain", or the LSTM variant "peephole" or "coupled" (``s`` is its step);
-    ``label_size``: the values' font size in the viewBox's px; ``highlight``: a dashed box
-    around that part (a key of REGIONS).
+    ``labels``: how the values are written; ``highlight``: a dashed box around that part
+    (a key of REGIONS).
     """
-    return _svg(key, _lstm_labels(s), stage, label_size, highlight)
+    return _svg(key, _lstm_labels(s, labels), stage, labels.size, highlight)
 
 
 # -- the layouts: the LSTM, its variants and the GRU --------------------------------------------

@@ -35,7 +35,7 @@ from lstm_core.sequences import (
     parse_table,
 )
 
-from . import keys, state
+from . import classroom, keys, state
 
 PLAY_INTERVAL = 0.8  # seconds per step while playing
 # Play's clock, in seconds. A test replaces it with a clock it moves by hand, so Play
@@ -426,7 +426,10 @@ def timeline(ns: str, T: int, body: Callable[[int], None]) -> None:
             middle.progress(t / max(T - 1, 1), text=f"{label}: t = {t}, playing{shown}")
         elif T > 1:
             ss[_key(ns, "scrub")] = t
-            middle.slider(label, 0, T - 1, key=_key(ns, "scrub"), on_change=on_scrub, args=(ns,))
+            classroom.control(  # hidden with the editors: the keys and Prev/Next still step
+                middle.slider, label, t, key=_key(ns, "scrub"), min_value=0, max_value=T - 1,
+                on_change=on_scrub, args=(ns,),
+            )  # fmt: skip
         else:
             middle.markdown("Time step t = 0 (the sequence has one step)")
         body(t)

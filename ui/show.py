@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from . import classroom
 
 PRESENT_FONT = 19  # px of a figure's text in presentation mode (ticks: 18)
+PRESENT_GROWTH = 1.25  # a figure's height in presentation mode, for its larger text
 
 
 def chart(fig: Any, key: str, where: Any = st) -> None:
@@ -17,9 +20,15 @@ def chart(fig: Any, key: str, where: Any = st) -> None:
     text larger in presentation mode (on a copy: a figure may be cached and shared)."""
     if classroom.present():
         fig = go.Figure(fig)
-        fig.update_layout(font=dict(size=PRESENT_FONT))
-        fig.update_xaxes(tickfont=dict(size=PRESENT_FONT - 1))
-        fig.update_yaxes(tickfont=dict(size=PRESENT_FONT - 1))
+        fig.update_layout(font=dict(size=PRESENT_FONT), legend_font_size=PRESENT_FONT - 1)
+        if fig.layout.height:  # taller too, or the larger tick labels crowd each other
+            fig.update_layout(height=round(fig.layout.height * PRESENT_GROWTH))
+        if fig.layout.title.text:
+            fig.update_layout(title_font_size=PRESENT_FONT + 2)
+        fig.update_annotations(font_size=PRESENT_FONT - 2)  # subplot titles, notes
+        axes = dict(tickfont=dict(size=PRESENT_FONT - 1), title_font_size=PRESENT_FONT)
+        fig.update_xaxes(**axes)
+        fig.update_yaxes(**axes)
     where.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
 
 
@@ -27,3 +36,34 @@ def latex(tex: str) -> None:
     """A display equation, unless the link hides equations (``?hide=equations``)."""
     if not classroom.hidden("equations"):
         st.latex(tex)
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    hide_index: bool = True,
+    height: int | None = None,
+    number_format: str | None = None,
+) -> None:
+    """A read-only table: the scrollable grid, or in presentation mode a plain table, whose
+    text the projector's CSS enlarges (the grid draws on a canvas that CSS cannot reach).
+
+    ``number_format``: a printf format for the numeric columns ("%.4g"); ``height``: px,
+    beyond which the table scrolls.
+    """
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    if classroom.present():
+        if number_format is not None:
+            df = df.astype({c: object for c in numeric})
+            for c in numeric:
+                df[c] = [number_format % v if np.isfinite(v) else str(v) for v in df[c]]
+        st.table(df, hide_index=hide_index, height=height or "content")
+        return
+    config = (
+        {c: st.column_config.NumberColumn(str(c), format=number_format) for c in numeric}
+        if number_format
+        else None
+    )
+    st.dataframe(
+        df, hide_index=hide_index, width="stretch", height=height or "auto", column_config=config
+    )

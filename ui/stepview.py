@@ -6,6 +6,7 @@ Sequence page draw the same components from different sources.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -14,17 +15,19 @@ import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import classroom, fig_step, state, tables
+from . import classroom, fig_step, show, state, tables
 from .codec import with_stage
 from .colours import C_RANGE
-from .diagram import LABEL_SIZE, cell_diagram
+from .diagram import PRESENT_LABELS, Labels, cell_diagram
 from .fmt import NEAR_ONE, fmt
 from .keys import step_buttons
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
 from .stages import CELL, CONCAT, STAGES, Stage
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
-PRESENT_LABEL_SIZE = 23  # the diagram's values in presentation mode (a narrower column)
+# presentation mode: the story's column at 1280 px (about 430 px) in px of the normal
+# equation font, and the rows of text that fit under the stage's title at 720 px
+PRESENT_EQ_WIDTH, PRESENT_EQ_ROWS = 310, 15
 ROW_VECTOR_MAX = 300  # px; an equation with a wider vector writes its vectors as columns
 
 
@@ -32,17 +35,17 @@ Term = tuple[str, str, np.ndarray | None]  # (operator, TeX, then the vector if 
 Equation = tuple[str, list[list[Term]]]  # (left-hand side, its steps)
 
 
-def _eq(*eqs: Equation, width: float = EQ_WIDTH) -> str:
-    """Equations ``lhs = … = …`` over as many aligned lines as ``width`` needs.
+# KaTeX sizes, largest first: an equation that does not fit its box at full size is drawn
+# smaller rather than cut off or run off the screen (presentation mode)
+SIZES = ((1.0, ""), (0.9, r"\small "), (0.8, r"\footnotesize "), (0.7, r"\scriptsize "))
+_LINE = re.compile(r" \\\\ &| \\\\\[6pt\] ")  # between the lines of ``aligned``
+_MATRIX = re.compile(r"\\begin\{bmatrix\}(.*?)\\end\{bmatrix\}")
 
-    Each step (a list of terms, the first with operator "=") starts a line. A term's TeX
-    is followed by its vector: a row vector, or a column (one unit per line) when a row
-    would be too wide; all vectors of the block get the same shape.
-    """
-    arrays = [a for _, steps in eqs for step in steps for *_, a in step if a is not None]
-    column = any(vec_width(a) > ROW_VECTOR_MAX for a in arrays)
 
-    digits = 3 if column else 4  # columns: narrower, so more of them fit on a line
+def _lines(
+    eqs: tuple[Equation, ...], width: float, column: bool, digits: int, alone: bool = False
+) -> list[str]:
+    """Each equation's lines; ``alone``: with columns, the formula on a line of its own."""
 
     def term(op: str, tex: str, a: np.ndarray | None) -> tuple[str, str, float]:
         w = PX_PER_CHAR * 0.6 * len(tex)  # TeX source is longer than what it shows
@@ -50,17 +53,52 @@ def _eq(*eqs: Equation, width: float = EQ_WIDTH) -> str:
             return op, tex, w
         return op, tex + vec(a, digits, column), w + vec_width(a, digits, column)
 
-    lines = [
-        chain(
-            lhs,
-            PX_PER_CHAR * 3,
-            [[term(*t) for t in step] for step in steps],
-            width,
-            step_lines=not column,
+    def lines(lhs: str, steps: list[list[Term]]) -> str:
+        terms = [[term(*t) for t in step] for step in steps]
+        if not (column and alone):
+            return chain(lhs, PX_PER_CHAR * 3, terms, width, step_lines=not column)
+        # the formula on a line of its own; the steps with numbers share lines below it
+        return chain(lhs, PX_PER_CHAR * 3, terms[:1], width) + (
+            r" \\" + chain("", PX_PER_CHAR * 3, terms[1:], width, step_lines=False)
+            if terms[1:]
+            else ""
         )
-        for lhs, steps in eqs
-    ]
-    return r"\begin{aligned}" + r" \\[6pt] ".join(lines) + r"\end{aligned}"
+
+    return [lines(lhs, steps) for lhs, steps in eqs]
+
+
+def tex_rows(tex: str) -> float:
+    """About how tall an ``aligned`` block of ``_eq`` is, in rows of text: a line is as
+    tall as its tallest column vector, plus the brackets' margin."""
+    return sum(
+        0.4 + max([1, *(m.count(r"\\") + 1 for m in _MATRIX.findall(line))])
+        for line in _LINE.split(tex)
+    )
+
+
+def _eq(*eqs: Equation, width: float = EQ_WIDTH, rows: float | None = None) -> str:
+    """Equations ``lhs = … = …`` over as many aligned lines as ``width`` needs.
+
+    Each step (a list of terms, the first with operator "=") starts a line. A term's TeX
+    is followed by its vector: a row vector, or a column (one unit per line) when a row
+    would be too wide; all vectors of the block get the same shape. With ``rows`` (a
+    projector) the block must also fit that many rows of text: the largest size of
+    ``SIZES`` at which rows, else columns, fit both ways.
+    """
+    arrays = [a for _, steps in eqs for step in steps for *_, a in step if a is not None]
+    if rows is None:
+        column = any(vec_width(a) > ROW_VECTOR_MAX for a in arrays)
+        digits = 3 if column else 4  # columns: narrower, so more of them fit on a line
+        body = r" \\[6pt] ".join(_lines(eqs, width, column, digits))
+        return r"\begin{aligned}" + body + r"\end{aligned}"
+    tex = ""
+    for scale, size in SIZES:
+        for column in (False, True):
+            widest = max((vec_width(a, 3, column) for a in arrays), default=0)
+            tex = r" \\[6pt] ".join(_lines(eqs, width / scale, column, 3, alone=True))
+            if PX_PER_CHAR * 3 + widest <= width / scale and tex_rows(tex) <= rows / scale:
+                return size + r"\begin{aligned}" + tex + r"\end{aligned}"
+    return SIZES[-1][1] + r"\begin{aligned}" + tex + r"\end{aligned}"
 
 
 def _gate_eq(key: str, s: Step) -> Equation:
@@ -73,16 +111,19 @@ def _gate_eq(key: str, s: Step) -> Equation:
     return g.symbol, steps
 
 
-def stage_equation(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> str:
-    """The equation of stage k with live numbers (LaTeX), in lines of at most ``width`` px."""
+def stage_equation(
+    k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH, rows: float | None = None
+) -> str:
+    """The equation of stage k with live numbers (LaTeX), in lines of at most ``width`` px;
+    ``rows``: at most this many rows of text tall (see ``_eq``)."""
     if k == CONCAT:
         concat: list[list[Term]] = [
             [("=", CONCAT_LATEX[p.concat_order], None)],
             [("=", "", s.concat)],
         ]
-        return _eq(("v", concat), width=width)
+        return _eq(("v", concat), width=width, rows=rows)
     if STAGES[k].gates:
-        return _eq(*(_gate_eq(key, s) for key in STAGES[k].gates), width=width)
+        return _eq(*(_gate_eq(key, s) for key in STAGES[k].gates), width=width, rows=rows)
     if k == CELL:
         update: list[list[Term]] = [
             [("=", r"f_t\circ C_{t-1} + i_t\circ\tilde C_t", None)],
@@ -90,23 +131,22 @@ def stage_equation(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> s
             [("=", "", s.forget_term), ("+", "", s.input_term)],
             [("=", "", s.c)],
         ]
-        return _eq(("C_t", update), width=width)
+        return _eq(("C_t", update), width=width, rows=rows)
     hidden: list[list[Term]] = [
         [("=", r"o_t\circ\tanh(C_t)", None)],
         [("=", "", s.o), (r"\circ", r"\tanh", s.c)],
         [("=", "", s.o), (r"\circ", "", s.tanh_c)],
         [("=", "", s.h)],
     ]
-    return _eq(("h_t", hidden), width=width)
+    return _eq(("h_t", hidden), width=width, rows=rows)
 
 
-def stage_text(k: int, s: Step, p: LSTMParams, width: float = EQ_WIDTH) -> tuple[str, str]:
-    """The equation of stage k with live numbers (LaTeX), and a few sentences for a student."""
+def stage_prose(k: int, p: LSTMParams) -> str:
+    """A few sentences about stage k for a student."""
     a, b = [1, 2, 3], [3, 2, 1]
     example = f"{a} ∘ {b} = {np.multiply(a, b).tolist()}"
     n, m = p.n_hidden, p.n_input
-    text = STAGES[k].text.format(n=n, m=m, width=n + m, example=example)
-    return stage_equation(k, s, p, width), text
+    return STAGES[k].text.format(n=n, m=m, width=n + m, example=example)
 
 
 def stage_controls(
@@ -142,9 +182,9 @@ def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None
     hides the diagram."""
     if classroom.hidden("diagram"):
         return
-    size = PRESENT_LABEL_SIZE if classroom.present() else LABEL_SIZE
+    labels = PRESENT_LABELS if classroom.present() else Labels()
     # our own SVG built from numbers; no user text can reach it
-    svg = cell_diagram(s, stage, label_size=size, highlight=highlight)
+    svg = cell_diagram(s, stage, labels=labels, highlight=highlight)
     st.markdown(
         f'<div class="cell-diagram {key}">{svg}</div>',
         unsafe_allow_html=True,
@@ -164,13 +204,20 @@ def beside(s: Step, stage: int, key: str, story: Callable[[], None]) -> None:
         story()
 
 
+def fitted_equation(stage: int, s: Step, p: LSTMParams) -> str:
+    """The stage's equation for this page's layout: in presentation mode a narrower column
+    and larger symbols, so shorter lines, and no taller than the screen leaves."""
+    if classroom.present():
+        return stage_equation(stage, s, p, PRESENT_EQ_WIDTH, PRESENT_EQ_ROWS)
+    return stage_equation(stage, s, p)
+
+
 def explanation_md(s: Step, p: LSTMParams, stage: int) -> str:
     """Title, equation with numbers (unless the link hides equations) and a few sentences,
     as one markdown string."""
-    # presentation mode: a narrower column and larger symbols, so shorter lines
-    eq, text = stage_text(stage, s, p, EQ_WIDTH / 1.6 if classroom.present() else EQ_WIDTH)
+    eq = fitted_equation(stage, s, p)
     shown = "" if classroom.hidden("equations") else f"$$\n{eq}\n$$\n\n"
-    return f"#### {stage + 1}. {STAGES[stage].title}\n\n{shown}{text}"
+    return f"#### {stage + 1}. {STAGES[stage].title}\n\n{shown}{stage_prose(stage, p)}"
 
 
 def explanation(s: Step, p: LSTMParams, stage: int) -> None:
@@ -283,13 +330,7 @@ def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "floa
         return
     precision_note(s, GATE_BY_KEY[state.view().focus], dtype)
     st.markdown(f"**All values at t = {t}**, one row per unit")
-    st.dataframe(
-        step_numbers(s),
-        width="stretch",
-        column_config={
-            label: st.column_config.NumberColumn(label, format="%.4g") for _, label in STEP_COLUMNS
-        },
-    )
+    show.table(step_numbers(s), hide_index=False, number_format="%.4g")
     with st.expander("Hadamard table of this step"):
         hadamard(s, key=f"{ns}:hadamard")
 

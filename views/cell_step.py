@@ -7,7 +7,7 @@ import streamlit as st
 
 from lstm_core import GATE_BY_KEY, GATES, LSTMParams, Step
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
-from ui import classroom, fig_step, files, quiz, state, stepview, tables, widgets
+from ui import classroom, fig_step, files, quiz, show, state, stepview, tables, widgets
 from ui.codec import EDIT_PANELS, SHOW_PANELS, View
 from ui.latex import row_expansion
 
@@ -138,10 +138,16 @@ def _panel_controls() -> None:
 def _story(s: Step, p: LSTMParams, prev: Step) -> None:
     """The stage's title, equation and text, then what the last edit changed (collapsed,
     in a box of fixed height, so the first edit does not push the page down)."""
-    if state.view().quiz:
-        quiz.predict_and_reveal(state.current_step(), state.view().stage, QUIZ)
+    stage = state.view().stage
+    asking = state.view().quiz
+    # on a projector, once revealed, the equation with its numbers comes before the marks
+    later = asking and classroom.present() and quiz.revealed(QUIZ, stage)
+    if asking and not later:
+        quiz.predict_and_reveal(state.current_step(), stage, QUIZ)
     # our own text and numbers (no user text reaches it)
-    st.markdown(stepview.explanation_md(s, p, state.view().stage), unsafe_allow_html=True)
+    st.markdown(stepview.explanation_md(s, p, stage), unsafe_allow_html=True)
+    if later:
+        quiz.predict_and_reveal(state.current_step(), stage, QUIZ)
     if not classroom.hidden("changes"):
         with st.expander("What changed with the last edit", icon=":material/difference:"):
             with st.container(height=CHANGES_HEIGHT, border=False):
@@ -220,20 +226,22 @@ def _below(p: LSTMParams, s: Step, views: str, held_back: frozenset[str]) -> Non
     elif views == "hadamard":
         stepview.hadamard(s, key="hadamard")
     elif views == "saturation":
-        thr = st.slider(
+        thr = classroom.control(
+            st.slider,
             "Saturated when the slope is below this fraction of its maximum",
-            0.001,
-            0.5,
             DEFAULT_SATURATION_FRACTION,
+            key="ctl:threshold",
+            min_value=0.001,
+            max_value=0.5,
+            value=DEFAULT_SATURATION_FRACTION,
             step=0.001,
             format="%.3f",
-            key="ctl:threshold",
         )
         cols = st.columns(2)
         for k, g in enumerate(g for g in GATES if g.z not in held_back):
             with cols[k % 2]:
                 fig = fig_step.saturation_figure(g, s.z(g.key), thr, state.view().dtype)
-                st.plotly_chart(fig, width="stretch", key=f"sat-{g.key}")
+                show.chart(fig, f"sat-{g.key}")
         if any(g.z in held_back for g in GATES):
             st.caption("Gates of this stage and later ones appear once their stage is revealed.")
         st.caption(

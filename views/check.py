@@ -148,7 +148,7 @@ def results_table(
         for e in entries
     ]
     st.markdown(f"**{labels[stage]}**")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show.table(pd.DataFrame(rows))
 
 
 def expansions(result: Check, gate: Gate) -> None:

@@ -14,7 +14,7 @@ from lstm_core.sequences import (
     log_safe,
     shift_forget_bias,
 )
-from ui import colours, fig_time, sequence, state
+from ui import classroom, colours, fig_time, sequence, show, state
 from ui.fmt import sci
 
 NS = "grad"
@@ -55,20 +55,25 @@ def _model(p_shared: LSTMParams) -> tuple[LSTMParams, str]:
     ss = st.session_state
     ss.setdefault(f"{NS}:model", MODELS[0])
     c1, c2, c3 = st.columns([3, 1, 4], vertical_alignment="bottom")
-    choice = c1.radio("LSTM", MODELS, key=f"{NS}:model", horizontal=True)
-    seed = int(
-        c2.number_input(
-            "Seed", 0, 10**6, value=0, step=1, key=f"{NS}:seed", disabled=choice != MODELS[0]
-        )
+    choice = classroom.control(
+        c1.radio, "LSTM", MODELS[0], key=f"{NS}:model", options=MODELS, horizontal=True
     )
+    seed = int(
+        classroom.control(
+            c2.number_input, "Seed", 0, key=f"{NS}:seed", min_value=0, max_value=10**6,
+            value=0, step=1, disabled=choice != MODELS[0],
+        )
+    )  # fmt: skip
     shift = float(
-        c3.slider(
+        classroom.control(
+            c3.slider,
             "Added to every forget-gate bias",
-            -4.0,
-            8.0,
+            0.0,
+            key=f"{NS}:shift",
+            min_value=-4.0,
+            max_value=8.0,
             value=0.0,
             step=0.5,
-            key=f"{NS}:shift",
             help=r"A larger bias $b_f$ pushes $f = \sigma(W_f v + b_f)$ towards 1: the cell "
             "keeps more.",
         )
@@ -84,7 +89,7 @@ def _model(p_shared: LSTMParams) -> tuple[LSTMParams, str]:
 def _figures(g: GradientContrast) -> None:
     dc, dh = log_safe(g.lstm_dc), log_safe(g.lstm_dh)
     left, right = st.columns(2, gap="medium")
-    left.plotly_chart(
+    show.chart(
         fig_time.gradient_figure(
             [
                 ("exact ‖∂L/∂C<sub>t</sub>‖ (backprop)", dc, C["blue"], "solid"),
@@ -103,10 +108,10 @@ def _figures(g: GradientContrast) -> None:
             ],
             "LSTM: the cell-state gradient three ways",
         ),
-        width="stretch",
-        key=f"{NS}:fig:paths",
+        f"{NS}:fig:paths",
+        left,
     )
-    right.plotly_chart(
+    show.chart(
         fig_time.gradient_figure(
             [
                 ("LSTM ‖∂L/∂C<sub>t</sub>‖", dc, C["blue"], "solid"),
@@ -115,8 +120,8 @@ def _figures(g: GradientContrast) -> None:
             ],
             "LSTM against a plain tanh RNN",
         ),
-        width="stretch",
-        key=f"{NS}:fig:rnn",
+        f"{NS}:fig:rnn",
+        right,
     )
 
 
@@ -125,13 +130,16 @@ def _jacobian(p: LSTMParams, g: GradientContrast) -> None:
     if T < 2:
         st.caption("With one step there is no earlier cell state inside the sequence.")
         return
-    t = int(st.slider("Step t of the one-step Jacobian", 1, T - 1, value=T - 1, key=f"{NS}:t"))
+    t = int(
+        classroom.control(
+            st.slider, "Step t of the one-step Jacobian", T - 1, key=f"{NS}:t", min_value=1,
+            max_value=T - 1, value=T - 1,
+        )
+    )  # fmt: skip
     J = cell_jacobian(p, g.trace, t)
     # from 4 units on, the matrices need the full width for their numbers to fit
     c1, c2 = st.columns([3, 2], gap="medium") if p.n_hidden <= 3 else (st.container(),) * 2
-    c1.plotly_chart(
-        fig_time.jacobian_figure(J.direct, J.total, t), width="stretch", key=f"{NS}:jac"
-    )
+    show.chart(fig_time.jacobian_figure(J.direct, J.total, t), f"{NS}:jac", c1)
     extra = float(np.max(np.abs(J.through_h)))
     c2.markdown(
         "Left: the direct path alone, the forget gate $f_t$ on the diagonal. Right: everything "
@@ -152,7 +160,7 @@ def _numbers(g: GradientContrast) -> None:
             "RNN ‖∂L/∂hₜ‖": [sci(v) for v in g.rnn_dh],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 * (g.T + 1), 420))
+    show.table(table, height=min(38 * (g.T + 1), 420))
 
 
 def render() -> None:

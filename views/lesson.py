@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lstm_core import CellModel, Step, step
-from ui import keys, quiz, show, state, stepview
+from ui import classroom, keys, quiz, show, state, stepview
 from ui.lesson_steps import STEPS, LessonStep
 from ui.stages import STAGES
 
@@ -96,17 +96,25 @@ def render() -> None:
     # until a prediction is revealed, the values it asks for are not in the page ("?")
     pending = lesson.predict is not None and not quiz.revealed(_quiz_key(k), lesson.stage)
     drawn = quiz.masked(s, quiz.hidden_fields(lesson.stage, False)) if pending else s
-    stepview.diagram(drawn, lesson.stage, "lesson-diagram", lesson.region)
+    equation = f"$$\n{stepview.fitted_equation(lesson.stage, drawn, model.params)}\n$$"
+    if classroom.present():  # a projector: the diagram beside the prose, on the first screen
+        beside, prose = st.columns([3, 2], gap="medium")
+        with beside:
+            stepview.diagram(drawn, lesson.stage, "lesson-diagram", lesson.region)
+        prose.markdown(lesson.prose(model, drawn))
+    else:
+        stepview.diagram(drawn, lesson.stage, "lesson-diagram", lesson.region)
     left, right = st.columns(2, gap="large")
     with left:
-        st.markdown(lesson.prose(model, drawn))
+        if not classroom.present():
+            st.markdown(lesson.prose(model, drawn))
         if lesson.predict is not None:
             _predict(lesson, k, model, s)
         _try_this(lesson, k, pending)
     with right:
         if lesson.figure is not None:
             show.chart(lesson.figure(model, s, state.view().dtype), f"lesson:fig:{k}")
-        st.markdown(f"$$\n{stepview.stage_equation(lesson.stage, drawn, model.params)}\n$$")
+        st.markdown(equation)
     with st.expander("Every step of the lesson", icon=":material/list:"):
         for j, other in enumerate(STEPS, start=1):
             st.page_link(

@@ -17,7 +17,7 @@ from lstm_core.teaching import (
     sample_cell,
     total_params,
 )
-from ui import fig_slopes, fig_step, fig_time, show, state, teach
+from ui import classroom, fig_slopes, fig_step, fig_time, show, state, teach
 from ui.fmt import fmt, short_vec
 from ui.latex import factor, vec
 
@@ -56,13 +56,15 @@ def stochastic_demo() -> None:
     stuck = not draws_can_differ(s.f, s.i, s.c_tilde, ex.c_prev)
     if "misc:source" not in st.session_state:
         st.session_state["misc:source"] = "thread" if stuck else "model"
-    st.radio(
+    classroom.control(
+        st.radio,
         "Gate values",
-        list(SOURCES),
+        st.session_state["misc:source"],
         key="misc:source",
+        options=list(SOURCES),
         horizontal=True,
         on_change=_clear,
-        format_func=SOURCES.get,
+        format_func=SOURCES.__getitem__,
     )
     f, i, made_up = _gate_values()
     real = cell_update(f, i, s.c_tilde, ex.c_prev).c
@@ -83,7 +85,10 @@ def stochastic_demo() -> None:
 
 def forget_demo() -> None:
     ex, s = state.model(), state.current_step()
-    f = st.slider("Set every $f_t$ to", 0.0, 1.0, 0.9, step=0.05, key="misc:f")
+    f = classroom.control(
+        st.slider, "Set every $f_t$ to", 0.9, key="misc:f", min_value=0.0, max_value=1.0,
+        value=0.9, step=0.05,
+    )  # fmt: skip
     show.chart(fig_step.forget_bars(ex.c_prev, np.full(len(ex.c_prev), f)), "misc:forget")
     st.caption(
         f"This model's own $f_t$ = {short_vec(s.f, 4, 8)} keeps "
@@ -164,7 +169,10 @@ def _vector(a: np.ndarray) -> str:
 def output_demo() -> None:
     s = state.current_step()
     n = len(s.h)
-    k = st.number_input("Outputs of an extra task layer, k", 1, 8, 2, key="misc:k")
+    k = classroom.control(
+        st.number_input, "Outputs of an extra task layer, k", 2, key="misc:k", min_value=1,
+        max_value=8, value=2,
+    )  # fmt: skip
     W_y, y = readout(s.h, int(k))
     st.markdown(f"What the LSTM returns, {n} entries:")
     show.latex(rf"h_t = {_vector(s.h)}")
@@ -178,7 +186,10 @@ def output_demo() -> None:
 
 
 def path_demo() -> None:
-    T = st.slider("Steps in the sequence ($x_t$ held fixed)", 2, 40, 20, key="misc:T")
+    T = classroom.control(
+        st.slider, "Steps in the sequence ($x_t$ held fixed)", 20, key="misc:T", min_value=2,
+        max_value=40, value=20,
+    )  # fmt: skip
     path = cell_path(state.model(), int(T))
     show.chart(
         fig_time.cell_path_figure(path.k, path.direct, path.total, path.sigmoid_bound), "misc:path"

@@ -14,7 +14,7 @@ from lstm_core.teaching import (
     scale_gate_weights,
     scaled_preactivations,
 )
-from ui import fig_slopes, fig_step, show, state, teach
+from ui import classroom, fig_slopes, fig_step, show, state, teach
 from ui.codec import DEFAULT_PRESET
 from ui.fmt import fmt, fmt_gate
 
@@ -47,20 +47,23 @@ def scale_tab() -> None:
     ex, gate = state.model(), teach.gate_of_focus()
     act = gate.activation
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    scale = c1.select_slider(
+    scale = classroom.control(
+        c1.select_slider,
         f"Scale $W_{gate.key}$ by $s$ (the bias stays): $z = s\\,W_{gate.key} v + b_{gate.key}$",
+        1.0,
+        key="sat:scale",
         options=SCALES,
         value=1.0,
-        key="sat:scale",
         help="s = 1 is the current model. Pick the gate in the sidebar (Gate in focus).",
     )
-    c2.button(
-        "Apply to the model",
-        on_click=_on_apply,
-        width="stretch",
-        disabled=scale == 1.0,
-        key="sat:apply",
-    )
+    if not classroom.hidden("editors"):
+        c2.button(
+            "Apply to the model",
+            on_click=_on_apply,
+            width="stretch",
+            disabled=scale == 1.0,
+            key="sat:apply",
+        )
     z = scaled_preactivations(ex, gate.key, [scale])[0]
     slopes = act.grad(z)
     left, right = st.columns(2, gap="medium")
@@ -83,7 +86,7 @@ def scale_tab() -> None:
         }
         for r in range(len(z))
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show.table(pd.DataFrame(rows))
     st.markdown(
         f"The largest slope of the {gate.name} here is **{float(np.max(slopes)):.3g}**. "
         "Scaling the weights up pushes every z away from 0 into a flat tail; the slope, and "
@@ -111,7 +114,7 @@ def rounding_tab() -> None:
             }
             for r in range(len(zz))
         ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        show.table(pd.DataFrame(rows))
     st.markdown(
         "$\\sigma(z) = 1/(1 + e^{-z})$ is never exactly 1, but a computer keeps only so many "
         "digits. float32 keeps 24 bits, so once $e^{-z}$ is below $2^{-24}$ the sum "
@@ -123,9 +126,10 @@ def rounding_tab() -> None:
 
 def chain_tab() -> None:
     c1, c2 = st.columns([3, 2])
-    f = c1.slider(
-        "Forget gate value f, the same at every step", 0.5, 1.0, 0.95, step=0.01, key="sat:f"
-    )
+    f = classroom.control(
+        c1.slider, "Forget gate value f, the same at every step", 0.95, key="sat:f",
+        min_value=0.5, max_value=1.0, value=0.95, step=0.01,
+    )  # fmt: skip
     k = np.arange(1, K_MAX + 1, dtype=np.float64)
     series = {
         "0.25<sup>k</sup>: the largest a product of k σ′ can be": chain_products(0.25, K_MAX),

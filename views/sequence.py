@@ -31,17 +31,17 @@ def over_time(trace: Trace, t: int) -> None:
         "beyond that, the end colour). The black line marks the selected step."
     )
     c1, c2 = st.columns(2)
-    c1.plotly_chart(
+    show.chart(
         fig_time.unit_lines(trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t),
-        width="stretch",
-        key=f"{NS}:lines:c",
+        f"{NS}:lines:c",
+        c1,
     )
-    c2.plotly_chart(
+    show.chart(
         fig_time.unit_lines(
             trace.h, "h<sub>t</sub> per unit", "h<sub>t</sub>", t_mark=t, y_range=(-1, 1)
         ),
-        width="stretch",
-        key=f"{NS}:lines:h",
+        f"{NS}:lines:h",
+        c2,
     )
 
 

@@ -56,8 +56,13 @@ def model_picker() -> TrainedModel:
     live: TrainedModel | None = ss.get(f"{NS}:live")
     ss.setdefault(f"{NS}:which", SHIPPED)
     c1, c2, c3 = st.columns([3, 1, 2], vertical_alignment="bottom")
-    seed = int(c2.number_input("Seed", 0, 10**6, value=1, step=1, key=f"{NS}:seed"))
-    if c3.button(
+    seed = int(
+        classroom.control(
+            c2.number_input, "Seed", 1, key=f"{NS}:seed", min_value=0, max_value=10**6, value=1,
+            step=1,
+        )
+    )  # fmt: skip
+    if not classroom.hidden("editors") and c3.button(
         f"Train live ({LIVE_STEPS} steps)",
         key=f"{NS}:train",
         width="stretch",
@@ -71,7 +76,9 @@ def model_picker() -> TrainedModel:
         ss[f"{NS}:which"] = SHIPPED
         c1.markdown("**Model:** the shipped weights")
     else:
-        c1.radio("Model", [SHIPPED, LIVE], key=f"{NS}:which", horizontal=True)
+        classroom.control(
+            c1.radio, "Model", SHIPPED, key=f"{NS}:which", options=[SHIPPED, LIVE], horizontal=True
+        )
     which = ss[f"{NS}:which"]
     model = live if which == LIVE and live is not None else shipped()
     source = (
@@ -173,15 +180,12 @@ def render() -> None:
             ("c", "C<sub>t</sub>: cell state", trace.c),
         ]
         show.chart(fig_time.trace_heatmaps(rows, t_mark=t, highlight=unit), f"{NS}:heat", c1)
-        c2.plotly_chart(
-            fig_time.readout_figure(prob, target, t), width="stretch", key=f"{NS}:readout"
-        )
-        st.plotly_chart(
+        show.chart(fig_time.readout_figure(prob, target, t), f"{NS}:readout", c2)
+        show.chart(
             fig_time.unit_lines(
                 trace.c, "C<sub>t</sub> per unit", "C<sub>t</sub>", t_mark=t, highlight=unit
             ),
-            width="stretch",
-            key=f"{NS}:lines:c",
+            f"{NS}:lines:c",
         )
         stepview.step_detail(NS, trace[t], p, t)
 

@@ -13,7 +13,7 @@ from lstm_core.variants import (
     compare,
     gru_convention_gap,
 )
-from ui import files, show, state, tables, variant, variant_steps
+from ui import classroom, files, show, state, tables, variant, variant_steps
 from ui.fmt import fmt, short_vec
 from ui.latex import vec
 from ui.stages import VARIANT_STAGES
@@ -120,8 +120,9 @@ def render() -> None:
         count = _count_formula(chosen).replace("b_{hn}", "$b_{hn}$")
         keeps = chosen.keeps.replace("C_t", "$C_t$").replace("h_t", "$h_t$")
         st.markdown(f"**{chosen.n_params}** numbers ({count}); keeps {keeps}.")
-    with st.expander(f"Edit the numbers of the {chosen.variant.title}", icon=":material/edit:"):
-        variant.editors(current)
+    if not classroom.hidden("editors"):
+        with st.expander(f"Edit the numbers of the {chosen.variant.title}", icon=":material/edit:"):
+            variant.editors(current)
     st.subheader("Side by side")
     side_by_side(outcomes, current)
     st.caption(
@@ -132,7 +133,8 @@ def render() -> None:
     equations_table()
     st.subheader("The two GRU conventions")
     gru_card()
-    files.section("variants")
+    if not classroom.hidden("files"):
+        files.section("variants")
 
 
 render()
