@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit
 import numpy as np
 import pytest
 from e2e_support import AppPage
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lstm_core import step
 from lstm_core.presets import load_preset
@@ -34,7 +35,8 @@ def numbers_after_equals(tex: str) -> set[float]:
 
 
 def shown_h(app: AppPage) -> np.ndarray:
-    """h_t as the page shows it: the diagram's "h_t = [...]" label, else the stage-6 equation."""
+    """h_t as the page shows it: the diagram's "h_t = [...]" label (its first entries, as
+    many as fit), else the stage-6 equation."""
     m = H_LABEL.search(app.main_text())
     if m:
         return np.array([float(v) for v in m.group(1).replace("…", "").split(",") if v.strip()])
@@ -76,7 +78,8 @@ def test_seed_question_shows_the_thread_numbers(app_page: AppPage) -> None:
 def test_keyboard_on_a_slider_changes_h_t(app_page: AppPage) -> None:
     app_page.open("/?preset=random")
     before = shown_h(app_page)
-    np.testing.assert_allclose(before, model_h(app_page), rtol=5e-3, atol=1e-3)
+    assert before.size >= 1
+    np.testing.assert_allclose(before, model_h(app_page)[: before.size], rtol=5e-3, atol=1e-3)
     x0 = decode(app_page.query())[0].x[0]
 
     app_page.press_slider(X0, "ArrowRight", times=3)
@@ -86,7 +89,7 @@ def test_keyboard_on_a_slider_changes_h_t(app_page: AppPage) -> None:
     assert model.x[0] == pytest.approx(x0 + 0.2), "two net steps of 0.1 on x_t[0]"
     after = shown_h(app_page)
     assert np.max(np.abs(after - before)) > 1e-3, f"h_t did not change: {before} → {after}"
-    np.testing.assert_allclose(after, model_h(app_page), rtol=5e-3, atol=1e-3)
+    np.testing.assert_allclose(after, model_h(app_page)[: after.size], rtol=5e-3, atol=1e-3)
     app_page.assert_no_traceback()
     app_page.shot("cell-after-slider-keys", tall=True)
 
@@ -161,20 +164,27 @@ def _type_in_grid(
     select the row: there the first data cell itself is clicked.
     """
     grid = app.page.locator('[data-testid="stDataFrame"]').nth(grid_index)
-    grid.scroll_into_view_if_needed()
-    canvas = grid.locator("canvas").first
-    box = canvas.bounding_box()
-    assert box is not None
-    row_h = 35  # Streamlit's row height, header included
-    app.page.mouse.click(
-        box["x"] + (70 if dynamic else 8), box["y"] + row_h * (row + 1) + row_h / 2
-    )
-    for _ in range(col if dynamic else col + 1):
-        app.page.keyboard.press("ArrowRight")
-    app.page.keyboard.press("Enter")
     editor = app.page.locator("textarea.gdg-input")
-    editor.wait_for()
-    editor.fill(text)
+    row_h = 35  # Streamlit's row height, header included
+    for attempt in range(3):
+        grid.scroll_into_view_if_needed()
+        box = grid.locator("canvas").first.bounding_box()
+        assert box is not None
+        app.page.mouse.click(
+            box["x"] + (70 if dynamic else 8), box["y"] + row_h * (row + 1) + row_h / 2
+        )
+        for _ in range(col if dynamic else col + 1):
+            app.page.keyboard.press("ArrowRight")
+        app.page.keyboard.press("Enter")
+        try:
+            editor.fill(text, timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            # on a busy machine the grid can be redrawn under the click, taking the cell
+            # editor away before it is filled: open it again
+            if attempt == 2:
+                raise
+            app.page.keyboard.press("Escape")
     app.rerun(lambda: app.page.keyboard.press("Enter"))
 
 

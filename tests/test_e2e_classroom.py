@@ -117,9 +117,12 @@ MODELS = {
 
 @pytest.mark.parametrize("model", list(MODELS))
 def test_present_diagram_and_equation_on_one_screen(projector: AppPage, model: str) -> None:
-    """Every stage at 1280×720: the diagram and the stage's equation on screen, the labels
-    at least 1.3× their normal size on screen, clear of the gates and of each other."""
-    normal = projector.open(f"{MODELS[model]}&stage=4").page.evaluate(LABELS_JS)
+    """Every stage at 1280×720: the labels at least 14 px on screen and clear of the gates
+    and of each other (issue 10, point 8); in presentation mode also the diagram and the
+    stage's equation on screen and the labels at least 1.3× their normal size."""
+    for stage in range(6):
+        normal = projector.open(f"{MODELS[model]}&stage={stage}").page.evaluate(LABELS_JS)
+        assert normal["size"] >= 14 and normal["bad"] == [], (stage, normal)
     for stage in range(6):
         projector.open(f"{MODELS[model]}&present=1&stage={stage}")
         projector.assert_no_traceback()

@@ -254,7 +254,7 @@ def highlight_box(region: str) -> str:
     )
 
 
-LABEL_SIZE = 19  # px of the viewBox: about 16 px on screen in the 820 px column at 1280 px
+LABEL_SIZE = 19  # px of the viewBox: about 17 px on screen on the Variants page (full width)
 
 
 Label = tuple[float, float, str, str, int, frozenset[int] | None]
@@ -275,7 +275,9 @@ class Labels:
     fit: bool = False  # fewer entries where a label's room is short (larger text)
 
 
-PRESENT_LABELS = Labels(size=26, most=2, digits=2, fit=True)  # 1.3× on screen, projector
+# Cell step and the lesson cap the diagram's height (style.py), so their labels are larger:
+STEP_LABELS = Labels(size=22, fit=True)  # at least 14 px on screen at 1280×720 (issue 10, point 8)
+PRESENT_LABELS = Labels(size=28, most=2, digits=2, fit=True)  # 1.3× that on screen, projector
 
 
 def _lstm_labels(s: Step, style: Labels = Labels()) -> tuple[Label, ...]:

@@ -18,7 +18,7 @@ from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 from . import classroom, fig_step, show, state, tables
 from .codec import with_stage
 from .colours import C_RANGE
-from .diagram import PRESENT_LABELS, Labels, cell_diagram
+from .diagram import PRESENT_LABELS, STEP_LABELS, cell_diagram
 from .fmt import NEAR_ONE, fmt
 from .keys import step_buttons
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
@@ -182,7 +182,7 @@ def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None
     hides the diagram."""
     if classroom.hidden("diagram"):
         return
-    labels = PRESENT_LABELS if classroom.present() else Labels()
+    labels = PRESENT_LABELS if classroom.present() else STEP_LABELS
     # our own SVG built from numbers; no user text can reach it
     svg = cell_diagram(s, stage, labels=labels, highlight=highlight)
     st.markdown(
