@@ -298,3 +298,24 @@ def test_presentation_quiz_before_and_after_reveal(projector: AppPage) -> None:
     projector.assert_no_traceback()
     assert projector.page.get_by_role("button", name="Reveal", exact=True).count() == 0
     projector.shot("classroom-present-quiz-after")
+
+
+@pytest.mark.parametrize("model", ["seed-question", "random-8x8"])
+def test_present_quiz_keeps_the_equation_beside_the_diagram(projector: AppPage, model: str) -> None:
+    """With the quiz on a projector the question sits under the diagram: at every stage the
+    equation it asks about (its inputs shown, its answer held back) is on the first
+    1280×720 screen, even at n = 8, and so is the question's Reveal button, except for v's
+    16 entries at n = m = 8 (four rows of fields), where the question starts on screen."""
+    for stage in range(6):
+        projector.open(f"{MODELS[model]}&present=1&quiz=1&stage={stage}")
+        projector.assert_no_traceback()
+        equation = _box(projector, '[data-testid="stMain"] .katex-display')
+        assert equation["y"] + equation["height"] <= VIEWPORT["height"], (stage, equation)
+        reveal = projector.page.get_by_role("button", name="Reveal", exact=True).bounding_box()
+        assert reveal is not None, stage
+        if model == "random-8x8" and stage == 0:
+            question = projector.page.get_by_text("Predict, then reveal.").bounding_box()
+            assert question is not None and question["y"] + 80 <= VIEWPORT["height"], question
+        else:
+            assert reveal["y"] + reveal["height"] <= VIEWPORT["height"], (stage, reveal)
+    projector.shot(f"classroom-present-quiz-{model}-stage5")

@@ -191,15 +191,26 @@ def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None
     )
 
 
-def beside(s: Step, stage: int, key: str, story: Callable[[], None]) -> None:
+def beside(
+    s: Step,
+    stage: int,
+    key: str,
+    story: Callable[[], None],
+    under: Callable[[], None] | None = None,
+) -> None:
     """The diagram with ``story`` (the stage's equation and text) to its right, so both fit
-    on one 1280×720 screen; the story alone when the link hides the diagram."""
+    on one 1280×720 screen, and ``under`` it (if given) whatever else must share that
+    screen; the story alone when the link hides the diagram."""
     if classroom.hidden("diagram"):
+        if under is not None:
+            under()
         story()
         return
     left, right = st.columns([3, 2], gap="medium")
     with left:
         diagram(s, stage, key)
+        if under is not None:
+            under()
     with right:
         story()
 

@@ -135,19 +135,18 @@ def _panel_controls() -> None:
                 )
 
 
-def _story(s: Step, p: LSTMParams, prev: Step) -> None:
-    """The stage's title, equation and text, then what the last edit changed (collapsed,
-    in a box of fixed height, so the first edit does not push the page down)."""
-    stage = state.view().stage
-    asking = state.view().quiz
-    # on a projector, once revealed, the equation with its numbers comes before the marks
-    later = asking and classroom.present() and quiz.revealed(QUIZ, stage)
-    if asking and not later:
-        quiz.predict_and_reveal(state.current_step(), stage, QUIZ)
+def _question() -> None:
+    quiz.predict_and_reveal(state.current_step(), state.view().stage, QUIZ)
+
+
+def _story(s: Step, p: LSTMParams, prev: Step, asking: bool) -> None:
+    """The stage's title, equation and text (after the quiz's question if ``asking``),
+    then what the last edit changed (collapsed, in a box of fixed height, so the first
+    edit does not push the page down)."""
+    if asking:
+        _question()
     # our own text and numbers (no user text reaches it)
-    st.markdown(stepview.explanation_md(s, p, stage), unsafe_allow_html=True)
-    if later:
-        quiz.predict_and_reveal(state.current_step(), stage, QUIZ)
+    st.markdown(stepview.explanation_md(s, p, state.view().stage), unsafe_allow_html=True)
     if not classroom.hidden("changes"):
         with st.expander("What changed with the last edit", icon=":material/difference:"):
             with st.container(height=CHANGES_HEIGHT, border=False):
@@ -170,7 +169,16 @@ def _body() -> None:
     group = None if classroom.hidden("editors") else v.edit
     side_by_side = classroom.present() or group is None  # both on one 1280×720 screen
     if side_by_side:
-        stepview.beside(s, v.stage, "diagram", lambda: _story(s, p, prev))
+        # on a projector the question goes under the diagram, so that the equation it asks
+        # about stays on the first screen beside the diagram, whatever the size
+        under = v.quiz and classroom.present()
+        stepview.beside(
+            s,
+            v.stage,
+            "diagram",
+            lambda: _story(s, p, prev, asking=v.quiz and not under),
+            under=_question if under else None,
+        )
     else:
         stepview.diagram(s, v.stage, key="diagram")
     _panel_controls()
@@ -178,14 +186,14 @@ def _body() -> None:
         if group is not None:
             editors(p, group)
     elif group == "exact":  # the grids need the whole width: below the story
-        _story(s, p, prev)
+        _story(s, p, prev, asking=v.quiz)
         editors(p, group)
     elif group is not None:
         left, right = st.columns([5, 7], gap="medium")
         with left:
             editors(p, group)
         with right:
-            _story(s, p, prev)
+            _story(s, p, prev, asking=v.quiz)
     if not classroom.hidden("numbers"):
         _below(p, s, v.show, held_back)
     state.write_url()
