@@ -53,10 +53,18 @@ def on_size(m_key: str, n_key: str) -> None:
     state.set_model(cur.resized(m, n))
 
 
-def size_inputs(cols: Sequence[Any], keys: tuple[str, str], labels: tuple[str, str]) -> None:
-    """Pickers of 1..8 for m and n in two columns; a change resizes the model."""
+def size_inputs(
+    cols: Sequence[Any], keys: tuple[str, str], labels: tuple[str, str], *, page: bool = False
+) -> None:
+    """Pickers of 1..8 for m and n in two columns; a change resizes the model. ``page``: a
+    page's pickers, shown as their values when the link hides editors (the sidebar's go
+    with the sidebar)."""
     for col, key, text in zip(cols, keys, labels, strict=True):
-        col.selectbox(text, SIZES, key=key, on_change=on_size, args=keys)
+        picker: dict[str, Any] = dict(key=key, options=SIZES, on_change=on_size, args=keys)
+        if page:
+            classroom.control(col.selectbox, text, st.session_state.get(key), **picker)
+        else:
+            col.selectbox(text, **picker)
 
 
 def _on_order() -> None:

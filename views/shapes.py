@@ -22,7 +22,7 @@ from lstm_core.teaching import (
     total_params,
 )
 from lstm_core.torch_layout import to_keras_weights, to_torch_state
-from ui import classroom, fig_shapes, fig_step, show, state, tables, teach, widgets
+from ui import fig_shapes, fig_step, show, state, tables, teach, widgets
 from ui.fmt import fmt, short_vec
 from ui.latex import vec
 
@@ -38,13 +38,9 @@ def size_pickers(m: int, n: int) -> None:
         if ss.get(key) != value:
             ss[key] = value
     c1, c2, c3 = st.columns([1, 1, 4])
-    keys = ("shapes:m", "shapes:n")
-    pickers = zip((c1, c2), keys, ("m: inputs", "n: cell units"), (m, n), strict=True)
-    for col, key, label, value in pickers:
-        classroom.control(
-            col.selectbox, label, value, key=key, options=widgets.SIZES, on_change=widgets.on_size,
-            args=keys,
-        )  # fmt: skip
+    widgets.size_inputs(
+        (c1, c2), ("shapes:m", "shapes:n"), ("m: inputs", "n: cell units"), page=True
+    )
     c3.markdown(
         f"<div style='padding-top:1.9rem'>The whole model has <b>{total_params(m, n)}</b> "
         f"parameters: {param_formula(m, n)}.</div>",
