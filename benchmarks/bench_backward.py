@@ -24,7 +24,7 @@ import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import median_time  # noqa: E402
+from timing import median_time, paired_times  # noqa: E402
 
 from lstm_core import LSTMParams, backward, last_step_loss, run  # noqa: E402
 from lstm_core.torch_layout import to_torch_state  # noqa: E402
@@ -69,11 +69,7 @@ def main() -> int:
     print(f"max |ours - torch| over dx, dh0, dc0: {err:.1e}")
 
     repeats = 15
-    a, b = [], []
-    for _ in range(3):  # interleave to spread machine noise over both
-        a.append(median_time(ours, repeats))
-        b.append(median_time(theirs, repeats))
-    t_ours, t_torch = min(a), min(b)
+    t_ours, t_torch = paired_times(ours, theirs, repeats)
     t_fwd = min(median_time(lambda: run(params, xs, h0, c0), repeats) for _ in range(3))
     ratio = t_ours / t_torch
     print(f"{'T':>5} {'m':>4} {'n':>4} {'ours ms':>9} {'(fwd ms)':>9} {'torch ms':>9} {'ratio':>6}")

@@ -23,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import median_time  # noqa: E402
+from timing import paired_times  # noqa: E402
 
 from lstm_core import LSTMParams, run  # noqa: E402
 from lstm_core.torch_layout import to_torch_state  # noqa: E402
@@ -43,7 +43,7 @@ def main() -> int:
         lstm = torch.nn.LSTM(m, n).double()
         lstm.load_state_dict({k: torch.from_numpy(v) for k, v in to_torch_state(params).items()})
         x_t = torch.from_numpy(xs).unsqueeze(1)  # (T, 1, m)
-        repeats = 15 if T * n < 100_000 else 7
+        repeats = 9 if T * n < 100_000 else 5
 
         def ours(params: LSTMParams = params, xs: np.ndarray = xs) -> None:
             run(params, xs)
@@ -52,12 +52,7 @@ def main() -> int:
             with torch.no_grad():
                 lstm(x_t)
 
-        # interleave to spread machine noise over both
-        a, b = [], []
-        for _ in range(3):
-            a.append(median_time(ours, repeats))
-            b.append(median_time(theirs, repeats))
-        t_ours, t_torch = min(a), min(b)
+        t_ours, t_torch = paired_times(ours, theirs, repeats)
         ratio = t_ours / t_torch
         if ratio > goal:
             missed.append(f"T={T}, m={m}, n={n}")

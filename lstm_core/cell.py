@@ -289,6 +289,23 @@ def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
     return cache[d]  # type: ignore[no-any-return]
 
 
+def _trace_arrays(T: int, n: int, d: np.dtype) -> tuple[Array, ...]:
+    """run()'s arrays, all views of one block:
+    Z, G (T, 4n) pre-activations and gates; H, C (T+1, n) h0, h_0 … h_{T-1} and C likewise;
+    FC, IC, TC (T, n) f∘C_{t-1}, i∘C̃ and tanh(C_t).
+
+    One block, not seven, because glibc's malloc keeps a freed block of this size for the
+    next run, while seven smaller ones go back to the OS and return as fresh pages: about
+    1,800 page faults, a fifth of a run at T=1000, n=64 (benchmarks/bench_core.py).
+    """
+    shapes = [(T, 4 * n)] * 2 + [(T + 1, n)] * 2 + [(T, n)] * 3
+    block = np.empty(sum(rows * cols for rows, cols in shapes), d)
+    ends = np.cumsum([0] + [rows * cols for rows, cols in shapes])
+    return tuple(
+        block[a:b].reshape(shape) for a, b, shape in zip(ends[:-1], ends[1:], shapes, strict=True)
+    )
+
+
 def _run_variant(
     params: LSTMParams,
     d: np.dtype,
@@ -358,13 +375,11 @@ def run(
     T = xs.shape[0]
 
     W_hT, W_x, b = _run_weights(params, d)  # (n, 4n), (4n, m), (4n,)
-    Z, G = np.empty((T, 4 * n), d), np.empty((T, 4 * n), d)  # (T, 4n) pre-activations, gates
-    H, C = np.empty((T + 1, n), d), np.empty((T + 1, n), d)  # h0, h_0 … h_{T-1}; C likewise
+    Z, G, H, C, FC, IC, TC = _trace_arrays(T, n, d)
     H[0], C[0] = h0v, c0v
     with np.errstate(over="ignore"):  # huge weights may overflow to ±inf, as in step()
         np.matmul(xs, W_x.T, out=Z)  # W^x·x_t of every step, then + b; the loop adds W^h·h_{t-1}
         Z += b
-    FC, IC, TC = (np.empty((T, n), d) for _ in range(3))  # f∘C_{t-1}, i∘C̃, tanh(C_t)
     F, I, O, C_tilde = (G[:, j * n : (j + 1) * n] for j in range(4))  # (T, n) views
     sig, c_rows = slice(0, 3 * n), slice(3 * n, 4 * n)  # [f i o] and C̃ in Z and G
     Wh_h = np.empty(4 * n, d)  # W^h·h_{t-1} of the current step
