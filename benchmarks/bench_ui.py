@@ -225,6 +225,13 @@ def print_cpu_profile(profile: dict[str, Any], presses: int, top: int = 10) -> N
             print(f"    {us / 1000 / presses:7.1f} ms/press  {fn[:90]}")
 
 
+def browser_cpu(cdp: Any) -> dict[str, float]:
+    """The page's cumulative main-thread times in ms (Chrome's Performance domain)."""
+    keys = ("TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration")
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return {k: metrics[k] * 1000 for k in keys}
+
+
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
@@ -334,7 +341,7 @@ def main() -> None:
         if exe is None:
             sys.exit(NO_CHROMIUM)
         browser = pw.chromium.launch(executable_path=exe, args=chromium_args())
-        results = {}
+        results, cpu = {}, {}
         for name, srv, path, slider in (
             ("reference", ref_srv, "/", "a"),
             ("cell step", app_srv, f"/?preset={args.preset}", "key=sl:x:0"),
@@ -344,7 +351,12 @@ def main() -> None:
             page.add_init_script(BENCH_JS)
             app = AppPage(page, srv.url, timeout_ms=60_000)
             app.open(path)
-            results[name] = measure(app, slider, args.presses, args.warmup)
+            measure(app, slider, args.warmup, warmup=0)
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            before = browser_cpu(cdp)
+            results[name] = measure(app, slider, args.presses, warmup=0)
+            cpu[name] = {k: (v - before[k]) / args.presses for k, v in browser_cpu(cdp).items()}
             if args.profile and name == "cell step":
                 profile_page(app, slider, 10)
             context.close()
@@ -357,6 +369,14 @@ def main() -> None:
     ref = summary("reference", results["reference"])
     ours = summary("cell step", results["cell step"])
     ratio = ours["median"] / ref["median"]
+    for name, ms in cpu.items():  # CPU time, so less swayed by other tenants than latency
+        print(
+            f"{name:<12} browser main thread per press: {ms['TaskDuration']:5.1f} ms busy "
+            f"(script {ms['ScriptDuration']:4.1f}, style {ms['RecalcStyleDuration']:4.1f}, "
+            f"layout {ms['LayoutDuration']:4.1f})"
+        )
+    busy = cpu["cell step"]["TaskDuration"] / cpu["reference"]["TaskDuration"]
+    print(f"ratio of browser main-thread time per press: {busy:.2f}×")
     print(
         f"\nratio cell step / reference: median {ratio:.2f}×, p95 "
         f"{ours['p95'] / ref['p95']:.2f}× (goal: median ≤ {GOAL}×: "
