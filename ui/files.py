@@ -32,7 +32,7 @@ from lstm_core.numbers import quote
 from lstm_core.variants import GRU_NAMES
 
 from . import handout, state
-from .codec import MAX_EDITABLE, encode_array
+from .linktext import MAX_EDITABLE, encode_array
 
 VARIANTS_PAGE = "views/variants.py"
 
