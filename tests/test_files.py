@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from lstm_core import CellModel, LSTMParams
-from lstm_core.io import MAX_BYTES, load_weights, model_to_json, weights_bytes
+from lstm_core.io import MAX_BYTES, load_weights, weights_bytes
+from lstm_core.io_model import model_to_json
 from lstm_core.presets import load_preset
 from ui.codec import encode
 from ui.linktext import MAX_EDITABLE
