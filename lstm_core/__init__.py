@@ -54,13 +54,8 @@ from .gates import (
 )
 from .gru import GRUGrads, GRUStep, GRUTrace, gru_backward, gru_run, gru_step
 from .gru_params import GRU_GATE_BY_KEY, GRU_GATES, GRUParams
-from .io import (
-    load_model_or_weights,
-    load_weights,
-    model_from_json,
-    model_to_json,
-    save_weights,
-)
+from .io import load_weights, save_weights
+from .io_model import load_model_or_weights, model_from_json, model_to_json
 from .model import CellModel
 from .params import CONCAT_LATEX, CONCAT_ORDERS, MAX_ABS, MAX_DIM, ConcatOrder, LSTMParams
 from .rnn import (

@@ -19,7 +19,7 @@ def load_gru(
     source: Source, layer: int = 0, concat_order: ConcatOrder = "h_first"
 ) -> GRUParams | None:
     """Layer ``layer`` of the torch.nn.GRU stored in ``source``, or None if it holds no GRU
-    (then it may hold an LSTM: ``io.load_model_or_weights``). A GRU that cannot be used
+    (then it may hold an LSTM: ``io_model.load_model_or_weights``). A GRU that cannot be used
     raises a ValueError that says why."""
     container, doc = read_container(read_source(source))
     if doc is not None:  # a model saved as JSON is an LSTM

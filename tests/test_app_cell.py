@@ -15,7 +15,8 @@ from e2e_support import ROOT
 
 from lstm_core import step
 from lstm_core.presets import PRESETS, load_preset
-from ui.codec import View, decode, encode
+from ui.codec import decode, encode
+from ui.view import View
 
 UNIT_ROW = re.compile(r"\\text\{unit (\d+):\}")
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"

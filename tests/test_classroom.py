@@ -16,7 +16,8 @@ import pytest
 
 from lstm_core.presets import load_preset
 from ui import frame
-from ui.codec import HIDE_PARTS, View, decode, encode
+from ui.codec import decode, encode
+from ui.view import HIDE_PARTS, View
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = encode(load_preset("seed-question"), View())

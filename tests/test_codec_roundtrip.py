@@ -22,21 +22,17 @@ from hypothesis.extra.numpy import arrays
 from lstm_core import CONCAT_ORDERS, GATES, LSTMParams
 from lstm_core.precision import max_abs
 from lstm_core.presets import CellModel, load_preset
-from ui.codec import (
+from ui.codec import decode, encode
+from ui.linktext import MAX_EDITABLE, MIN_SIZE, decode_array, encode_array
+from ui.view import (
     ANSWER_IDS,
     DTYPES,
     EDIT_PANELS,
     HIDE_PARTS,
     LESSON_STEPS,
     MAX_ANSWER_CHARS,
-    MAX_EDITABLE,
-    MIN_SIZE,
     SHOW_PANELS,
     View,
-    decode,
-    decode_array,
-    encode,
-    encode_array,
     hide_parts,
     with_stage,
 )

@@ -15,7 +15,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lstm_core import step
 from lstm_core.presets import load_preset
-from ui.codec import View, decode, encode
+from ui.codec import decode, encode
+from ui.view import View
 
 pytestmark = pytest.mark.browser
 

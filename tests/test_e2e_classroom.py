@@ -15,8 +15,9 @@ import pytest
 from e2e_support import VIEWPORT, AppPage
 
 from lstm_core import CellModel, LSTMParams
-from ui.codec import View, encode
+from ui.codec import encode
 from ui.lesson_steps import STEPS
+from ui.view import View
 
 SEED = "/?preset=seed-question"
 

@@ -14,7 +14,8 @@ import pytest
 from e2e_support import AppPage
 
 from lstm_core import step
-from lstm_core.io import load_weights, model_from_json
+from lstm_core.io import load_weights
+from lstm_core.io_model import model_from_json
 from ui.fmt import fmt
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,8 @@ from test_e2e_cell import _type_in_grid
 from test_e2e_hostile_links import OUTSIDE
 
 from lstm_core.presets import load_preset
-from ui.codec import View, encode
+from ui.codec import encode
+from ui.view import View
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from lstm_core.presets import load_preset
-from ui.codec import View, encode
+from ui.codec import encode
+from ui.view import View
 
 MODEL = encode(load_preset("seed-answer"), View())
 CASES = {

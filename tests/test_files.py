@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 from lstm_core import CellModel, LSTMParams
-from lstm_core.io import MAX_BYTES, load_weights, model_to_json, weights_bytes
+from lstm_core.io import MAX_BYTES, load_weights, weights_bytes
+from lstm_core.io_model import model_to_json
 from lstm_core.presets import load_preset
-from ui.codec import MAX_EDITABLE, encode
+from ui.codec import encode
+from ui.linktext import MAX_EDITABLE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "io"
 PAGES = {"cell": "views/cell_step.py", "seq": "views/sequence.py"}
@@ -134,7 +136,8 @@ def test_a_torch_gru_opens_in_the_gru_view(app_test) -> None:
 
 
 def test_a_gru_of_other_sizes_replaces_the_edited_arrays_quietly(app_test) -> None:
-    from ui.codec import View, own_arrays
+    from ui.codec import own_arrays
+    from ui.view import View
 
     link = encode(load_preset("random"), View()) | {"p_f": "1,2,3"}  # n = 3; the GRU has 4
     at = app_test(link)

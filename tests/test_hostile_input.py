@@ -21,9 +21,11 @@ from lstm_core.model import resize_note
 from lstm_core.presets import load_preset
 from lstm_core.sequences import parse_table
 from lstm_core.teaching import STAGES
-from ui.codec import MAX_ANSWER_CHARS, MAX_EDITABLE, MIN_SIZE, View, decode, encode
+from ui.codec import decode, encode
 from ui.frame import SECTIONS
+from ui.linktext import MAX_EDITABLE, MIN_SIZE
 from ui.teach import field_key
+from ui.view import MAX_ANSWER_CHARS, View
 
 AppTestFactory = Callable[..., Any]
 PAGES = [f for items in SECTIONS.values() for f, _, _ in items]

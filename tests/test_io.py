@@ -27,14 +27,12 @@ from lstm_core.io import (
     LAYOUTS,
     MAX_BYTES,
     MODEL_FORMAT,
-    load_model_or_weights,
     load_weights,
-    model_from_json,
-    model_to_json,
     save_weights,
     weights_bytes,
     weights_dict,
 )
+from lstm_core.io_model import load_model_or_weights, model_from_json, model_to_json
 from lstm_core.presets import PRESETS, load_preset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "io"

@@ -18,10 +18,11 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import CellModel
 from lstm_core.numbers import quote
 from lstm_core.presets import SEED_H, SEED_W_F, SEED_X, load_preset
-from ui.codec import LESSON_STEPS, View, decode, encode
+from ui.codec import decode, encode
 from ui.diagram import highlight_box
 from ui.fmt import fmt, short_vec
 from ui.lesson_steps import PATH_STEPS, STEPS
+from ui.view import LESSON_STEPS, View
 
 LESSON = "views/lesson.py"
 AppTestFactory = Callable[..., Any]

@@ -107,7 +107,8 @@ def test_compare_matches_step_and_gru_step() -> None:
 
 # -- the variants' own numbers in the link -------------------------------------------------
 def _seed_link(**own: str) -> dict[str, str]:
-    from ui.codec import View, encode
+    from ui.codec import encode
+    from ui.view import View
 
     return encode(load_preset("random"), View(variant="gru_torch")) | own
 

@@ -14,7 +14,8 @@ from hypothesis.extra.numpy import arrays
 from lstm_core import CONCAT_ORDERS, GATES, CellModel, LSTMParams, step
 from lstm_core.precision import cell_arrays, check_range, max_abs, out_of_range, range_message
 from lstm_core.presets import PRESETS, load_preset
-from ui.codec import View, decode, encode
+from ui.codec import decode, encode
+from ui.view import View
 
 FAST = settings(
     max_examples=150,

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from lstm_core.numbers import QUOTE_LIMIT, parse_number, quote
 from lstm_core.presets import load_preset
-from ui.codec import View, decode, encode
+from ui.codec import decode, encode
+from ui.view import View
 
 HOSTILE = [
     "[click me](https://evil.example/p)",

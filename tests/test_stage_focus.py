@@ -10,8 +10,9 @@ import numpy as np
 
 from lstm_core import step
 from lstm_core.presets import load_preset
-from ui.codec import View, decode, encode
+from ui.codec import decode, encode
 from ui.stages import STAGES
+from ui.view import View
 
 
 def _row_heading(at: Any) -> str:

@@ -1,7 +1,7 @@
 """Classroom mode (issue 11): presentation layout and the parts a teacher's link hides.
 
 The link says it: ``?present=1`` (larger text, sidebar collapsed) and
-``?hide=sidebar,editors`` (parts not drawn, ``codec.HIDE_PARTS``). Both are part of the
+``?hide=sidebar,editors`` (parts not drawn, ``view.HIDE_PARTS``). Both are part of the
 shared view, so they survive edits and page switches and are written back into the URL.
 
 A page asks two questions and draws accordingly::
@@ -22,7 +22,7 @@ from typing import Any
 import streamlit as st
 
 from . import state
-from .codec import HIDE_PARTS, hide_parts
+from .view import HIDE_PARTS, hide_parts
 
 # what each part is, for the README and the sidebar's help
 PART_TEXT = {
@@ -46,7 +46,7 @@ def present() -> bool:
 
 
 def hidden(part: str) -> bool:
-    """Whether the link hides ``part`` (one of ``codec.HIDE_PARTS``)."""
+    """Whether the link hides ``part`` (one of ``view.HIDE_PARTS``)."""
     if part not in HIDE_PARTS:
         raise ValueError(f"unknown part {part!r}; one of {', '.join(HIDE_PARTS)}")
     return part in state.view().hide

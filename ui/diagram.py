@@ -1,4 +1,5 @@
-"""The classic LSTM cell picture, drawn with live values and the current stage lit.
+"""The classic LSTM cell picture, drawn with live values and the current stage lit; the
+geometry, the layout and the drawing that ui/diagram_gru.py's GRU picture shares.
 
 Plain SVG, not a Plotly figure: it is redrawn on every edit, and an SVG string
 costs the browser a fraction of a Plotly chart. Only numbers the core computed
@@ -14,25 +15,12 @@ from html import escape
 
 import numpy as np
 
-from lstm_core import GATES, GRU_GATES, Gate, GRUStep, Step
+from lstm_core import GATES, Gate, Step
 from lstm_core.gates import COUPLED_KEY, PEEPHOLE_GATES
-from lstm_core.variants import GRU_FROM_LSTM
 
 from .colours import GATE_COLOR, HIGHLIGHT, OKABE_ITO, PART_COLOR
 from .fmt import short_vec
-from .stages import (
-    CELL,
-    CONCAT,
-    GATE_STAGES,
-    GRU_CANDIDATE,
-    GRU_CONCAT,
-    GRU_NEW,
-    GRU_RESET,
-    GRU_STAGE_OF_GATE,
-    GRU_UPDATE,
-    HIDDEN,
-    STAGE_OF_GATE,
-)
+from .stages import CELL, CONCAT, GATE_STAGES, HIDDEN, STAGE_OF_GATE
 
 DIM = "#B8B8B8"
 INK = OKABE_ITO["black"]  # the cell state and h_t lines
@@ -202,10 +190,9 @@ def _wire(stages: set[int], color: str, pts: list[tuple[float, float]], stage: i
     )
 
 
-@cache
-def _skeleton(key: str, stage: int) -> str:
-    """Wires, gates and nodes of layout ``key``: the same picture for every step at this stage."""
-    layout = LAYOUTS[key]
+@cache  # by identity: each Layout is a module constant
+def _skeleton(layout: Layout, stage: int) -> str:
+    """Wires, gates and nodes of ``layout``: the same picture for every step at this stage."""
     parts = [_wire(*w, stage) for w in layout.wires]
     parts += [_wire(*w, stage).replace("/>", ' stroke-dasharray="7 5"/>') for w in layout.dashed]
     for g, x, home, text in layout.gates:
@@ -318,14 +305,16 @@ def _lstm_labels(s: Step, style: Labels = Labels()) -> tuple[Label, ...]:
     )  # fmt: skip
 
 
-def _svg(
-    key: str,
+def layout_svg(
+    layout: Layout,
     labels: tuple[Label, ...],
     stage: int,
     label_size: int = LABEL_SIZE,
     highlight: str | None = None,
 ) -> str:
-    parts = [_skeleton(key, stage)] + ([highlight_box(highlight)] if highlight else [])
+    """``layout`` as an SVG string at ``stage``, with the ``labels`` that show at it (the
+    current stage's in bold) and an optional dashed box around the REGIONS ``highlight``."""
+    parts = [_skeleton(layout, stage)] + ([highlight_box(highlight)] if highlight else [])
     for x, y, text, anchor, home, also in labels:
         if also is ALWAYS or home == stage or stage in also:
             current = home == stage
@@ -345,7 +334,7 @@ def _svg(
     w, h = WIDTH * K, HEIGHT * K
     return (
         f'<svg viewBox="0 0 {w} {h}" width="100%" role="img" '
-        f'aria-label="{LAYOUTS[key].name} diagram, stage {stage + 1}" style="{FONT}" '
+        f'aria-label="{layout.name} diagram, stage {stage + 1}" style="{FONT}" '
         f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'
     )
 
@@ -364,10 +353,10 @@ def cell_diagram(
     ``labels``: how the values are written; ``highlight``: a dashed box around that part
     (a key of REGIONS).
     """
-    return _svg(key, _lstm_labels(s, labels), stage, labels.size, highlight)
+    return layout_svg(LAYOUTS[key], _lstm_labels(s, labels), stage, labels.size, highlight)
 
 
-# -- the layouts: the LSTM, its variants and the GRU --------------------------------------------
+# -- the layouts: the LSTM and its variants (the GRU's are in ui/diagram_gru.py) ----------------
 _LSTM_GATES = tuple((g, GATE_X[g.key], STAGE_OF_GATE[g.key], g.activation.symbol) for g in GATES)
 _TANH_BOX = ((TANH_X, MID_Y, HIDDEN, "tanh"),)
 _LINK_Y = 2.3  # coupled: where f_t branches off, to a 1 − node in the input gate's place
@@ -431,75 +420,3 @@ LAYOUTS: dict[str, Layout] = {
         _TANH_BOX,
     ),
 }
-
-# The GRU: h_t runs along the top (it is the whole memory); r_t acts inside the candidate,
-# z_t keeps old state on the top line and, as 1 − z_t, lets the candidate in.
-R_X, Z_X, N_X, ONE_MINUS_X, MIX_X = 4.0, 6.5, 10.0, 12.3, 14.0
-_GRU_X = {"r": R_X, "z": Z_X, "n": N_X}
-_H = PART_COLOR["h"]
-# each GRU gate in the colour of the LSTM gate whose part it plays (and whose weights it copies)
-GRU_COLOR = {k: GATE_COLOR[src] for k, src in GRU_FROM_LSTM.items()}
-GRU_WIRES: tuple[Wire, ...] = (
-    ({GRU_NEW}, _H, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # h_{t-1} becomes h_t
-    ({GRU_CONCAT}, _H, [(1.0, LINE_Y), (1.0, BUS_Y), (2.5, BUS_Y)]),  # h_{t-1} into v
-    ({GRU_CONCAT}, PART_COLOR["x"], [(2.5, -0.5), (2.5, BUS_Y)]),  # x_t in
-    ({GRU_CONCAT, GRU_RESET, GRU_UPDATE, GRU_CANDIDATE}, "#555", [(2.5, BUS_Y), (N_X, BUS_Y)]),
-    ({GRU_RESET}, GRU_COLOR["r"], [(R_X, BUS_Y), (R_X, H_Y), (N_X, H_Y)]),
-    ({GRU_CANDIDATE}, _H, [(N_X, LINE_Y), (N_X, H_Y)]),  # what r_t scales comes down
-    ({GRU_CANDIDATE}, GRU_COLOR["n"], [(N_X, H_Y), (N_X, GATE_Y)]),
-    ({GRU_UPDATE}, GRU_COLOR["z"], [(Z_X, BUS_Y), (Z_X, LINE_Y)]),  # z_t up to the keep node
-    ({GRU_UPDATE, GRU_NEW}, GRU_COLOR["z"], [(Z_X, MID_Y), (MIX_X, MID_Y)]),  # … and to 1 − z_t
-    ({GRU_CANDIDATE, GRU_NEW}, GRU_COLOR["n"], [(N_X, GATE_Y), (MIX_X, GATE_Y), (MIX_X, MID_Y)]),
-    ({GRU_NEW}, INK, [(MIX_X, MID_Y), (MIX_X, LINE_Y)]),
-)
-GRU_NODES: tuple[Node, ...] = (
-    ({GRU_CANDIDATE}, "⊙", N_X, H_Y),  # r_t ∘ (…)
-    ({GRU_NEW}, "⊙", Z_X, LINE_Y),  # z_t ∘ h_{t-1}
-    ({GRU_NEW}, "1−", ONE_MINUS_X, MID_Y),
-    ({GRU_NEW}, "⊙", MIX_X, MID_Y),  # (1 − z_t) ∘ n_t
-    ({GRU_NEW}, "+", MIX_X, LINE_Y),
-)
-_GRU_GATE_BOXES = tuple(
-    (g, _GRU_X[g.key], GRU_STAGE_OF_GATE[g.key], g.activation.symbol) for g in GRU_GATES
-)
-_W_BOX = (N_X, 5.1, GRU_CANDIDATE, "W·h")  # torch: W_n^h·h_{t-1} + b_hn before r_t
-LAYOUTS["gru_torch"] = Layout(
-    "GRU cell", _GRU_GATE_BOXES, GRU_COLOR, GRU_WIRES, GRU_NODES, (_W_BOX,)
-)
-LAYOUTS["gru_2014"] = Layout("GRU cell", _GRU_GATE_BOXES, GRU_COLOR, GRU_WIRES, GRU_NODES, ())
-
-
-def _gru_labels(s: GRUStep, reset_after: bool) -> tuple[Label, ...]:
-    never: frozenset[int] = frozenset()
-    scaled = "(W·h_{t−1}+b)" if reset_after else "h_{t−1}"
-    return (
-        (0.2, LINE_Y + 0.45, f"h_{{t−1}} = {short_vec(s.h_prev)}", "left", GRU_CONCAT, ALWAYS),
-        (RIGHT, LINE_Y + 0.45, f"h_{{t}} = {short_vec(s.h)}", "right", GRU_NEW, ALWAYS),
-        (2.65, -0.45, f"x_{{t}} = {short_vec(s.x)}", "left", GRU_CONCAT, ALWAYS),
-        (R_X + 0.6, H_Y + 0.4, f"r_{{t}} = {short_vec(s.r)}", "left", GRU_RESET, never),
-        (Z_X - 0.15, 5.1, f"z_{{t}} = {short_vec(s.z)}", "right", GRU_UPDATE, never),
-        (
-            N_X + 0.45,
-            H_Y + 0.3,
-            f"r∘{scaled} = {short_vec(s.reset_term)}",
-            "left",
-            GRU_CANDIDATE,
-            never,
-        ),
-        (N_X + 0.7, GATE_Y - 0.5, f"n_{{t}} = {short_vec(s.n)}", "left", GRU_CANDIDATE, never),
-        (
-            Z_X + 0.45,
-            LINE_Y + 0.45,
-            f"z∘h_{{t−1}} = {short_vec(s.keep_term)}",
-            "left",
-            GRU_NEW,
-            never,
-        ),
-        (MIX_X + 0.45, MID_Y, f"(1−z)∘n = {short_vec(s.new_term)}", "left", GRU_NEW, never),
-    )
-
-
-def gru_diagram(s: GRUStep, stage: int, reset_after: bool) -> str:
-    """The GRU cell as an SVG string, in torch's convention or in Cho et al.'s 2014 one."""
-    key = "gru_torch" if reset_after else "gru_2014"
-    return _svg(key, _gru_labels(s, reset_after), stage)

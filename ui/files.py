@@ -1,9 +1,9 @@
 """Files: upload your own LSTM, download the model, its weights, every number and a handout.
 
 One expander, the same on every page that calls :func:`section`. An upload goes through
-``lstm_core.io`` (content sniffed, never unpickled) and, if it is good, becomes the shared
-model (``state.set_model``; the URL follows at the end of the run). A bad file leaves the
-model alone and gets a message: the file name quoted, the reason as plain text.
+``lstm_core.io_model`` (content sniffed, never unpickled) and, if it is good, becomes the
+shared model (``state.set_model``; the URL follows at the end of the run). A bad file leaves
+the model alone and gets a message: the file name quoted, the reason as plain text.
 
 Downloads are built when clicked (``data=`` a function), from the model of that moment
 (``state.live``), so a slider rerun costs no file building.
@@ -19,20 +19,14 @@ import streamlit as st
 
 from lstm_core import CellModel, GRUParams, LSTMParams, Step, Trace, step
 from lstm_core.exports import concat_csv, step_csv, trace_csv
-from lstm_core.io import (
-    MAX_BYTES,
-    MAX_BYTES_TEXT,
-    layers_in,
-    load_model_or_weights,
-    model_to_json,
-    weights_bytes,
-)
+from lstm_core.io import MAX_BYTES, MAX_BYTES_TEXT, layers_in, weights_bytes
 from lstm_core.io_gru import load_gru
+from lstm_core.io_model import load_model_or_weights, model_to_json
 from lstm_core.numbers import quote
 from lstm_core.variants import GRU_NAMES
 
 from . import handout, state
-from .codec import MAX_EDITABLE, encode_array
+from .linktext import MAX_EDITABLE, encode_array
 
 VARIANTS_PAGE = "views/variants.py"
 

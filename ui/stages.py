@@ -1,7 +1,7 @@
 """The six stages of one LSTM step, in the order the step view walks through them.
 
 One table for the step view (titles, picker labels, explanations), the cell diagram
-(which gates light up at which stage) and the URL codec (which stage numbers exist).
+(which gates light up at which stage) and the link's view (which stage numbers exist).
 No Streamlit here.
 """
 

@@ -21,7 +21,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lstm_core import CellModel, Step, step
 
-from .codec import DTYPES, View, decode, encode
+from .codec import decode, encode
+from .view import DTYPES, View
 
 SLIDER_PREFIX = "sl:"
 

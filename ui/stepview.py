@@ -16,13 +16,13 @@ import streamlit as st
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
 from . import classroom, fig_step, show, state, tables
-from .codec import with_stage
 from .colours import C_RANGE
 from .diagram import PRESENT_LABELS, STEP_LABELS, cell_diagram
 from .fmt import NEAR_ONE, fmt
 from .keys import step_buttons
 from .latex import PX_PER_CHAR, act_tex, chain, vec, vec_width
 from .stages import CELL, CONCAT, STAGES, Stage
+from .view import with_stage
 
 EQ_WIDTH = 450  # px an equation may take: the explanation column at 1280 px, with a margin
 # presentation mode: the story's column at 1280 px (about 430 px) in px of the normal
@@ -300,7 +300,7 @@ def changes_md(s: Step, before: Step) -> str:
 # -- one step of a sequence ---------------------------------------------------------------
 def set_stage(k: int) -> None:
     """Callback of the stage picker: the stage is part of the shared view (and the URL);
-    the focus follows it (``codec.with_stage``)."""
+    the focus follows it (``view.with_stage``)."""
     v = with_stage(state.view(), k)
     state.set_view(stage=v.stage, focus=v.focus)
 

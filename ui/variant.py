@@ -12,7 +12,8 @@ import streamlit as st
 from lstm_core.variants import GRU_FROM_LSTM, OWN_NAMES, OWN_OF_VARIANT, PEEPHOLE_SEED, derived
 
 from . import state, tables, widgets
-from .codec import check_own, encode_array, own_arrays
+from .codec import check_own, own_arrays
+from .linktext import encode_array
 
 
 def own() -> dict[str, np.ndarray]:

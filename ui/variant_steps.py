@@ -20,7 +20,8 @@ from lstm_core.gru_params import CANDIDATE
 from lstm_core.variants import VARIANT_BY_KEY, Outcome
 
 from . import state, stepview
-from .diagram import cell_diagram, gru_diagram
+from .diagram import cell_diagram
+from .diagram_gru import gru_diagram
 from .latex import act_tex, vec
 from .stages import CELL, CONCAT, GRU_CANDIDATE, GRU_NEW, HIDDEN, RESET_TEXT, VARIANT_STAGES
 

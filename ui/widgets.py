@@ -22,7 +22,9 @@ from lstm_core.precision import OutOfRange, cell_arrays, check_range, limit_text
 from lstm_core.presets import PRESETS, load_preset
 
 from . import classroom, quiz, sequence, state
-from .codec import DEFAULT_PRESET, DTYPES, MAX_EDITABLE, MIN_SIZE, own_arrays, with_focus
+from .codec import DEFAULT_PRESET, own_arrays
+from .linktext import MAX_EDITABLE, MIN_SIZE
+from .view import DTYPES, with_focus
 
 FIELD_LABEL = {"x": "x_t", "h_prev": "h_t-1", "c_prev": "C_t-1"}
 SLIDER_SPAN = 10.0

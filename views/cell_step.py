@@ -8,8 +8,8 @@ import streamlit as st
 from lstm_core import GATE_BY_KEY, GATES, LSTMParams, Step
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
 from ui import classroom, fig_step, files, quiz, show, state, stepview, tables, widgets
-from ui.codec import EDIT_PANELS, SHOW_PANELS, View
 from ui.latex import row_expansion
+from ui.view import EDIT_PANELS, SHOW_PANELS, View
 
 QUIZ = "cell"  # the key of this page's quiz (ui/quiz.py)
 BIAS_REACH = 10  # σ(±10) is within 5e-5 of 0 or 1

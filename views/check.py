@@ -18,9 +18,9 @@ from lstm_core.teaching import (
     parse_vector,
 )
 from ui import show, state, teach
-from ui.codec import with_focus
 from ui.fmt import fmt, fmt_gate
 from ui.latex import vec
+from ui.view import with_focus
 
 
 def stage_labels(gate: Gate) -> dict[Stage, str]:

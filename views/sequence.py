@@ -9,7 +9,8 @@ import streamlit as st
 
 from lstm_core import GATES, Trace, run
 from ui import classroom, colours, fig_time, files, sequence, show, state, stepview, tables, widgets
-from ui.codec import MAX_SEQUENCE_CHARS, View, decode_array, encode_array
+from ui.linktext import decode_array, encode_array
+from ui.view import MAX_SEQUENCE_CHARS, View
 
 NS = "seq"
 # (Trace field, title) of the units × time heatmaps; the gates come from the GATES table
@@ -46,7 +47,7 @@ def over_time(trace: Trace, t: int) -> None:
 
 
 def linked_inputs(v: View, m: int) -> tuple[Callable[[], np.ndarray], np.ndarray | None]:
-    """The first sequence and h0, C0: the link's (already checked by the codec), else the
+    """The first sequence and h0, C0: the link's (checked when the link was read), else the
     defaults."""
 
     def read(text: str) -> np.ndarray:
