@@ -62,12 +62,14 @@ __all__ = [
     "Format",
     "Layout",
     "Source",
+    "finite_array",
     "layers_in",
     "load_weights",
     "params_from_tensors",
     "read_container",
     "read_source",
     "save_weights",
+    "torch_groups",
     "weights_bytes",
     "weights_dict",
 ]
@@ -91,7 +93,7 @@ def _natural(text: str) -> list[Any]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
 
 
-def _finite(name: str, a: Array) -> Array:
+def finite_array(name: str, a: Array) -> Array:
     bad = np.argwhere(~np.isfinite(a))
     if bad.size:
         where = tuple(int(k) for k in bad[0])
@@ -151,7 +153,7 @@ def _pick(groups: dict[tuple[str, int], dict[str, str]], layer: int, family: str
     return groups[(prefixes[0], layer)]
 
 
-def _torch_groups(tensors: Tensors) -> dict[tuple[str, int], dict[str, str]]:
+def torch_groups(tensors: Tensors) -> dict[tuple[str, int], dict[str, str]]:
     """torch's names by (prefix, layer): {kind: name}."""
     groups: dict[tuple[str, int], dict[str, str]] = {}
     for name in tensors:
@@ -164,7 +166,7 @@ def _torch_groups(tensors: Tensors) -> dict[tuple[str, int], dict[str, str]]:
 
 
 def _from_torch(tensors: Tensors, layer: int, order: ConcatOrder) -> LSTMParams | None:
-    groups = _torch_groups(tensors)
+    groups = torch_groups(tensors)
     if not groups:
         return None
     names = _pick(groups, layer, "torch")
@@ -174,7 +176,7 @@ def _from_torch(tensors: Tensors, layer: int, order: ConcatOrder) -> LSTMParams 
                 f"the file has no {kind} for layer {layer}; an LSTM layer needs both "
                 "weight_ih and weight_hh"
             )
-    arrays = {kind: _finite(name, tensors[name]()) for kind, name in names.items()}
+    arrays = {kind: finite_array(name, tensors[name]()) for kind, name in names.items()}
     W_x, W_h = arrays["weight_ih"], arrays["weight_hh"]
     shown = {names[k]: a for k, a in arrays.items()}
     if W_x.ndim != 2 or W_h.ndim != 2 or any(a.ndim != 1 for k, a in arrays.items() if "bias" in k):
@@ -224,7 +226,7 @@ def _from_keras(tensors: Tensors, layer: int, order: ConcatOrder) -> LSTMParams 
         held = ", ".join(f"{k} ({p or 'no prefix'})" for k, p in enumerate(prefixes))
         raise ValueError(f"layer {layer} is not in the file: it holds Keras LSTM layer(s) {held}")
     names = lstms[prefixes[layer]]
-    arrays = {kind: _finite(name, tensors[name]()) for kind, name in names.items()}
+    arrays = {kind: finite_array(name, tensors[name]()) for kind, name in names.items()}
     shown = {names[k]: a for k, a in arrays.items()}
     K, R = arrays["kernel"], arrays["recurrent_kernel"]
     b = arrays.get("bias")
@@ -263,7 +265,7 @@ def _from_textbook(
         raise ValueError(f"the file has some of our names but not {', '.join(missing)}")
     if stored not in CONCAT_ORDERS:
         raise ValueError(f"concat_order is {stored!r}; expected 'h_first' or 'x_first'")
-    arrays = {k: _finite(names[k], tensors[names[k]]()) for k in _TEXTBOOK_NAMES}
+    arrays = {k: finite_array(names[k], tensors[names[k]]()) for k in _TEXTBOOK_NAMES}
     params = LSTMParams(**arrays, concat_order=stored)  # type: ignore[arg-type]
     return params.with_concat_order(order)
 
@@ -301,7 +303,7 @@ def layers_in(source: Source) -> tuple[int, ...]:
     """The LSTM layers a weights file holds, for ``load_weights(source, layer)``: torch's k
     of ``_l{k}``, or 0, 1, … for Keras layers; (0,) for a whole model or our own names."""
     container, _ = read_container(read_source(source))
-    if groups := _torch_groups(container.tensors):
+    if groups := torch_groups(container.tensors):
         return tuple(sorted({k for _, k in groups}))
     return tuple(range(len(_keras_lstms(container.tensors)))) or (0,)
 

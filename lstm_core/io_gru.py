@@ -11,7 +11,7 @@ import numpy as np
 
 from .concat import ConcatOrder
 from .gru_params import GRUParams
-from .io import _finite, _torch_groups
+from .io import finite_array, torch_groups
 from .io_formats import Source, read_container, read_source
 
 
@@ -26,7 +26,7 @@ def load_gru(
         return None
     groups = {
         key: names
-        for key, names in _torch_groups(container.tensors).items()
+        for key, names in torch_groups(container.tensors).items()
         if "weight_hh" in names and _rows_per_unit(container.tensors[names["weight_hh"]]()) == 3
     }
     if not groups:
@@ -40,7 +40,8 @@ def load_gru(
         raise ValueError(f"layer {layer} is not in the file: it holds GRU layer(s) {layers}")
     names = groups[(prefixes[0], layer)]
     state = {
-        f"{kind}_l{layer}": _finite(name, container.tensors[name]()) for kind, name in names.items()
+        f"{kind}_l{layer}": finite_array(name, container.tensors[name]())
+        for kind, name in names.items()
     }
     return GRUParams.from_torch_state(state, layer, concat_order)
 
