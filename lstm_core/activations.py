@@ -27,7 +27,8 @@ ActivationName = Literal["sigmoid", "tanh"]
 DEFAULT_SATURATION_FRACTION = 0.01
 
 
-def _as_float(z: ArrayLike) -> FloatArray:
+def as_float(z: ArrayLike) -> FloatArray:
+    """``z`` as an array of floats (its own float type kept; anything else as float64)."""
     a = np.asarray(z)
     return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
 
@@ -49,7 +50,7 @@ def sigmoid_into(z: FloatArray, out: FloatArray) -> FloatArray:
 
 def sigmoid(z: ArrayLike) -> FloatArray:
     """σ(z) = 1 / (1 + e^{-z}), elementwise, stable for every finite z."""
-    a = _as_float(z)
+    a = as_float(z)
     out = np.empty_like(a)
     with np.errstate(over="ignore"):
         return sigmoid_into(a, out)
@@ -57,7 +58,7 @@ def sigmoid(z: ArrayLike) -> FloatArray:
 
 def tanh(z: ArrayLike) -> FloatArray:
     """tanh(z), elementwise (NumPy's tanh never overflows)."""
-    return np.tanh(_as_float(z))
+    return np.tanh(as_float(z))
 
 
 def sigmoid_grad(z: ArrayLike) -> FloatArray:
@@ -66,13 +67,13 @@ def sigmoid_grad(z: ArrayLike) -> FloatArray:
     Not σ(1-σ): once σ(z) rounds to 1 (z > 36.7 in float64) that form is
     exactly 0, and it is already 4% off at z = 36.
     """
-    a = _as_float(z)
+    a = as_float(z)
     return sigmoid(a) * sigmoid(-a)
 
 
 def tanh_grad(z: ArrayLike) -> FloatArray:
     """tanh'(z) = 1/cosh²(z); unlike 1 - tanh², accurate far into the tails."""
-    a = _as_float(z)
+    a = as_float(z)
     with np.errstate(over="ignore"):
         return np.reciprocal(np.square(np.cosh(a)))
 

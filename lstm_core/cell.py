@@ -31,15 +31,16 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .activations import _as_float, sigmoid_into
+from .activations import as_float, sigmoid_into
 from .cell_params import CellParams
 from .gates import COUPLED_KEY, COUPLED_TO, GATE_BY_KEY, GATE_ORDER, GATES, Gate
-from .params import Array, LSTMParams, _numbers, as_matrix, as_vector
+from .params import Array, LSTMParams, as_matrix, as_numbers, as_vector
 
 DType = type[np.floating]
 
 
-def _dtype(dtype: Any) -> np.dtype:
+def float_dtype(dtype: Any) -> np.dtype:
+    """``dtype`` as a NumPy dtype; ValueError unless it is float64 or float32."""
     d = np.dtype(dtype)
     if d not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ValueError(f"dtype must be float64 or float32, got {d}")
@@ -114,7 +115,7 @@ def step(
     ``dtype=np.float32`` computes everything in float32, where σ(z) already
     rounds to exactly 1.0 for z ≥ 16.64 (float64: z ≥ 36.74).
     """
-    d = _dtype(dtype)
+    d = float_dtype(dtype)
     x, h_prev, c_prev = (a.astype(d) for a in check_inputs(params, x, h_prev, c_prev))
     v = params.concat(x, h_prev)  # (n+m,)
     z: dict[str, Array] = {}
@@ -169,7 +170,7 @@ class CellUpdate:
 def cell_update(f: ArrayLike, i: ArrayLike, c_tilde: ArrayLike, c_prev: ArrayLike) -> CellUpdate:
     """The cell-state update for gate values given directly (a Step's, a demo's own f, or
     0/1 masks): C_t = f∘C_{t-1} + i∘C̃_t. Keeps float32 inputs in float32."""
-    f, i, c_tilde, c_prev = (_as_float(a) for a in (f, i, c_tilde, c_prev))
+    f, i, c_tilde, c_prev = (as_float(a) for a in (f, i, c_tilde, c_prev))
     forget_term = f * c_prev
     input_term = i * c_tilde
     return CellUpdate(forget_term, input_term, forget_term + input_term)
@@ -266,7 +267,7 @@ class Trace(OverTime, GateRecord):
 
 def check_sequence(params: CellParams, xs: ArrayLike) -> Array:
     m = params.n_input
-    a = _numbers("xs", xs)  # a ValueError naming xs if ragged or not numbers
+    a = as_numbers("xs", xs)  # a ValueError naming xs if ragged or not numbers
     T = a.shape[0] if a.ndim >= 1 else 0
     if a.ndim != 2 or T < 1:
         raise ValueError(
@@ -366,7 +367,7 @@ def run(
     [f i o C̃]) and W^x·x_t + b of all steps computed before the loop, which only adds
     W^h·h_{t-1}. Every intermediate is written into its place in the trace arrays.
     """
-    d = _dtype(dtype)
+    d = float_dtype(dtype)
     n = params.n_hidden
     xs = check_sequence(params, xs).astype(d)
     zeros = np.zeros(n)

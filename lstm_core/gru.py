@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import sigmoid_into
-from .cell import DType, GateRecord, OverTime, _dtype, check_sequence, check_trace
+from .cell import DType, GateRecord, OverTime, check_sequence, check_trace, float_dtype
 from .gates import Gate
 from .gru_params import CANDIDATE, GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .params import Array, as_matrix, as_vector
@@ -92,7 +92,7 @@ def gru_step(
     dtype: DType | np.dtype = np.float64,
 ) -> GRUStep:
     """One GRU step that reads like the equations in the module docstring."""
-    d = _dtype(dtype)
+    d = float_dtype(dtype)
     n, m = params.n_hidden, params.n_input
     x = as_vector("x_t", x, m, f"one entry per input feature (m={m})").astype(d)
     h_prev = as_vector("h_{t-1}", h_prev, n, f"one entry per unit (n={n})").astype(d)
@@ -178,7 +178,7 @@ def gru_run(
     the recurrent projections of a step are one product with the stacked W^h, and the
     loop writes straight into preallocated (T, ·) arrays.
     """
-    d = _dtype(dtype)
+    d = float_dtype(dtype)
     n = params.n_hidden
     xs = check_sequence(params, xs).astype(d)
     h0v = as_vector("h0", np.zeros(n) if h0 is None else h0, n, f"one entry per unit (n={n})")

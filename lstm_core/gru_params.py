@@ -56,8 +56,8 @@ from .concat import (
 )
 from .gates import Gate
 from .params import (
-    _numbers,
     as_matrix,
+    as_numbers,
     as_vector,
     gate_arrays,
     init_scale,
@@ -237,8 +237,8 @@ class GRUParams(GatedParams):
                     f"the state has no {name!r}: torch.nn.GRU names its layer-{layer} "
                     f"weights {names[0]!r} (3n, m) and {names[1]!r} (3n, n)"
                 )
-        W_x = _numbers(names[0], state[names[0]])
-        W_h = _numbers(names[1], state[names[1]])
+        W_x = as_numbers(names[0], state[names[0]])
+        W_h = as_numbers(names[1], state[names[1]])
         if W_h.ndim != 2 or W_h.shape[0] != 3 * W_h.shape[1]:
             lstm = (
                 " (4n rows: an LSTM's?)"

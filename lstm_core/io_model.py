@@ -32,13 +32,13 @@ Precision = Literal["float64", "float32"]
 PRECISIONS: tuple[Precision, ...] = ("float64", "float32")
 
 
-def model_to_dict(example: CellModel, dtype: Any = np.float64) -> dict[str, Any]:
+def model_to_dict(model: CellModel, dtype: Any = np.float64) -> dict[str, Any]:
     """The app model as plain JSON-ready values (:meth:`CellModel.to_dict`, with the format,
     version, precision and concat order on top); see :func:`model_to_json`."""
     precision = np.dtype(dtype).name
     if precision not in PRECISIONS:
         raise ValueError(f"precision is {precision}; expected float64 or float32")
-    d = example.to_dict()
+    d = model.to_dict()
     params = d["params"]
     return {
         "format": MODEL_FORMAT,
@@ -52,13 +52,13 @@ def model_to_dict(example: CellModel, dtype: Any = np.float64) -> dict[str, Any]
     }
 
 
-def model_to_json(example: CellModel, dtype: Any = np.float64) -> str:
+def model_to_json(model: CellModel, dtype: Any = np.float64) -> str:
     """The app model (params, x_t, h_{t-1}, C_{t-1}, precision, concat order) as JSON.
 
     Every float is written as its repr, so reading it back is exact (-0.0 and
     subnormals included).
     """
-    return json.dumps(model_to_dict(example, dtype), indent=1) + "\n"
+    return json.dumps(model_to_dict(model, dtype), indent=1) + "\n"
 
 
 def _variant_fields(params: Any) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def _variant_fields(params: Any) -> dict[str, Any]:
 
 
 def model_from_json(source: str | Source) -> tuple[CellModel, type[np.floating]]:
-    """(example, dtype) of a model saved by :func:`model_to_json`; ValueError if it is not one."""
+    """(model, dtype) of a model saved by :func:`model_to_json`; ValueError if it is not one."""
     data = source.encode() if isinstance(source, str) else read_source(source)
     if len(data) > MAX_BYTES:
         raise too_big(len(data))
@@ -102,16 +102,16 @@ def model_from_json(source: str | Source) -> tuple[CellModel, type[np.floating]]
         if key not in doc:
             raise ValueError(f"the model has no {key!r}; a model holds x_t, h_prev and c_prev")
     vectors = {key: json_array(key, doc[key])() for key in ("x_t", "h_prev", "c_prev")}
-    example = CellModel.from_dict(
+    model = CellModel.from_dict(
         {"params": params.to_dict(), "x": vectors["x_t"], **{k: vectors[k] for k in INPUTS[1:]}}
     )
-    return example, (np.float64 if precision == "float64" else np.float32)
+    return model, (np.float64 if precision == "float64" else np.float32)
 
 
 def load_model_or_weights(
     source: Source, layer: int = 0, concat_order: ConcatOrder | None = "h_first"
 ) -> tuple[LSTMParams, tuple[CellModel, type[np.floating]] | None]:
-    """(params, (example, dtype) or None) of an upload that may be either kind of file.
+    """(params, (model, dtype) or None) of an upload that may be either kind of file.
 
     A model saved by :func:`model_to_json` gives its params and the whole model
     (x_t, h_{t-1}, C_{t-1} and the precision; its own concat order); any weights file
@@ -120,6 +120,6 @@ def load_model_or_weights(
     data = read_source(source)
     container, doc = read_container(data)
     if doc is not None and doc["format"] == MODEL_FORMAT:
-        example, dtype = model_from_json(data)
-        return example.params, (example, dtype)
+        model, dtype = model_from_json(data)
+        return model.params, (model, dtype)
     return params_from_tensors(container, layer, concat_order), None

@@ -39,7 +39,8 @@ MAX_ABS = 1e150  # |W|·|v| ≤ 1e300 and a sum of ≤ 8192 such terms stays bel
 MAX_DIM = 4096  # a guard against absurd m or n; the app itself uses 1..8
 
 
-def _numbers(name: str, value: ArrayLike) -> np.ndarray:
+def as_numbers(name: str, value: ArrayLike) -> np.ndarray:
+    """``value`` as a float64 array; a ValueError naming ``name`` if it is not numbers."""
     try:
         a = np.array(value, dtype=np.float64)
     except (ValueError, TypeError):
@@ -74,7 +75,7 @@ def _check_finite(name: str, a: np.ndarray) -> None:
 
 def as_vector(name: str, value: ArrayLike, length: int, meaning: str) -> Array:
     """``value`` as a read-only float vector of ``length``, or a clear ValueError."""
-    a = _numbers(name, value)
+    a = as_numbers(name, value)
     if a.ndim != 1 or a.shape[0] != length:
         got = f"shape {a.shape}" if a.ndim != 1 else f"length {a.shape[0]}"
         raise ValueError(f"{name} has {got} but must have length {length}: {meaning}")
@@ -84,7 +85,7 @@ def as_vector(name: str, value: ArrayLike, length: int, meaning: str) -> Array:
 
 
 def as_matrix(name: str, value: ArrayLike, shape: tuple[int, int], meaning: str) -> Array:
-    a = _numbers(name, value)
+    a = as_numbers(name, value)
     if a.shape != shape:
         raise ValueError(f"{name} has shape {a.shape} but must be {shape}: {meaning}")
     _check_finite(name, a)
@@ -121,8 +122,8 @@ def gate_arrays(
 ) -> tuple[dict[str, Array], int, int]:
     """The validated, read-only W_k (n, n+m) and b_k (n,) of ``gates`` read off ``owner``,
     with (n, m): the shared check of every gated cell's weights. ``unit`` names a row."""
-    raw_W = {g.W: _numbers(g.W, getattr(owner, g.W)) for g in gates}
-    raw_b = {g.b: _numbers(g.b, getattr(owner, g.b)) for g in gates}
+    raw_W = {g.W: as_numbers(g.W, getattr(owner, g.W)) for g in gates}
+    raw_b = {g.b: as_numbers(g.b, getattr(owner, g.b)) for g in gates}
     n, m = infer_sizes(raw_W, raw_b)
     concat = CONCAT_LATEX[order]
     out: dict[str, Array] = {}

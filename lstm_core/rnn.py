@@ -34,7 +34,7 @@ from .activations import tanh_grad
 from .cell import OverTime, check_sequence
 from .cell_params import CellParams
 from .concat import CONCAT_LATEX, Array, ConcatOrder, check_order, split_columns
-from .params import LSTMParams, _numbers, as_matrix, as_vector, init_scale
+from .params import LSTMParams, as_matrix, as_numbers, as_vector, init_scale
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +48,7 @@ class RNNParams(CellParams):
 
     def __post_init__(self) -> None:
         check_order(self.concat_order)
-        W0, b0 = _numbers("W", self.W), _numbers("b", self.b)
+        W0, b0 = as_numbers("W", self.W), as_numbers("b", self.b)
         if W0.ndim != 2 or b0.ndim != 1 or W0.shape[1] <= b0.shape[0]:
             raise ValueError(
                 f"W has shape {W0.shape} and b {b0.shape}, but W must be n × (n+m), one "

@@ -23,7 +23,7 @@ from .fmt import short_vec
 from .stages import CELL, CONCAT, GATE_STAGES, HIDDEN, STAGE_OF_GATE
 
 DIM = "#B8B8B8"
-INK = OKABE_ITO["black"]  # the cell state and h_t lines
+STATE_INK = OKABE_ITO["black"]  # the cell state and h_t lines
 GATE_X = {"f": 4.0, "i": 7.0, "c": 9.5, "o": 13.0}
 TANH_X, RIGHT = 15.5, 19.9
 GATE_Y = 1.7
@@ -39,7 +39,7 @@ I_WIRE: Wire = (
     [(GATE_X["i"], BUS_Y), (GATE_X["i"], MID_Y), (GATE_X["c"], MID_Y)],
 )
 WIRES: tuple[Wire, ...] = (
-    ({CELL}, INK, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # the cell-state line
+    ({CELL}, STATE_INK, [(0.2, LINE_Y), (RIGHT, LINE_Y)]),  # the cell-state line
     ({CONCAT}, PART_COLOR["h"], [(0.2, BUS_Y), (2.5, BUS_Y)]),  # h_{t-1} in
     ({CONCAT}, PART_COLOR["x"], [(2.5, -0.5), (2.5, BUS_Y)]),  # x_t in
     ({CONCAT, *GATE_STAGES}, "#555", [(2.5, BUS_Y), (GATE_X["o"], BUS_Y)]),  # v to every gate
@@ -47,7 +47,7 @@ WIRES: tuple[Wire, ...] = (
     I_WIRE,
     ({C}, GATE_COLOR["c"], [(GATE_X["c"], BUS_Y), (GATE_X["c"], LINE_Y)]),
     ({O}, GATE_COLOR["o"], [(GATE_X["o"], BUS_Y), (GATE_X["o"], H_Y), (TANH_X, H_Y)]),
-    ({HIDDEN}, INK, [(TANH_X, LINE_Y), (TANH_X, H_Y)]),  # C_t down through tanh
+    ({HIDDEN}, STATE_INK, [(TANH_X, LINE_Y), (TANH_X, H_Y)]),  # C_t down through tanh
     ({HIDDEN}, PART_COLOR["h"], [(TANH_X, H_Y), (RIGHT, H_Y)]),  # h_t out
 )
 NODES: tuple[Node, ...] = (
@@ -213,7 +213,7 @@ def _skeleton(layout: Layout, stage: int) -> str:
     for x, y, text, color, anchor in layout.notes:
         parts.append(_text(x, y, text, anchor, 15, color, bold=True, halo=True))
     for x, y, home, text in layout.boxes:
-        parts.append(_block("rect", x, y, (0.6, 0.4), INK, stage == home, text))
+        parts.append(_block("rect", x, y, (0.6, 0.4), STATE_INK, stage == home, text))
     for stages, sym, x, y in layout.nodes:
         parts.append(
             _block(

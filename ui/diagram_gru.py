@@ -16,10 +16,10 @@ from .diagram import (
     BUS_Y,
     GATE_Y,
     H_Y,
-    INK,
     LINE_Y,
     MID_Y,
     RIGHT,
+    STATE_INK,
     Label,
     Layout,
     Node,
@@ -52,7 +52,7 @@ GRU_WIRES: tuple[Wire, ...] = (
     ({GRU_UPDATE}, GRU_COLOR["z"], [(Z_X, BUS_Y), (Z_X, LINE_Y)]),  # z_t up to the keep node
     ({GRU_UPDATE, GRU_NEW}, GRU_COLOR["z"], [(Z_X, MID_Y), (MIX_X, MID_Y)]),  # … and to 1 − z_t
     ({GRU_CANDIDATE, GRU_NEW}, GRU_COLOR["n"], [(N_X, GATE_Y), (MIX_X, GATE_Y), (MIX_X, MID_Y)]),
-    ({GRU_NEW}, INK, [(MIX_X, MID_Y), (MIX_X, LINE_Y)]),
+    ({GRU_NEW}, STATE_INK, [(MIX_X, MID_Y), (MIX_X, LINE_Y)]),
 )
 GRU_NODES: tuple[Node, ...] = (
     ({GRU_CANDIDATE}, "⊙", N_X, H_Y),  # r_t ∘ (…)

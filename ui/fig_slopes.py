@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core import ACTIVATIONS
+from lstm_core.activations import sigmoid
 
 from .colours import INK, OKABE_ITO, unit_color
 from .fig_base import PLOT_FLOOR, base
@@ -138,7 +139,7 @@ def rounding_figure(z: np.ndarray, exact_gap: np.ndarray, z_one: dict[str, float
     )
     colors = {"float32": OKABE_ITO["vermillion"], "float64": OKABE_ITO["green"]}
     for dtype, z1 in z_one.items():
-        gap = float(np.exp(-z1))
+        gap = float(sigmoid(-z1))  # 1 − σ(z1), as the curve
         for row in (1, 2):
             fig.add_vline(
                 x=z1, line=dict(color=colors[dtype], dash="dash", width=2), row=row, col=1
