@@ -148,7 +148,7 @@ def _jacobian(p: LSTMParams, g: GradientContrast) -> None:
     )
 
 
-def as_numbers(g: GradientContrast) -> None:
+def _numbers_table(g: GradientContrast) -> None:
     table = pd.DataFrame(
         {
             "t": np.arange(g.T),
@@ -187,7 +187,7 @@ def render() -> None:
     _jacobian(p, g)
     st.markdown(EXPLANATION)
     with st.expander("The numbers behind the charts"):
-        as_numbers(g)
+        _numbers_table(g)
     st.page_link(
         "views/sequence.py",
         label="Edit the input sequence on the Sequence page",
