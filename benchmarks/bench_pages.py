@@ -197,8 +197,10 @@ def main() -> None:
         ("  of which the page's fragment body", cell_fragment),
     )
     for name, t in rows:
-        print(f"{name:44} {ms(statistics.median(t))} {ms(pct(t, 0.95))}  "
-              f"{statistics.median(t) / ref_p50:5.2f}×")  # fmt: skip
+        print(
+            f"{name:44} {ms(statistics.median(t))} {ms(pct(t, 0.95))}  "
+            f"{statistics.median(t) / ref_p50:5.2f}×"
+        )
 
     if args.profile:
         print("\nCell-step slider reruns under cProfile (cumulative):")
@@ -206,8 +208,10 @@ def main() -> None:
             r"(lstm_core|/ui/|/views/|plotly/|streamlit/elements|streamlit/delta|json)", 40
         )
 
-    print(f"\n{'page (median of ' + str(args.repeat) + ' reruns), ms':44} {'default':>7} "
-          f"{'largest':>7}  ratios to the minimal app")  # fmt: skip
+    print(
+        f"\n{'page (median of ' + str(args.repeat) + ' reruns), ms':44} {'default':>7} "
+        f"{'largest':>7}  ratios to the minimal app"
+    )
     worst = 0.0
     for page in args.pages:
         at = checked(app({"preset": "seed-question"}))

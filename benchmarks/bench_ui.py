@@ -214,8 +214,10 @@ def print_cpu_profile(profile: dict[str, Any], presses: int, top: int = 10) -> N
         by_file[file] += us
         by_fn[f"{name} ({file})"] += us
     busy = sum(v for k, v in by_file.items() if k != "(idle)")
-    print(f"\nBrowser side: page main thread, CPU profile over {presses} presses: "
-          f"{busy / 1000 / presses:.0f} ms busy per press")  # fmt: skip
+    print(
+        f"\nBrowser side: page main thread, CPU profile over {presses} presses: "
+        f"{busy / 1000 / presses:.0f} ms busy per press"
+    )
     for file, us in sorted(by_file.items(), key=lambda kv: -kv[1])[:top]:
         if file != "(idle)":
             print(f"    {us / 1000 / presses:7.1f} ms/press  {file}")

@@ -55,8 +55,16 @@ def test_shapes_page(app_page: AppPage) -> None:
     assert app_page.query()["n"] == "4"
     tab(app_page, "torch & Keras")
     drawn = chart_text(app_page)
-    for label in ("weight_ih_l0", "16 × 3", "weight_hh_l0", "16 × 4", "kernel", "3 × 16",
-                  "recurrent_kernel", "4 × 16"):  # fmt: skip
+    for label in (
+        "weight_ih_l0",
+        "16 × 3",
+        "weight_hh_l0",
+        "16 × 4",
+        "kernel",
+        "3 × 16",
+        "recurrent_kernel",
+        "4 × 16",
+    ):
         assert label in drawn, (label, drawn)
     app_page.shot("teaching-shapes-frameworks")
     tab(app_page, "Concatenation order")

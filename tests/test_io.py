@@ -424,8 +424,12 @@ def test_missing_layer_says_which_layers_exist() -> None:
 
 def test_no_lstm_names_lists_what_is_there() -> None:
     refused(npz(foo=np.ones(3), bar=np.ones(2)), "found no LSTM weights", "foo", "weight_ih_l0")
-    refused(npz(**{"a.weight_ih_l0": np.ones((8, 1)), "b.weight_hh_l0": np.ones((8, 2))}),
-            "several torch LSTMs", "'a.'", "'b.'")  # fmt: skip
+    refused(
+        npz(**{"a.weight_ih_l0": np.ones((8, 1)), "b.weight_hh_l0": np.ones((8, 2))}),
+        "several torch LSTMs",
+        "'a.'",
+        "'b.'",
+    )
     refused(npz(W_f=np.ones((2, 3))), "b_f", "W_i")
 
 
@@ -457,8 +461,12 @@ def test_other_files_get_a_pointed_message() -> None:
         z.writestr("model.weights.h5", b"\x89HDF")
     refused(keras_zip.getvalue(), ".keras model")
     refused(npz(W=np.array(["a", "b"])), "found no LSTM weights")
-    refused(safetensors_bytes({"weight_ih_l0": np.ones((8, 2), np.int32),
-                               "weight_hh_l0": np.ones((8, 2))}), "dtype I32")  # fmt: skip
+    refused(
+        safetensors_bytes(
+            {"weight_ih_l0": np.ones((8, 2), np.int32), "weight_hh_l0": np.ones((8, 2))}
+        ),
+        "dtype I32",
+    )
 
 
 def test_broken_safetensors_headers() -> None:

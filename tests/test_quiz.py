@@ -24,8 +24,9 @@ def test_numbers_are_right_within_the_stated_tolerance() -> None:
     marks = mark_numbers(["0.505", "-0.98", "", "1/4"], correct, "C_t")
     assert [m.right for m in marks] == [True, False, None, True]
     assert score(marks) == (2, 3)  # the empty field is not scored
-    edge = mark_numbers([repr(0.5 + PREDICT_ATOL * 0.999), repr(0.5 + PREDICT_ATOL * 1.01)],
-                        [0.5, 0.5], "h_t")  # fmt: skip
+    edge = mark_numbers(
+        [repr(0.5 + PREDICT_ATOL * 0.999), repr(0.5 + PREDICT_ATOL * 1.01)], [0.5, 0.5], "h_t"
+    )
     assert [m.right for m in edge] == [True, False]
 
 
