@@ -27,17 +27,11 @@ from .activations import (
     tanh_grad,
 )
 from .backward import (
-    CellJacobian,
-    GradientFlow,
     Grads,
-    JacobianProducts,
     LastStepLoss,
     SequenceLoss,
     backward,
     backward_l2,
-    cell_jacobian,
-    gradient_flow,
-    jacobian_products,
     last_step_loss,
     sequence_l2_loss,
 )
@@ -56,6 +50,14 @@ from .gru import GRUGrads, GRUStep, GRUTrace, gru_backward, gru_run, gru_step
 from .gru_params import GRU_GATE_BY_KEY, GRU_GATES, GRUParams
 from .io import load_weights, save_weights
 from .io_model import load_model_or_weights, model_from_json, model_to_json
+from .jacobian import (
+    CellJacobian,
+    GradientFlow,
+    JacobianProducts,
+    cell_jacobian,
+    gradient_flow,
+    jacobian_products,
+)
 from .model import CellModel
 from .params import CONCAT_LATEX, CONCAT_ORDERS, MAX_ABS, MAX_DIM, ConcatOrder, LSTMParams
 from .rnn import (

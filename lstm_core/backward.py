@@ -25,7 +25,7 @@ Variants. Peepholes add paths from the cell state into the gates, all elementwis
 dc[t]  gains dz_o∘p_o                  (z_o reads C_t)
 dc[t]∘f_t (what reaches C_{t-1}) gains dz_f∘p_f + dz_i∘p_i   (z_f, z_i read C_{t-1})
 dp_f = Σ_t dz_f∘C_{t-1},  dp_i = Σ_t dz_i∘C_{t-1},  dp_o = Σ_t dz_o∘C_t
-Both are folded into the per-step factors before the loop (``_dh_to_c``, ``_c_to_c_prev``),
+Both are folded into the per-step factors before the loop (``dh_to_c``, ``c_to_c_prev``),
 so the loop is the same. Coupled gates (i_t = 1 − f_t): C_t = f_t∘C_{t-1} + (1 − f_t)∘C̃_t, so
 dz_f = dc[t]∘(C_{t-1} − C̃_t)∘σ'(z_f) and dz_i = 0 (W_i, b_i get zero gradients).
 
@@ -57,11 +57,11 @@ from .params import Array, ConcatOrder, LSTMParams, as_matrix, as_vector
 #   C_t = f_t∘C_{t-1} + i_t∘C̃_t        so f is paired with C_{t-1}, i with C̃_t, C̃ with i_t;
 #   h_t = o_t∘tanh(C_t)                 so o is paired with tanh(C_t) and driven by dh.
 _PARTNER = {"f": "c_prev", "i": "c_tilde", "c": "i", "o": "tanh_c"}
-_DRIVEN_BY_H = frozenset({"o"})
+DRIVEN_BY_H = frozenset({"o"})
 # Gates driven by dc first, so one multiply per step covers all of them.
-_BWD_ORDER: tuple[Gate, ...] = tuple(sorted(GATES, key=lambda g: g.key in _DRIVEN_BY_H))
+_BWD_ORDER: tuple[Gate, ...] = tuple(sorted(GATES, key=lambda g: g.key in DRIVEN_BY_H))
 _BWD_KEYS = "".join(g.key for g in _BWD_ORDER)
-_N_DRIVEN_BY_C = sum(g.key not in _DRIVEN_BY_H for g in GATES)
+_N_DRIVEN_BY_C = sum(g.key not in DRIVEN_BY_H for g in GATES)
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,14 +148,14 @@ def _peephole_terms(params: LSTMParams, factor: dict[str, Array], reads: str) ->
     )
 
 
-def _dh_to_c(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array:
+def dh_to_c(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array:
     """∂h_t/∂C_t, diagonal, (T, n): o_t∘tanh'(C_t), plus tanh(C_t)∘σ'(z_o)∘p_o with a peephole."""
     with np.errstate(over="ignore"):
         A = np.asarray(trace.o, dtype=np.float64) * tanh_grad(np.asarray(trace.c, np.float64))
     return A + _peephole_terms(params, factor, "c")  # type: ignore[no-any-return]
 
 
-def _c_to_c_prev(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array:
+def c_to_c_prev(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array:
     """∂C_t/∂C_{t-1} along the diagonal paths, (T, n): f_t, plus the f and i peepholes'
     factor_k∘p_k (a gradient dc[t] reaches C_{t-1} as dc[t]∘this)."""
     F = np.asarray(trace.f, dtype=np.float64)
@@ -189,8 +189,8 @@ def backward(
         K[:, blocks[g.key]] = factor[g.key]
     K_c = K[:, :n_c].reshape(T, _N_DRIVEN_BY_C, n)  # (T, 3, n) view
     K_h = K[:, n_c:]  # (T, n) the o gate's factor
-    A = _dh_to_c(params, trace, factor)  # (T, n) ∂h_t/∂C_t
-    F = _c_to_c_prev(params, trace, factor)  # (T, n) ∂C_t/∂C_{t-1} along the direct path
+    A = dh_to_c(params, trace, factor)  # (T, n) ∂h_t/∂C_t
+    F = c_to_c_prev(params, trace, factor)  # (T, n) ∂C_t/∂C_{t-1} along the direct path
 
     dZ = np.empty((T, 4 * n))  # (T, 4n) dz of every step, _BWD_ORDER
     dZ_c = dZ[:, :n_c].reshape(T, _N_DRIVEN_BY_C, n)  # views into dZ
@@ -260,166 +260,6 @@ def last_step_loss(
     dh[-1] = wh
     value = float(wh @ trace.h[-1] + wc @ trace.c[-1])
     return LastStepLoss(value, dh, wc.copy())
-
-
-# -- how the gradient travels along the cell state ----------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class CellJacobian:
-    """∂C_t/∂C_{t-1} of one step, split into its two paths.
-
-    direct     diag(f_t): C_t = f_t∘C_{t-1} + …, no activation derivative in the way
-               (with f and i peepholes also diag(Σ_k factor_k∘p_k): elementwise too)
-    through_h  the path C_{t-1} → h_{t-1} = o_{t-1}∘tanh(C_{t-1}) → f_t, i_t, C̃_t → C_t,
-               zero at t = 0 where h_{-1} = h0 is an input
-    total      direct + through_h
-    """
-
-    t: int
-    direct: Array  # (n, n)
-    through_h: Array  # (n, n)
-
-    @property
-    def total(self) -> Array:
-        return self.direct + self.through_h
-
-
-def _through_h(params: LSTMParams, trace: Trace, factor: dict[str, Array], t: int) -> Array:
-    """Σ_{k∈f,i,c} diag(factor_k[t])·W_k^h·diag(o_{t-1}∘tanh'(C_{t-1})), (n, n); 0 at t=0."""
-    n = params.n_hidden
-    if t == 0:
-        return np.zeros((n, n))
-    M = np.zeros((n, n))  # ∂C_t/∂h_{t-1}
-    for g in GATES:
-        if g.key not in _DRIVEN_BY_H:
-            M += factor[g.key][t][:, None] * params.split(g.key)[0]
-    dh_dc = _dh_to_c(params, trace, factor)[t - 1]  # ∂h_{t-1}/∂C_{t-1}, diagonal
-    return M * dh_dc[None, :]  # type: ignore[no-any-return]
-
-
-def cell_jacobian(params: LSTMParams, trace: Trace, t: int) -> CellJacobian:
-    """The one-step Jacobian ∂C_t/∂C_{t-1} at step ``t`` (0 ≤ t < T), both paths.
-
-    J_t = diag(f_t) + [Σ_{k∈f,i,c} diag(g_k ∘ act_k'(z_k))·W_k^h]·diag(o_{t-1}∘tanh'(C_{t-1}))
-    with g_f = C_{t-1}, g_i = C̃_t, g_c = i_t. o_{t-1} is held fixed: it depends on h_{t-2}
-    and x_{t-1}, not on C_{t-1}.
-    """
-    check_trace(params, trace)
-    T = len(trace)
-    if not 0 <= t < T:
-        raise IndexError(f"step {t} is outside this trace of {T} steps")
-    factor = local_factors(trace, params.coupled)
-    direct = np.diag(_c_to_c_prev(params, trace, factor)[t])
-    return CellJacobian(t, direct, _through_h(params, trace, factor, t))
-
-
-@dataclass(frozen=True, eq=False)
-class JacobianProducts:
-    """Products of one-step Jacobians from C_t to the last cell state C_{T-1}.
-
-    total[t]   J_{T-1}·…·J_{t+1}  ≈ ∂C_{T-1}/∂C_t, (T, n, n); total[T-1] = I
-    direct[t]  ∏_{s=t+1}^{T-1} f_s, the diagonal of the direct-path product, (T, n)
-    total_c0, direct_c0: the same products continued to the initial state C_{-1} = c0.
-
-    The product of the total one-step Jacobians is not the exact ∂C_{T-1}/∂C_t either:
-    it holds each o_{t} fixed, so it leaves out the path C_t → h_t → o_{t+1} → h_{t+1} → ….
-    The exact gradient is :func:`backward`'s ``dc``.
-    """
-
-    total: Array  # (T, n, n)
-    direct: Array  # (T, n)
-    total_c0: Array  # (n, n)
-    direct_c0: Array  # (n,)
-
-
-def jacobian_products(params: LSTMParams, trace: Trace) -> JacobianProducts:
-    """Both products for every t; memory T·n², meant for the app's sizes (n ≤ 8, T ≤ 64)."""
-    check_trace(params, trace)
-    T, n = len(trace), params.n_hidden
-    factor = local_factors(trace, params.coupled)
-    F = _c_to_c_prev(params, trace, factor)
-    total = np.empty((T, n, n))
-    direct = np.empty((T, n))
-    total[-1], direct[-1] = np.eye(n), 1.0
-    for t in range(T - 1, 0, -1):
-        J = np.diag(F[t]) + _through_h(params, trace, factor, t)
-        total[t - 1] = total[t] @ J
-        direct[t - 1] = direct[t] * F[t]
-    return JacobianProducts(total, direct, total[0] * F[0][None, :], direct[0] * F[0])
-
-
-@dataclass(frozen=True, eq=False)
-class GradientFlow:
-    """∂L/∂C_t for a loss at the last step, three ways, and the exact ∂L/∂h_t.
-
-    dc        exact total ∂L/∂C_t (:func:`backward`)                              (T, n)
-    dc_direct ∂L/∂C_{T-1} carried back along the direct path only: dc[T-1]∘∏f     (T, n)
-    dc_jacobian  dc[T-1]·J_{T-1}·…·J_{t+1}, the product of one-step Jacobians     (T, n)
-    dh        exact total ∂L/∂h_t                                                 (T, n)
-    The *_c0 fields continue each to the initial state c0 (dh0: to h0).
-    """
-
-    dc: Array
-    dc_direct: Array
-    dc_jacobian: Array
-    dh: Array
-    dc0: Array
-    dc0_direct: Array
-    dc0_jacobian: Array
-    dh0: Array
-
-    @staticmethod
-    def _norm(a: Array) -> Array:
-        return np.linalg.norm(a, axis=-1)  # type: ignore[no-any-return]
-
-    @property
-    def norm_dc(self) -> Array:
-        """‖∂L/∂C_t‖ per step, (T,)."""
-        return self._norm(self.dc)
-
-    @property
-    def norm_dc_direct(self) -> Array:
-        return self._norm(self.dc_direct)
-
-    @property
-    def norm_dc_jacobian(self) -> Array:
-        return self._norm(self.dc_jacobian)
-
-    @property
-    def norm_dh(self) -> Array:
-        return self._norm(self.dh)
-
-
-def gradient_flow(
-    params: LSTMParams,
-    trace: Trace,
-    w_h: ArrayLike | None = None,
-    w_c: ArrayLike | None = None,
-) -> GradientFlow:
-    """Gradients of L = w_h·h_{T-1} + w_c·C_{T-1} (default L = Σh_{T-1}) along the sequence."""
-    check_trace(params, trace)
-    T, n = len(trace), params.n_hidden
-    loss = last_step_loss(trace, w_h, w_c)
-    grads = backward(params, trace, loss.dh, loss.dc_last)
-    factor = local_factors(trace, params.coupled)
-    F = _c_to_c_prev(params, trace, factor)
-    direct = np.empty((T, n))
-    jac = np.empty((T, n))
-    direct[-1] = jac[-1] = grads.dc[-1]
-    for t in range(T - 1, 0, -1):
-        direct[t - 1] = direct[t] * F[t]
-        jac[t - 1] = jac[t] * F[t] + jac[t] @ _through_h(params, trace, factor, t)
-    return GradientFlow(
-        dc=grads.dc,
-        dc_direct=direct,
-        dc_jacobian=jac,
-        dh=grads.dh,
-        dc0=grads.dc0,
-        dc0_direct=direct[0] * F[0],
-        dc0_jacobian=jac[0] * F[0],
-        dh0=grads.dh0,
-    )
 
 
 # -- a loss on every step ----------------------------------------------------------------------

@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import sigmoid
-from .backward import gradient_flow
 from .cell import Trace, run
+from .jacobian import gradient_flow
 from .numbers import parse_number
 from .params import MAX_ABS, Array, LSTMParams
 from .rnn import RNNParams, rnn_last_step_grads, rnn_run

@@ -15,7 +15,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .activations import sigmoid
-from .backward import jacobian_products
 from .cell import cell_update, run
 from .gates import GATE_BY_KEY, GATES, TORCH_GATE_ORDER
 from .hand_check import (
@@ -34,6 +33,7 @@ from .hand_check import (
     parse_vector,
     tolerance,
 )
+from .jacobian import jacobian_products
 from .model import CellModel
 from .params import Array, ConcatOrder, LSTMParams
 
