@@ -91,10 +91,10 @@ class Grads:
 
     def dW(self, key: str) -> Array:
         """∂L/∂W_key for gate ``key`` ("f", "i", "c", "o")."""
-        return getattr(self, f"dW_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"dW_{key}")
 
     def db(self, key: str) -> Array:
-        return getattr(self, f"db_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"db_{key}")
 
     def dp(self, key: str) -> Array | None:
         """∂L/∂p_key, or None where gate ``key`` has no peephole."""
@@ -152,14 +152,14 @@ def dh_to_c(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array
     """∂h_t/∂C_t, diagonal, (T, n): o_t∘tanh'(C_t), plus tanh(C_t)∘σ'(z_o)∘p_o with a peephole."""
     with np.errstate(over="ignore"):
         A = np.asarray(trace.o, dtype=np.float64) * tanh_grad(np.asarray(trace.c, np.float64))
-    return A + _peephole_terms(params, factor, "c")  # type: ignore[no-any-return]
+    return A + _peephole_terms(params, factor, "c")
 
 
 def c_to_c_prev(params: LSTMParams, trace: Trace, factor: dict[str, Array]) -> Array:
     """∂C_t/∂C_{t-1} along the diagonal paths, (T, n): f_t, plus the f and i peepholes'
     factor_k∘p_k (a gradient dc[t] reaches C_{t-1} as dc[t]∘this)."""
     F = np.asarray(trace.f, dtype=np.float64)
-    return F + _peephole_terms(params, factor, "c_prev")  # type: ignore[no-any-return]
+    return F + _peephole_terms(params, factor, "c_prev")
 
 
 def backward(

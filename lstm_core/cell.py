@@ -68,7 +68,7 @@ class GateRecord:
     def gate(self, key: str) -> Array:
         """Value of gate ``key`` after its activation."""
         by_key = {g.key: g for g in self.gate_table}
-        return getattr(self, by_key[key].value)  # type: ignore[no-any-return]
+        return getattr(self, by_key[key].value)
 
     def as_dict(self) -> dict[str, Array]:
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
@@ -100,7 +100,7 @@ class Step(GateRecord):
 
     def z(self, key: str) -> Array:
         """Pre-activation of gate ``key`` ("f", "i", "c", "o")."""
-        return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"z_{key}")
 
 
 def step(
@@ -258,7 +258,7 @@ class Trace(OverTime, GateRecord):
         return Step(**self._row(t))
 
     def z(self, key: str) -> Array:
-        return getattr(self, f"z_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"z_{key}")
 
     @property
     def c_last(self) -> Array:
@@ -287,7 +287,7 @@ def _run_weights(params: LSTMParams, d: np.dtype) -> tuple[Array, Array, Array]:
     if d not in cache:
         W_h, W_x, b = params.stacked(order=_RUN_ORDER, dtype=d)
         cache[d] = (np.ascontiguousarray(W_h.T), W_x, b)
-    return cache[d]  # type: ignore[no-any-return]
+    return cache[d]
 
 
 def _trace_arrays(T: int, n: int, d: np.dtype) -> tuple[Array, ...]:

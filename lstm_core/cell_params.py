@@ -105,10 +105,10 @@ class GatedParams(CellParams):
 
     def W(self, key: str) -> Array:
         """The weight matrix of gate ``key`` (e.g. "f" for an LSTM, "r" for a GRU)."""
-        return getattr(self, f"W_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"W_{key}")
 
     def b(self, key: str) -> Array:
-        return getattr(self, f"b_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"b_{key}")
 
     def split(self, key: str) -> tuple[Array, Array]:
         """(W^h, W^x): the columns of W_key that multiply h_{t-1} and x_t."""

@@ -82,7 +82,7 @@ class GRUStep(GateRecord):
 
     def pre(self, key: str) -> Array:
         """Pre-activation z_key of gate ``key`` ("r", "z", "n")."""
-        return getattr(self, GRU_GATE_BY_KEY[key].z)  # type: ignore[no-any-return]
+        return getattr(self, GRU_GATE_BY_KEY[key].z)
 
 
 def gru_step(
@@ -162,7 +162,7 @@ class GRUTrace(OverTime, GateRecord):
         return GRUStep(**self._row(t))
 
     def pre(self, key: str) -> Array:
-        return getattr(self, GRU_GATE_BY_KEY[key].z)  # type: ignore[no-any-return]
+        return getattr(self, GRU_GATE_BY_KEY[key].z)
 
 
 def gru_run(
@@ -263,10 +263,10 @@ class GRUGrads:
 
     def dW(self, key: str) -> Array:
         """∂L/∂W_key for gate ``key`` ("r", "z", "n")."""
-        return getattr(self, f"dW_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"dW_{key}")
 
     def db(self, key: str) -> Array:
-        return getattr(self, f"db_{key}")  # type: ignore[no-any-return]
+        return getattr(self, f"db_{key}")
 
     def as_dict(self) -> dict[str, Array | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

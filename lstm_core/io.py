@@ -277,7 +277,7 @@ def params_from_tensors(
     if concat_order is not None and concat_order not in CONCAT_ORDERS:
         raise ValueError(f"concat_order is {concat_order!r}; expected 'h_first' or 'x_first'")
     stored = container.meta.get("concat_order", "h_first")
-    order: ConcatOrder = concat_order or (stored if stored in CONCAT_ORDERS else "h_first")  # type: ignore[assignment]
+    order: ConcatOrder = concat_order or (stored if stored in CONCAT_ORDERS else "h_first")
     found = [
         p
         for p in (

@@ -335,7 +335,7 @@ def format_of(target: Any, format: Format | None) -> Format:
     if isinstance(target, str | os.PathLike):
         ext = Path(target).suffix.lower().lstrip(".")
         if ext in FORMATS:
-            return ext  # type: ignore[return-value]
+            return ext
         raise ValueError(
             f"cannot tell the format from the extension {Path(target).suffix!r}; "
             "use .json, .npz or .safetensors, or pass format="

@@ -56,7 +56,7 @@ def _through_h(params: LSTMParams, trace: Trace, factor: dict[str, Array], t: in
         if g.key not in DRIVEN_BY_H:
             M += factor[g.key][t][:, None] * params.split(g.key)[0]
     dh_dc = dh_to_c(params, trace, factor)[t - 1]  # ∂h_{t-1}/∂C_{t-1}, diagonal
-    return M * dh_dc[None, :]  # type: ignore[no-any-return]
+    return M * dh_dc[None, :]
 
 
 def cell_jacobian(params: LSTMParams, trace: Trace, t: int) -> CellJacobian:
@@ -132,7 +132,7 @@ class GradientFlow:
 
     @staticmethod
     def _norm(a: Array) -> Array:
-        return np.linalg.norm(a, axis=-1)  # type: ignore[no-any-return]
+        return np.linalg.norm(a, axis=-1)
 
     @property
     def norm_dc(self) -> Array:

@@ -47,7 +47,7 @@ class CellModel:
         """The array called ``field``: W_k, b_k (k in f, i, c, o), p_k (k in f, i, o; None if
         the cell has no such peephole), x, h_prev or c_prev."""
         owner: Any = self if field in INPUTS else self.params
-        return getattr(owner, _known(field))  # type: ignore[no-any-return]
+        return getattr(owner, _known(field))
 
     def with_array(self, field: str, array: ArrayLike) -> CellModel:
         """A copy with one whole array replaced (validated again)."""

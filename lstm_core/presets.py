@@ -139,4 +139,4 @@ PRESETS: dict[str, Preset] = {
 def load_preset(name: str) -> CellModel:
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
-    return PRESETS[name].build()  # type: ignore[no-any-return]
+    return PRESETS[name].build()

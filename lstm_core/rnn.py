@@ -155,7 +155,7 @@ def rnn_jacobian(params: RNNParams, trace: RNNTrace, t: int) -> Array:
     if not 0 <= t < T:
         raise IndexError(f"step {t} is outside this trace of {T} steps")
     with np.errstate(over="ignore"):
-        return tanh_grad(trace.z[t])[:, None] * params.split()[0]  # type: ignore[no-any-return]
+        return tanh_grad(trace.z[t])[:, None] * params.split()[0]
 
 
 def rnn_last_step_grads(

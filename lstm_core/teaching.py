@@ -195,7 +195,7 @@ def scaled_preactivations(ex: CellModel, key: str, scales: ArrayLike) -> Array:
     p = ex.params
     Wv = p.W(key) @ p.concat(ex.x, ex.h_prev)
     s = np.asarray(scales, dtype=np.float64).reshape(-1, 1)
-    return s * Wv[None, :] + p.b(key)[None, :]  # type: ignore[no-any-return]
+    return s * Wv[None, :] + p.b(key)[None, :]
 
 
 def derivative_at_scales(ex: CellModel, key: str, scales: ArrayLike) -> Array:

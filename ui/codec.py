@@ -158,7 +158,7 @@ def _decode_model(q: dict[str, str], dtype: str) -> CellModel:
     vectors = {}
     for key, name in VECTOR_KEYS.items():
         vectors[key] = decode_array(name, q[key]) if key in q else [0.0] * (m if key == "x" else n)
-    params = LSTMParams(**arrays, concat_order=order)  # type: ignore[arg-type]
+    params = LSTMParams(**arrays, concat_order=order)
     if (params.n_input, params.n_hidden) != (m, n):
         raise ValueError(
             f"the arrays are for m={params.n_input}, n={params.n_hidden} but the link says "

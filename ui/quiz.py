@@ -57,7 +57,7 @@ def _memory(key: str, stage: int) -> dict[str, Any]:
     mine = memory.get(key)
     if mine is None or mine["stage"] != stage:
         mine = memory[key] = {"stage": stage, "revealed": False, "marks": []}
-    return mine  # type: ignore[no-any-return]
+    return mine
 
 
 def revealed(key: str, stage: int) -> bool:

@@ -55,15 +55,15 @@ def _ss() -> Any:
 
 
 def model() -> CellModel:
-    return _ss().model  # type: ignore[no-any-return]
+    return _ss().model
 
 
 def prev_model() -> CellModel:
-    return _ss().prev_model  # type: ignore[no-any-return]
+    return _ss().prev_model
 
 
 def view() -> View:
-    return _ss().view  # type: ignore[no-any-return]
+    return _ss().view
 
 
 def rev() -> int:
@@ -157,7 +157,7 @@ def errors() -> dict[str, str]:
     """
     ss = _ss()
     ss.errors = {k: v for k, v in ss.errors.items() if k in ss}
-    return ss.errors  # type: ignore[no-any-return]
+    return ss.errors
 
 
 def set_error(key: str, message: str | None) -> None:
@@ -177,7 +177,7 @@ def upload() -> dict[str, Any]:
     ss = _ss()
     if "upload" not in ss:
         ss.upload = {}
-    return ss.upload  # type: ignore[no-any-return]
+    return ss.upload
 
 
 def quiz() -> dict[str, Any]:
@@ -186,7 +186,7 @@ def quiz() -> dict[str, Any]:
     ss = _ss()
     if "quiz" not in ss:
         ss.quiz = {"score": [0, 0]}
-    return ss.quiz  # type: ignore[no-any-return]
+    return ss.quiz
 
 
 def take_notices() -> list[str]:

@@ -30,7 +30,7 @@ def saved_answers() -> dict[str, str]:
     ss = st.session_state
     if SAVED not in ss:
         ss[SAVED] = {f"check:{k.replace('.', ':')}": t for k, t in state.view().answers}
-    return ss[SAVED]  # type: ignore[no-any-return]
+    return ss[SAVED]
 
 
 def keep_answers_in_link() -> None:
