@@ -312,6 +312,19 @@ class AppPage:
         action()
         self.wait_for_runs(before + runs)
 
+    def click_for_rerun(self, target: Any, tries: int = 3, wait_s: float = 10) -> None:
+        """Click ``target`` and wait for the rerun; click again if none starts within
+        ``wait_s`` (a click that lands while React replaces the element is lost)."""
+        before = self.runs.finished
+        for _ in range(tries):
+            target.click()
+            deadline = time.monotonic() + wait_s
+            while self.runs.finished == before and time.monotonic() < deadline:
+                self.page.wait_for_timeout(20)
+            if self.runs.finished > before:
+                break
+        self.wait_for_runs(before + 1)
+
     # widgets
     def slider(self, label: str) -> Any:
         """The thumb of the slider whose label is exactly ``label``, or whose widget key is

@@ -81,5 +81,5 @@ def test_a_step_link_opens_its_step(hidpi_page: AppPage) -> None:
     assert step_shown(hidpi_page) == 1
     hidpi_page.page.get_by_text("Every step of the lesson").click()
     link = hidpi_page.page.get_by_role("link", name=f"{N}. {STEPS[-1].title}")
-    hidpi_page.rerun(link.click)
+    hidpi_page.click_for_rerun(link)
     assert step_shown(hidpi_page) == N and hidpi_page.query()["step"] == str(N)
