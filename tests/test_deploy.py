@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import os
 import re
 import shutil
 import subprocess
@@ -12,7 +14,7 @@ from pathlib import Path
 from e2e_support import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from run_app import preload  # noqa: E402
+from run_app import preload, warm_first_run  # noqa: E402
 from serve import nginx_conf  # noqa: E402
 
 
@@ -81,3 +83,14 @@ def test_every_way_to_start_the_app_imports_it_first() -> None:
     assert "$(BIN)/python scripts/run_app.py" in (ROOT / "Makefile").read_text()
     assert 'CMD ["python", "scripts/run_app.py"' in (ROOT / "Dockerfile").read_text()
     assert '"scripts" / "run_app.py"' in (ROOT / "scripts" / "serve.py").read_text()
+
+
+def test_the_launcher_pays_the_first_runs_one_time_costs() -> None:
+    """Pillow (the favicon) is imported, and inspect knows the file of every app module, so
+    Streamlit's REPL check on the first element no longer resolves them during a visit."""
+    preload()
+    warm_first_run()
+    assert "PIL.Image" in sys.modules
+    cell = os.path.realpath(ROOT / "lstm_core" / "cell.py")
+    assert inspect.modulesbyfile.get(cell) == "lstm_core.cell"
+    assert "warm_first_run()" in (ROOT / "scripts" / "run_app.py").read_text()
