@@ -43,3 +43,17 @@ def test_tables_and_figures_agree_on_positive_and_negative() -> None:
     html = tables.block_table(p, "f").replace(" ", "")
     assert f"background:{top};color:white" in html  # blue: +1
     assert f"background:{bottom};color:white" in html  # red: −1
+
+
+def test_cached_figures_are_the_same_figure_and_a_fresh_copy_each_time() -> None:
+    from ui import fig_slopes
+
+    first = fig_slopes.rounding_figure()
+    first.update_layout(height=999)  # a caller (presentation mode) changes its copy
+    again = fig_slopes.rounding_figure()
+    assert again.layout.height != 999
+    assert json.loads(again.to_json()) == json.loads(fig_slopes.rounding_figure().to_json())
+    marked = fig_slopes.activation_panels({"sigmoid": np.array([0.0, 40.0]), "tanh": np.array([])})
+    extra = marked.data[len(fig_slopes.activation_panels().data) :]
+    assert len(extra) == 1 and list(extra[0].x) == [0.0, 8.0]  # beyond ±8: at the edge
+    assert list(extra[0].y) == pytest.approx([0.25, 0.0], abs=1e-16)

@@ -7,6 +7,9 @@ The figures themselves live in modules by topic: ``fig_step`` (one step), ``fig_
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from typing import Any
 
 import plotly.graph_objects as go
@@ -56,3 +59,22 @@ def _axes_text(fig: go.Figure) -> dict[str, Any]:
     """Tick labels at 14 px on every axis (Streamlit's Plotly theme would draw them at 12)."""
     text = dict(tickfont=dict(size=14), title=dict(font=dict(size=15)))
     return {a.plotly_name: text for a in (*fig.select_xaxes(), *fig.select_yaxes())}
+
+
+def figure_from_json(spec_json: str) -> go.Figure:
+    """A fresh figure from a figure's JSON (its caller may change it), not validated again."""
+    spec = json.loads(spec_json)
+    return fast_figure(spec["data"], spec["layout"])
+
+
+def cached_figure(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """``build`` (pure, with hashable arguments) kept as JSON per arguments; every call gets
+    a fresh figure from it. For figures that do not change with the model: building one
+    through Plotly's validated calls costs tens of milliseconds on every rerun."""
+    spec = lru_cache(maxsize=64)(lambda *args: build(*args).to_json())
+
+    @wraps(build)
+    def fresh(*args: Any) -> go.Figure:
+        return figure_from_json(spec(*args))
+
+    return fresh

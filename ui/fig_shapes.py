@@ -16,7 +16,7 @@ from lstm_core import LSTMParams
 from lstm_core.teaching import Block, FrameworkArray
 
 from .colours import GATE_COLOR, INK, OKABE_ITO, PART_COLOR
-from .fig_base import base, fast_figure
+from .fig_base import base, figure_from_json
 
 
 @dataclass
@@ -37,16 +37,10 @@ class Layers:
         return json.dumps(spec)
 
 
-def _figure(spec_json: str) -> go.Figure:
-    """A fresh figure from the cached JSON (callers may change their copy)."""
-    spec = json.loads(spec_json)
-    return fast_figure(spec["data"], spec["layout"])
-
-
 def shape_claim_figure(params: LSTMParams) -> go.Figure:
     """The claimed n × n weight matrix next to the real n × (n+m) one, with v's entries
     on top: the n × n matrix has no column for part of v."""
-    return _figure(_shape_claim(params.n_hidden, tuple(params.concat_labels())))
+    return figure_from_json(_shape_claim(params.n_hidden, tuple(params.concat_labels())))
 
 
 @lru_cache(maxsize=64)
@@ -159,7 +153,7 @@ def torch_layout_figure(
     arrays: Sequence[FrameworkArray], m: int, n: int, letters: dict[str, str]
 ) -> go.Figure:
     """torch's arrays side by side, gates stacked down the rows; widths to scale."""
-    return _figure(_torch_layout(tuple(arrays), m, n, tuple(letters.items())))
+    return figure_from_json(_torch_layout(tuple(arrays), m, n, tuple(letters.items())))
 
 
 @lru_cache(maxsize=64)
@@ -196,7 +190,7 @@ def keras_layout_figure(
     arrays: Sequence[FrameworkArray], m: int, n: int, letters: dict[str, str]
 ) -> go.Figure:
     """Keras's arrays one under another, drawn to scale; gates side by side in columns."""
-    return _figure(_keras_layout(tuple(arrays), m, n, tuple(letters.items())))
+    return figure_from_json(_keras_layout(tuple(arrays), m, n, tuple(letters.items())))
 
 
 @lru_cache(maxsize=64)

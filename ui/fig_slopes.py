@@ -8,17 +8,36 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lstm_core import ACTIVATIONS
-from lstm_core.activations import sigmoid
+from lstm_core.activations import rounds_to_one_z, sigmoid
 
 from .colours import INK, OKABE_ITO, unit_color
-from .fig_base import PLOT_FLOOR, base
+from .fig_base import PLOT_FLOOR, base, cached_figure
 from .fmt import fmt
 
 
 # -- saturation page ---------------------------------------------------------------------
 def activation_panels(marks: dict[str, np.ndarray] | None = None) -> go.Figure:
     """σ and tanh (solid) with their derivatives (dotted), side by side; the peaks of the
-    derivatives (0.25 and 1) labelled. ``marks`` puts points at given z per activation."""
+    derivatives (0.25 and 1) labelled. ``marks`` puts points at given z per activation
+    (a z beyond ±8 at the edge)."""
+    fig = _activation_panels()
+    for axes, name in (("", "sigmoid"), ("2", "tanh")):
+        z = np.asarray((marks or {}).get(name, ()), dtype=np.float64)
+        if z.size:
+            fig.add_scatter(
+                x=np.clip(z, -8, 8),
+                y=ACTIVATIONS[name].grad(z),
+                mode="markers",
+                marker=dict(size=12, color=OKABE_ITO["black"], symbol="x"),
+                showlegend=False,
+                xaxis=f"x{axes}",
+                yaxis=f"y{axes}",
+            )
+    return fig
+
+
+@cached_figure
+def _activation_panels() -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -66,17 +85,6 @@ def activation_panels(marks: dict[str, np.ndarray] | None = None) -> go.Figure:
             font=dict(size=14, color=INK),
             arrowcolor=INK,
         )
-        for z in (marks or {}).get(name, np.array([])):
-            zc = float(np.clip(z, -8, 8))
-            fig.add_scatter(
-                x=[zc],
-                y=[float(act.grad(np.float64(z)))],
-                mode="markers",
-                marker=dict(size=12, color=OKABE_ITO["black"], symbol="x"),
-                showlegend=False,
-                row=1,
-                col=col,
-            )
         # a fixed range: autorange would stretch the axis to fit the annotation's text
         fig.update_xaxes(
             title_text="z", range=[-8.5, 8.5], tickvals=[-8, -4, 0, 4, 8], row=1, col=col
@@ -115,8 +123,12 @@ def derivative_scale_figure(
     return base(fig, 330)
 
 
-def rounding_figure(z: np.ndarray, exact_gap: np.ndarray, z_one: dict[str, float]) -> go.Figure:
+@cached_figure
+def rounding_figure() -> go.Figure:
     """σ(z) near 1 and, on a log axis, 1 − σ(z); where each precision stores σ as 1.0."""
+    z = np.linspace(0.0, 45.0, 451)
+    exact_gap = sigmoid(-z)  # 1 − σ(z) = σ(−z), without cancellation
+    z_one = {"float32": rounds_to_one_z(np.float32), "float64": rounds_to_one_z(np.float64)}
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1, row_heights=[0.4, 0.6]
     )

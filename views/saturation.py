@@ -97,10 +97,8 @@ def scale_tab() -> None:
 
 
 def rounding_tab() -> None:
-    z = np.linspace(0.0, 45.0, 451)
     z_one = {d: rounds_to_one_z(t) for d, t in (("float32", np.float32), ("float64", np.float64))}
-    exact = sigmoid(-z)  # 1 − σ(z) = σ(−z), without cancellation
-    show.chart(fig_slopes.rounding_figure(z, exact, z_one), "sat:round")
+    show.chart(fig_slopes.rounding_figure(), "sat:round")
     gate, s = teach.gate_of_focus(), state.current_step()
     if gate.activation_name == "sigmoid":
         zz = s.z(gate.key).astype(np.float64)
