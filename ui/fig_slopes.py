@@ -11,7 +11,7 @@ from lstm_core import ACTIVATIONS
 from lstm_core.activations import rounds_to_one_z, sigmoid
 
 from .colours import INK, OKABE_ITO, unit_color
-from .fig_base import PLOT_FLOOR, base, cached_figure
+from .fig_base import PLOT_FLOOR, axis, base, base_layout, cached_figure, fast_figure
 from .fmt import fmt
 
 
@@ -100,27 +100,36 @@ def _activation_panels() -> go.Figure:
 def derivative_scale_figure(
     scales: np.ndarray, derivs: np.ndarray, current: float, symbol: str
 ) -> go.Figure:
-    """The slope at each unit's z as the weights are scaled, on a log axis."""
-    fig = go.Figure()
-    for r in range(derivs.shape[1]):
-        fig.add_scatter(
+    """The slope at each unit's z as the weights are scaled, on a log axis (plain dicts:
+    it is redrawn on every move of the scale)."""
+    data = [
+        dict(
+            type="scatter",
             x=scales,
             y=np.maximum(derivs[:, r], PLOT_FLOOR),
             name=f"unit {r}",
             line=dict(color=unit_color(r), width=3),
         )
-    fig.add_vline(
-        x=current,
-        line=dict(color="black", dash="dash"),
-        annotation_text=f"s = {fmt(current, 3)}",
-        annotation_font_size=14,
-        annotation_position="top right",
-        annotation_bgcolor="white",
+        for r in range(derivs.shape[1])
+    ]
+    now = dict(x0=current, x1=current, xref="x", y0=0, y1=1, yref="y domain")
+    note = dict(x=current, xref="x", y=1, yref="y domain", xanchor="left", yanchor="top")
+    layout = base_layout(330) | dict(
+        xaxis=axis("weight scale s (z = s·W·v + b)"),
+        yaxis=axis(f"{symbol}′(z) at the unit", type="log", exponentformat="power"),
+        legend=dict(orientation="h", y=1.12, font=dict(size=14)),
+        shapes=[dict(type="line", line=dict(color="black", dash="dash"), **now)],
+        annotations=[
+            dict(
+                text=f"s = {fmt(current, 3)}",
+                showarrow=False,
+                font=dict(size=14),
+                bgcolor="white",
+                **note,
+            )
+        ],
     )
-    fig.update_yaxes(type="log", title_text=f"{symbol}′(z) at the unit", exponentformat="power")
-    fig.update_xaxes(title_text="weight scale s (z = s·W·v + b)")
-    fig.update_layout(legend=dict(orientation="h", y=1.12))
-    return base(fig, 330)
+    return fast_figure(data, layout)
 
 
 @cached_figure
@@ -177,19 +186,24 @@ def rounding_figure() -> go.Figure:
 
 
 def chain_figure(k: np.ndarray, series: dict[str, np.ndarray]) -> go.Figure:
-    """Products of k local slopes on a log axis, one line per named series."""
-    fig = go.Figure()
+    """Products of k local slopes on a log axis, one line per named series (plain dicts:
+    it is redrawn on every move of f)."""
     palette = [OKABE_ITO[c] for c in ("vermillion", "blue", "green", "purple", "orange")]
     dashes = ["dot", "solid", "dash", "dashdot", "longdash"]
-    for j, (name, y) in enumerate(series.items()):
-        fig.add_scatter(
+    data = [
+        dict(
+            type="scatter",
             x=k,
             y=np.maximum(y, PLOT_FLOOR),
             name=name,
             mode="lines",
             line=dict(color=palette[j % 5], width=3, dash=dashes[j % 5]),
         )
-    fig.update_yaxes(type="log", title_text="product", exponentformat="power", range=[-26, 0.3])
-    fig.update_xaxes(title_text="k (steps or layers)")
-    fig.update_layout(legend=dict(orientation="h", y=1.15))
-    return base(fig, 330)
+        for j, (name, y) in enumerate(series.items())
+    ]
+    layout = base_layout(330) | dict(
+        xaxis=axis("k (steps or layers)"),
+        yaxis=axis("product", type="log", exponentformat="power", range=[-26, 0.3]),
+        legend=dict(orientation="h", y=1.15, font=dict(size=14)),
+    )
+    return fast_figure(data, layout)
