@@ -154,6 +154,13 @@ def test_bad_url_warns_and_loads_a_sensible_model(app_page: AppPage, name: str) 
     app_page.shot(f"cell-bad-url-{name}")
 
 
+SELECTED_CELL_IS = """([i, col, row]) => {
+  const grid = document.querySelectorAll('[data-testid="stDataFrame"]')[i];
+  const cell = grid && grid.querySelector('table[role="grid"] [aria-selected="true"]');
+  return cell !== null && cell.id === `glide-cell-${col}-${row}`;
+}"""
+
+
 def _type_in_grid(
     app: AppPage, grid_index: int, row: int, col: int, text: str, dynamic: bool = False
 ) -> None:
@@ -176,6 +183,14 @@ def _type_in_grid(
         )
         for _ in range(col if dynamic else col + 1):
             app.page.keyboard.press("ArrowRight")
+        try:  # the grid's accessibility table names the selected cell (column 0: the index)
+            app.page.wait_for_function(
+                SELECTED_CELL_IS, arg=[grid_index, col + 1, row], timeout=5_000
+            )
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            continue  # a key press was lost on a busy machine: select the cell again
         app.page.keyboard.press("Enter")
         try:
             editor.fill(text, timeout=10_000)
