@@ -375,6 +375,11 @@ class AppPage:
             )
         )
 
+    def unit_rows(self) -> list[str]:
+        """The text of each row of the Cell step's row-by-row table ('-' for '−')."""
+        rows = self.page.locator("table.unit-rows tr").all_inner_texts()
+        return [r.replace("−", "-") for r in rows]
+
     def alerts(self, kind: str | None = None) -> list[str]:
         """Texts of st.warning / st.error / st.info / st.success boxes (``kind`` filters)."""
         boxes = self.page.locator('[data-testid="stAlertContainer"]')

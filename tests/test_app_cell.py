@@ -18,30 +18,40 @@ from lstm_core.presets import PRESETS, load_preset
 from ui.codec import decode, encode
 from ui.view import View
 
-UNIT_ROW = re.compile(r"\\text\{unit (\d+):\}")
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
 
 
+def unit_rows(at: Any) -> list[list[str]]:
+    """The cells of the row-by-row table as plain text: numbers with '-' and 'e'."""
+    rows = []
+    for el in at.get("html"):
+        if "row by row</b>" not in el.proto.body:
+            continue
+        body = re.sub(r"×10<sup>(.*?)</sup>", r"e\1", el.proto.body).replace("−", "-")
+        table = body[body.index("row by row</b>") :]
+        for row in re.findall(r"<tr>(.*?)</tr>", table):
+            cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+            rows.append([re.sub(r"<[^>]+>", "", c).replace("&#8201;", "") for c in cells])
+    return rows
+
+
 def formulas(at: Any) -> list[str]:
-    """Every displayed formula: st.latex bodies and the $$…$$ blocks inside markdown."""
+    """Every displayed formula: st.latex bodies, the $$…$$ blocks inside markdown and the
+    rows of the row-by-row table."""
     found = [el.body for el in at.latex]
     for el in at.markdown:
-        for block in re.findall(r"\$\$\n(.*?)\n\$\$", el.value, flags=re.S):
-            found += block.split(r" \\[4pt] ")  # several rows in one gathered block
-    return found
+        found += re.findall(r"\$\$\n(.*?)\n\$\$", el.value, flags=re.S)
+    return found + [" | ".join(cells) for cells in unit_rows(at)]
 
 
 def row_values(at: Any) -> dict[int, tuple[float, float]]:
-    """{unit: (W·v, z)} read from the displayed row-by-row LaTeX ("... = W·v ... z = z")."""
+    """{unit: (W·v, z)} read from the displayed row-by-row table ("= W·v", "… z = z")."""
     rows = {}
-    for tex in formulas(at):
-        m = UNIT_ROW.search(tex)
-        if not m:
-            continue
-        wv = re.search(rf"=\s*{NUMBER}\s*\\;\\xrightarrow", tex)
-        z = re.search(rf"z\s*=\s*{NUMBER}", tex)
-        assert wv and z, f"cannot read W·v and z from {tex}"
-        rows[int(m.group(1))] = (float(wv.group(1)), float(z.group(1)))
+    for unit, _, wv, z, _ in unit_rows(at):
+        r = re.fullmatch(r"unit (\d+):", unit)
+        wv_m, z_m = re.fullmatch(rf"= {NUMBER}", wv), re.search(rf"z = {NUMBER}$", z)
+        assert r and wv_m and z_m, f"cannot read W·v and z from {[unit, wv, z]}"
+        rows[int(r.group(1))] = (float(wv_m.group(1)), float(z_m.group(1)))
     return rows
 
 

@@ -202,15 +202,17 @@ def test_hide_equations(app_test: Callable[..., Any]) -> None:
     assert "$$" in _markdown(app_test(CELL))
     at = app_test(CELL | {"hide": "equations"})
     assert "$$" not in _markdown(at) and "Concatenate" in _markdown(at)
+    assert "row by row" in _html(app_test(CELL)) and "row by row" not in _html(at)
+    assert "<table" in _html(at)  # the tables of numbers stay
     shapes = at.switch_page("views/shapes.py").run()
     assert not shapes.exception and len(shapes.latex) == 0
     assert len(app_test(CELL).switch_page("views/shapes.py").run().latex) > 0
 
 
 def test_hide_numbers(app_test: Callable[..., Any]) -> None:
-    assert "row by row" in _markdown(app_test(CELL))
+    assert "row by row" in _html(app_test(CELL))
     at = app_test(CELL | {"hide": "numbers"})
-    assert "row by row" not in _markdown(at) and "<table" not in _html(at)
+    assert "row by row" not in _html(at) and "<table" not in _html(at)
     assert [s.label for s in at.get("segmented_control")] == ["Edit"]
     seq = at.switch_page("views/sequence.py").run()
     assert "All values at t" not in _markdown(seq)

@@ -59,10 +59,10 @@ def model_h(app: AppPage) -> np.ndarray:
 
 
 def assert_seed_numbers(app: AppPage) -> None:
-    formulas = [numbers_after_equals(t) for t in app.latex()]
+    rows = [numbers_after_equals(t) for t in app.unit_rows()]
     for wv, z in SEED_ROWS:
-        assert any({wv, z} <= f for f in formulas), (
-            f"no formula shows W_f·v = {wv} and z = {z}; formulas: {app.latex()}"
+        assert any({wv, z} <= r for r in rows), (
+            f"no row shows W_f·v = {wv} and z = {z}; rows: {app.unit_rows()}"
         )
     text = app.main_text()
     for v in (91, 175, 133, 92, 177, 136):
@@ -101,7 +101,7 @@ def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, ne
     app_page.choose("Edit", "States")  # h_t-1 and C_t-1 sliders
     app_page.press_slider(C0, "ArrowLeft")
     url = urlsplit(app_page.page.url)
-    formulas, h = app_page.latex(), shown_h(app_page)
+    formulas, h = app_page.latex() + app_page.unit_rows(), shown_h(app_page)
 
     fresh = new_app_page()
     fresh.open(f"{url.path}?{url.query}")
@@ -110,7 +110,7 @@ def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, ne
     assert fresh.query() == app_page.query()
     # the Edit panel is in the URL too: the fresh browser shows the same States sliders
     assert fresh.slider(C0).count() == 1
-    assert fresh.latex() == formulas
+    assert fresh.latex() + fresh.unit_rows() == formulas
     np.testing.assert_array_equal(shown_h(fresh), h)
     assert numbers_after_equals(" ".join(formulas)) >= {
         91.2,
@@ -148,7 +148,7 @@ def test_bad_url_warns_and_loads_a_sensible_model(app_page: AppPage, name: str) 
     # a sensible model is loaded, and the URL now encodes it
     model, _, problems = decode(app_page.query())
     assert problems == [], f"the URL was not rewritten to a valid model: {problems}"
-    assert any("unit 0" in t for t in app_page.latex()), "the row-by-row expansion is missing"
+    assert app_page.unit_rows(), "the row-by-row expansion is missing"
     if name != "unknown-dtype":  # every fallback is the seed-question example
         assert_seed_numbers(app_page)
     app_page.shot(f"cell-bad-url-{name}")
@@ -234,7 +234,7 @@ def test_reload_keeps_the_state(app_page: AppPage) -> None:
     app_page.assert_no_traceback()
     assert app_page.query() == query
     assert app_page.slider(X0).get_attribute("aria-valuetext") == "1.10"
-    assert any({91.1, 92.1} <= numbers_after_equals(t) for t in app_page.latex())
+    assert any({91.1, 92.1} <= numbers_after_equals(t) for t in app_page.unit_rows())
     app_page.shot("cell-after-reload")
 
 

@@ -138,8 +138,8 @@ def test_formulas_hold_numbers_and_the_apps_own_commands(k: int) -> None:
     result = check(model, "i", typed)  # type: ignore[arg-type]
     formulas = [stepview.stage_equation(j, s, p) for j in range(LAST_STAGE + 1)]
     formulas += [latex.vec(s.h), latex.num(EXTREME[k]), latex.sci(EXTREME[k] or 1.0)]
-    for g in GATES:
-        formulas.append(latex.row_expansion(p, s, g, 0))
+    for g in GATES:  # the row-by-row table is HTML: numbers only, never nan or inf
+        assert not re.search(r"\bnan\b|\binf\b", tables.row_table(p, s, g), re.I)
     for r, culprits in result.culprits.items():
         for c in culprits:
             formulas.append(teach.gate_expansion(p, s, GATES[1], r, c))

@@ -15,7 +15,7 @@ import pytest
 from lstm_core import GATE_BY_KEY, GATES, CellModel, LSTMParams, Step, step
 from lstm_core.presets import PRESETS, load_preset
 from ui import diagram, latex, tables
-from ui.fmt import short_vec
+from ui.fmt import fmt, short_vec
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE_NAMES = ['<script>alert("x")</script>', "a'b\"c", "<img src=x onerror=alert(1)>", "&amp;"]
@@ -77,38 +77,67 @@ def test_chain_shares_lines_without_step_lines_and_splits_a_too_wide_product() -
     assert latex.chain("a", 10.0, wide, budget=400.0) == r"a &= p0 \\ &\cdot p1"
 
 
-def test_row_expansion_adds_up_as_the_core_computes() -> None:
+def _row_cells(html: str) -> list[list[str]]:
+    """The text of each cell of each row of an HTML table (markup dropped)."""
+    rows = re.findall(r"<tr>(.*?)</tr>", html)
+    return [
+        [
+            re.sub(r"<[^>]+>", "", c).replace("&#8201;", "")
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", r)
+        ]
+        for r in rows
+    ]
+
+
+def test_the_row_table_adds_up_as_the_core_computes() -> None:
     model = load_preset("random")
     s = step_of(model)
     for g in GATES:
-        for r in range(model.params.n_hidden):
-            text = latex.row_expansion(model.params, s, g, r)
-            assert text.removeprefix(r"\begin{aligned}").startswith(rf"\text{{unit {r}:}}")
+        rows = _row_cells(tables.row_table(model.params, s, g))
+        assert len(rows) == model.params.n_hidden
+        for r, (unit, products, wv, z, value) in enumerate(rows):
+            # the arrows' text: the arrowhead, then the label drawn above it
+            z, value = z.removeprefix("→"), value.removeprefix("→")
+            assert unit == f"unit {r}:"
             W, v = model.params.W(g.key)[r], s.concat
-            products = re.findall(r"(\(?-?[\d.e+-]+\)?)\\cdot(\(?-?[\d.e+-]+\)?)", text)
-            assert len(products) == len(v)
-            for (w_text, v_text), w, x in zip(products, W, v, strict=True):
-                for t, value in ((w_text, w), (v_text, x)):
-                    assert t.startswith("(") == (value < 0)  # negatives in brackets
-                    assert float(t.strip("()")) == pytest.approx(value, rel=1e-3, abs=1e-12)
-            assert f"z = {latex.num(s.z(g.key)[r])}" in text
-            assert f"b={latex.num(model.params.b(g.key)[r])}" in text
-            assert (r"\sigma" in text) == (g.activation_name == "sigmoid")
+            pairs = [t.split("·") for t in products.split(" + ")]
+            assert len(pairs) == len(v)
+            for (w_text, v_text), w, x in zip(pairs, W, v, strict=True):
+                for t, x_ in ((w_text, w), (v_text, x)):
+                    assert t.startswith("(") == (x_ < 0)  # negatives in brackets
+                    number = float(t.strip("()").replace("−", "-"))
+                    assert number == pytest.approx(x_, rel=1e-3, abs=1e-12)
+            assert float(wv.removeprefix("= ").replace("−", "-")) == pytest.approx(
+                s.z(g.key)[r] - model.params.b(g.key)[r], rel=1e-3, abs=1e-9
+            )
+            b_text = f"+b = {fmt(model.params.b(g.key)[r])}".replace("-", "−")
+            assert z.startswith(b_text) and z.endswith(
+                f"z = {fmt(s.z(g.key)[r])}".replace("-", "−")
+            )
+            assert value.startswith(g.activation.symbol)
+            assert value.endswith(fmt(s.gate(g.key)[r], 6).replace("-", "−"))
 
 
-def test_a_long_row_wraps_into_aligned_lines() -> None:
+def test_a_long_row_wraps_between_its_terms() -> None:
     model = CellModel(LSTMParams.random(8, 8, seed=1), np.ones(8), np.ones(8), np.zeros(8))
-    text = latex.row_expansion(model.params, step_of(model), GATE_BY_KEY["f"], 0)
-    assert text.startswith(r"\begin{aligned}") and text.endswith(r"\end{aligned}")
-    lines = text.split(r" \\ ")
-    assert len(lines) >= 3 and all(len(line) < 2 * latex.LINE_BUDGET for line in lines)
+    table = tables.row_table(model.params, step_of(model), GATE_BY_KEY["f"])
+    html(table)  # well formed
+    products = re.findall(r"<td[^>]*white-space:normal[^>]*>(.*?)</td>", table)
+    assert len(products) == 8 and table.count("<tr>") == 8  # a cell per unit, free to wrap...
+    terms = products[0].split(" + ")
+    assert len(terms) == 16 and all("nowrap" in t for t in terms)  # ...but never in a term
 
 
-def test_an_exact_one_is_said_to_be_exact() -> None:
+def test_gate_values_near_one_keep_their_digits() -> None:
     s = step_of(load_preset("seed-question"))
-    assert latex.row_expansion(
-        load_preset("seed-question").params, s, GATE_BY_KEY["f"], 0
-    ).endswith(r"1\ \text{(exactly)}")
+    rows = _row_cells(tables.row_table(load_preset("seed-question").params, s, GATE_BY_KEY["f"]))
+    assert [r[-1] for r in rows] == ["→σ 1 (exactly)"] * 3
+    zero = {k: [[0.0]] for k in "fico"}
+    bias = {"f": [20.0], "i": [0.0], "c": [0.0], "o": [0.0]}  # f = σ(20) = 1 − 2.06e-9
+    one = CellModel(LSTMParams.from_blocks(zero, zero, bias), [0.0], [0.0], [0.0])
+    tiny = tables.row_table(one.params, step_of(one), GATE_BY_KEY["f"])
+    html(tiny)  # well formed
+    assert "1 − 2.06×10<sup>−9</sup>" in tiny
 
 
 # -- tables ---------------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_core import Gate, LSTMParams, Step, matvec_terms
+from lstm_core import Gate
 
-from .fmt import NEAR_ONE, fmt
+from .fmt import fmt
 
 ACT_TEX = {"sigmoid": r"\sigma", "tanh": r"\tanh"}  # each activation's name in LaTeX
 
@@ -93,49 +93,7 @@ def sci(x: float, digits: int = 3) -> str:
     return rf"{mant}\times10^{{{int(exp)}}}"
 
 
-def gate_value(g: float) -> str:
-    """A gate value in LaTeX, with the digits that matter next to 1."""
-    if g == 1.0:
-        return r"1\ \text{(exactly)}"
-    if g > NEAR_ONE:
-        return rf"1 - {sci(1.0 - g)}"
-    return fmt(g, 6)
-
-
 def factor(x: float) -> str:
     """A number as a factor: negatives in parentheses, so 2·(−0.3) never reads as 2·−0.3."""
     text = fmt(x)
     return f"({text})" if text.startswith("-") else text
-
-
-LINE_BUDGET = 70  # characters of terms per line before the expansion wraps
-
-
-def row_expansion(params: LSTMParams, s: Step, gate: Gate, r: int) -> str:
-    """unit r: W[r,0]·v[0] + … = W·v, then + b = z, then act(z) = value; long sums wrap."""
-    terms = matvec_terms(params, gate.key, s.concat)[r]
-    W_row, v = params.W(gate.key)[r], s.concat
-    products = [rf"{factor(w)}\cdot{factor(x)}" for w, x in zip(W_row, v, strict=True)]
-    lines: list[str] = []
-    line: list[str] = []
-    for term in products:
-        if line and sum(len(t) for t in line) + len(term) > LINE_BUDGET:
-            lines.append(" + ".join(line))
-            line = []
-        line.append(term)
-    lines.append(" + ".join(line))
-    z = float(s.z(gate.key)[r])
-    # W·v from the core's products, so the row adds up as shown; held back with z (NaN)
-    wv = float(terms.sum()) if not np.isnan(z) else z
-    b = float(params.b(gate.key)[r])
-    g = float(s.gate(gate.key)[r])
-    sym = act_tex(gate)
-    tail = (
-        rf" = {fmt(wv)}\;\xrightarrow{{+\,b={fmt(b)}}}\; z = {fmt(z)}"
-        rf"\;\xrightarrow{{{sym}}}\; {gate_value(g)}"
-    )
-    if len(lines) == 1:
-        return rf"\text{{unit {r}:}}\quad {lines[0]}{tail}"
-    body = r" \\ & + ".join(lines)
-    # a wrapped sum ends its last line; the result gets a line of its own
-    return rf"\begin{{aligned}}\text{{unit {r}:}}\quad & {body} \\ &{tail}\end{{aligned}}"

@@ -12,10 +12,10 @@ from html import escape
 
 import numpy as np
 
-from lstm_core import LSTMParams
+from lstm_core import Gate, LSTMParams, Step, matvec_terms
 
 from .colours import PART_COLOR, UNIT_SCALE, Scale, colour_at
-from .fmt import fmt
+from .fmt import NEAR_ONE, fmt
 from .memo import by_value
 
 _CELL = "padding:4px 10px; text-align:center; font-size:16px; min-width:3.2em;"
@@ -149,3 +149,81 @@ def side_by_side(*blocks: str) -> str:
     return (
         f'<div style="display:flex; flex-wrap:wrap; gap:28px; align-items:flex-start">{cells}</div>'
     )
+
+
+# The look of the app's KaTeX (its fonts are on the page for the equations above), so
+# that arithmetic written as HTML reads like the typeset equations next to it.
+_MATH = "font-family:KaTeX_Main,'Times New Roman',serif; font-size:1.21em; white-space:nowrap;"
+_ROW = "padding:6px 4px; vertical-align:baseline;"
+
+
+def _num(x: float, digits: int = 4) -> str:
+    """A number as in math: a true minus sign, e-notation as × 10 with a superscript."""
+    text = fmt(x, digits)
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = f"{mant}×10<sup>{int(exp)}</sup>"
+    return text.replace("-", "−")
+
+
+def _factor(x: float) -> str:
+    """A number as a factor: negatives in parentheses, so 2·(−0.3) never reads as 2·−0.3."""
+    text = _num(x)
+    return f"({text})" if text.startswith("−") else text
+
+
+def _gate_value(g: float) -> str:
+    """A gate value with the digits that matter next to 1 (as ``fmt_gate``, to 3 digits)."""
+    if g == 1.0:
+        return "1 (exactly)"
+    if g > NEAR_ONE:
+        return f"1 − {_num(1.0 - g, 3)}"
+    return _num(g, 6)
+
+
+def _arrow(label: str, chars: int) -> str:
+    """An arrow with a small label above it, like LaTeX's \\xrightarrow{label}; about as
+    wide as the label's ``chars`` characters. Only the arrowhead is text, so the arrow
+    sits on the line like a character; the shaft and the label are drawn around it."""
+    place = "position:absolute; left:0; white-space:nowrap"
+    return (
+        '<span style="position:relative; display:inline-block; text-align:right; '
+        f'margin:0 0.3em; min-width:{max(1.5, 0.42 * chars):.2f}em">→'
+        f'<span style="{place}; right:0.5em; top:52%; border-top:0.06em solid currentColor">'
+        f'</span><span style="{place}; right:0; bottom:88%; text-align:center; '
+        f'font-size:0.7em; line-height:1">{label}</span></span>'
+    )
+
+
+def row_table(params: LSTMParams, s: Step, gate: Gate) -> str:
+    """Each unit r of ``gate``: W[r,0]·v[0] + … = W·v, then + b = z, then act(z) = value.
+
+    One table row per unit, so the results line up; a long sum wraps between its terms,
+    inside its column. Numbers only: nothing here comes from outside the app.
+    """
+    terms = matvec_terms(params, gate.key, s.concat)  # (n, n+m)
+    W, v = params.W(gate.key), s.concat  # (n, n+m), (n+m,)
+    act = gate.activation.symbol  # σ in italics, as a variable; tanh upright
+    act_html = f"<i>{act}</i>" if len(act) == 1 else act
+    cell = f'<td style="{_ROW} {_MATH}">'
+    rows = []
+    for r in range(params.n_hidden):
+        products = " + ".join(
+            f'<span style="white-space:nowrap">{_factor(w)}&#8201;·&#8201;{_factor(x)}</span>'
+            for w, x in zip(W[r], v, strict=True)
+        )
+        z = float(s.z(gate.key)[r])
+        # W·v from the core's products, so the row adds up as shown; held back with z (NaN)
+        wv = float(terms[r].sum()) if not np.isnan(z) else z
+        b = float(params.b(gate.key)[r])
+        plus_b = _arrow(f"+&#8201;<i>b</i> = {_num(b)}", 5 + len(fmt(b)))
+        value = _gate_value(float(s.gate(gate.key)[r]))
+        rows.append(
+            f"<tr>{cell}unit {r}:</td>"
+            f'<td style="{_ROW} {_MATH} white-space:normal">{products}</td>'
+            f"{cell}= {_num(wv)}</td>{cell}{plus_b} <i>z</i> = {_num(z)}</td>"
+            f"{cell}{_arrow(act_html, len(act))} {value}</td></tr>"
+        )
+    # a narrow screen scrolls the table in its own box rather than the page
+    table = '<table class="unit-rows" style="border-collapse:collapse; margin:10px 0 8px">'
+    return f'<div style="max-width:100%; overflow-x:auto">{table}{"".join(rows)}</table></div>'

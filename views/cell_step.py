@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import streamlit as st
 
 from lstm_core import GATE_BY_KEY, GATES, LSTMParams, Step
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION
 from ui import classroom, fig_step, files, quiz, show, state, stepview, tables, widgets
-from ui.latex import row_expansion
 from ui.view import EDIT_PANELS, SHOW_PANELS, View
 
 QUIZ = "cell"  # the key of this page's quiz (ui/quiz.py)
@@ -205,28 +206,28 @@ def _below(p: LSTMParams, s: Step, views: str, held_back: frozenset[str]) -> Non
     focus = GATE_BY_KEY[state.view().focus]
     n, m = p.n_hidden, p.n_input
     if views == "numbers":
-        # our own HTML tables of numbers (st.html: no markdown parsing in the browser)
+        # our own HTML (st.html: no markdown parsing, no KaTeX render in the browser):
+        # v, the focus gate's W, then each unit's row of W times v
+        heading = (
+            f"<b>{escape(focus.name.capitalize())}, row by row</b>: each row of weights times "
+            f"v, then + b, then {escape(focus.activation.symbol)}"
+        )
+        rows = (
+            ""
+            if classroom.hidden("equations")
+            else f'<div style="margin-top:18px">{heading}</div>{tables.row_table(p, s, focus)}'
+        )
         st.html(
             tables.side_by_side(
                 f"<b>v</b>: {n + m} entries{tables.concat_table(p, s.concat)}",
                 f"<b>{tables.math_html(focus.W)}</b>: {n} × {n + m}"
                 + tables.block_table(p, focus.key),
             )
-        )
-        if classroom.hidden("equations"):
-            return
-        # one display block for all rows: one KaTeX render instead of n
-        rows = (
-            "$$\n\\begin{gathered}"
-            + r" \\[4pt] ".join(row_expansion(p, s, focus, r) for r in range(n))
-            + "\\end{gathered}\n$$"
+            + rows
         )
         note = stepview.precision_md(s, focus, state.view().dtype)
-        st.markdown(
-            f"**{focus.name.capitalize()}, row by row**: each row of weights times v, then + b, "
-            f"then {focus.activation.symbol}\n\n{rows}"
-            + (f"\n\n> :material/search: {note}" if note else "")
-        )
+        if rows and note:
+            st.markdown(f"> :material/search: {note}")
     elif views == "hadamard" and held_back:  # it shows every value of the step
         st.info(
             "The Hadamard table appears once the last stage is revealed.", icon=":material/quiz:"
