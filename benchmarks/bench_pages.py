@@ -186,7 +186,7 @@ CONTROLS = {
     ),
     # the page compares cells: picking one is what students do
     "views/variants.py": Control(
-        "radio", "var:pick", ("peephole", "coupled", "gru_torch", "plain")
+        "radio", "var:pick", ("peephole", "coupled", "gru_torch", "plain"), "_compared"
     ),
     # checking a calculation gate by gate
     "views/check.py": Control("radio", "check:gate", ("i", "c", "o", "f")),
