@@ -8,6 +8,9 @@ script's execution inside Streamlit's script thread, as the server would run it:
 - the Cell-step ``x_t[0]`` slider moved one step per rerun (p50/p95). AppTest reruns the
   whole script where the server reruns only the page's fragment, so this is an upper
   bound of the server's script time;
+- every other page's most-used control (``CONTROLS``) moved once per rerun, the same way
+  (p50/p95, and the time in the control's fragment body when it sits in one: what a
+  server reruns);
 - the reference minimal app (``benchmarks/ref_app.py``: one slider, one Plotly chart)
   measured the same way in the same process, so the ratios hold on a busy machine.
 
@@ -33,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -54,7 +57,7 @@ class ScriptTimer:
 
     def __init__(self) -> None:
         self.runs: list[float] = []
-        self.fragments: list[float] = []
+        self.fragments: list[tuple[str, float]] = []  # (body's name, script time)
         self.profile: cProfile.Profile | None = None
 
     def install(self) -> None:
@@ -74,7 +77,7 @@ class ScriptTimer:
                 try:
                     return func(*a, **k)
                 finally:
-                    self.fragments.append(time.thread_time() - t0)
+                    self.fragments.append((func.__name__, time.thread_time() - t0))
 
             return fragment(body, **kw)
 
@@ -96,14 +99,19 @@ class ScriptTimer:
         script_runner.exec_func_with_error_handling = timed  # type: ignore[assignment]
 
     @contextmanager
-    def last(self, out: list[float], fragments: list[float] | None = None) -> Iterator[None]:
+    def last(
+        self, out: list[float], fragments: list[float] | None = None, name: str | None = None
+    ) -> Iterator[None]:
         """Appends the script time of the runs made inside the block (their sum), and
-        to ``fragments`` the time spent in fragment bodies."""
+        to ``fragments`` the time spent in fragment bodies (only in the one called ``name``
+        if given: a server reruns only the fragment whose widget moved)."""
         start, f_start = len(self.runs), len(self.fragments)
         yield
         out.append(sum(self.runs[start:]))
         if fragments is not None:
-            fragments.append(sum(self.fragments[f_start:]))
+            fragments.append(
+                sum(t for f, t in self.fragments[f_start:] if name is None or f == name)
+            )
 
 
 TIMER = ScriptTimer()
@@ -156,6 +164,68 @@ def slider_times(
     return out
 
 
+class Control(NamedTuple):
+    """A widget (AppTest's kind and key; a button row's keys are ``key:value``), the values
+    it goes back and forth through, and the fragment body it sits in (None: not in one)."""
+
+    kind: str
+    key: str
+    values: tuple[Any, ...]
+    fragment: str | None = None
+
+
+# The control a student moves most on each page, and why that one:
+CONTROLS = {
+    # the lesson is read step by step: Next (and Prev, on the way back)
+    "views/lesson.py": Control("button", "lesson", ("next", "prev")),
+    # the page's question is "how big is W?": students try sizes
+    "views/shapes.py": Control("selectbox", "shapes:n", (3, 4, 5, 4)),
+    # the scale slider is the page's demonstration (the other tabs have none or a fixed one)
+    "views/saturation.py": Control(
+        "select_slider", "sat:scale", (1.0, 2.0, 5.0, 2.0, 0.5), "scale_tab"
+    ),
+    # the page compares cells: picking one is what students do
+    "views/variants.py": Control(
+        "radio", "var:pick", ("peephole", "coupled", "gru_torch", "plain"), "_compared"
+    ),
+    # checking a calculation gate by gate
+    "views/check.py": Control("radio", "check:gate", ("i", "c", "o", "f")),
+    # card 2's f slider, the one card whose demo is a slider to play with
+    "views/misconceptions.py": Control(
+        "slider", "misc:f", (0.5, 0.55, 0.6, 0.65, 0.6, 0.55), "forget_demo"
+    ),
+    # stepping through time is the whole page
+    "views/sequence.py": Control("slider", "seq:scrub", (1, 2, 3, 4, 3, 2), "frame"),
+    # the text asks to move the forget bias and watch the lines rise
+    "views/gradient_flow.py": Control(
+        "slider", "grad:shift", (0.5, 1.0, 1.5, 2.0, 1.5, 1.0), "_explorer"
+    ),
+    # stepping through the trained model's sequence, to see the unit hold the sign
+    "views/trained.py": Control("slider", "trained:scrub", (1, 2, 3, 4, 3, 2), "frame"),
+}
+
+
+def move(at: Any, control: Control, value: Any) -> Any:
+    """One move of a control: a button press (``key:value``) or a new value."""
+    if control.kind == "button":
+        return at.button(key=f"{control.key}:{value}").click()
+    return getattr(at, control.kind)(key=control.key).set_value(value)
+
+
+def control_times(at: Any, control: Control, runs: int, fragments: list[float]) -> list[float]:
+    """Script time of ``runs`` reruns, each moving the control to its next value (and to
+    ``fragments``, the time in the control's fragment)."""
+    out: list[float] = []
+    for k in range(runs):
+        if control.fragment is None:
+            with TIMER.last(out):
+                checked(move(at, control, control.values[k % len(control.values)]).run())
+        else:
+            with TIMER.last(out, fragments, control.fragment):
+                checked(move(at, control, control.values[k % len(control.values)]).run())
+    return out
+
+
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
@@ -171,6 +241,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="reruns per page and size")
     ap.add_argument("--pages", nargs="*", default=PAGES)
     ap.add_argument("--profile", action="store_true", help="cProfile the slider reruns")
+    ap.add_argument("--controls", type=int, default=10, help="moves per page's control")
     args = ap.parse_args()
     TIMER.install()
 
@@ -207,6 +278,23 @@ def main() -> None:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(
             r"(lstm_core|/ui/|/views/|plotly/|streamlit/elements|streamlit/delta|json)", 40
         )
+
+    print(
+        f"\n{'most-used control (' + str(args.controls) + ' moves), ms':44} {'p50':>7} "
+        f"{'p95':>7} {'fragment':>8}  ratios to the minimal app (p50)"
+    )
+    for page in args.pages:
+        if page not in CONTROLS:
+            continue
+        at = checked(app({"preset": "seed-question"}))
+        checked(at.switch_page(page).run())
+        frag: list[float] = []
+        t = control_times(at, CONTROLS[page], args.controls, frag)
+        p50, f50 = statistics.median(t), statistics.median(frag) if frag else None
+        name = f"{page} {CONTROLS[page].key}"
+        shown = f"{ms(f50)} " if f50 is not None else " " * 9
+        ratio = f"{p50 / ref_p50:5.2f}×" + (f" {f50 / ref_p50:5.2f}×" if f50 is not None else "")
+        print(f"{name:44} {ms(p50)} {ms(pct(t, 0.95))} {shown} {ratio}")
 
     print(
         f"\n{'page (median of ' + str(args.repeat) + ' reruns), ms':44} {'default':>7} "

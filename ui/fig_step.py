@@ -4,6 +4,7 @@ and the gate demonstrations (sampled masks, what f keeps)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,7 +23,7 @@ from .colours import (
     Scale,
     scale_for,
 )
-from .fig_base import base, fast_figure
+from .fig_base import framed_figure
 from .fmt import fmt
 
 
@@ -71,7 +72,7 @@ def block_matrix(params: LSTMParams, key: str) -> go.Figure:
         )
     layout = dict(shapes=shapes, annotations=notes, xaxis=dict(side="bottom"))
     title = f"W<sub>{key}</sub>: {n} × {W.shape[1]}"
-    return base(fast_figure([heat], layout), 110 + 42 * n, title)
+    return framed_figure([heat], layout, 110 + 42 * n, title)
 
 
 # -- saturation ----------------------------------------------------------------------
@@ -227,7 +228,7 @@ def saturation_figure(
         yaxis2=dict(domain=[0.0, 0.34], range=[0, act.grad_max * 1.1], title=dict(text="slope")),
     )
     title = f"{gate.name} {name}: {n_sat} of {len(z)} units saturated (|z| > {z_sat:.3g})"
-    return base(fast_figure(traces, layout), 360, title)
+    return framed_figure(traces, layout, 360, title)
 
 
 # -- the Hadamard table as a picture --------------------------------------------------
@@ -297,7 +298,7 @@ def hadamard_figure(s: Step) -> go.Figure:
                 ),
             )
         )
-    fig = base(fast_figure(heats, dict(xaxis=dict(side="top"))), 160 + 40 * n)
+    fig = framed_figure(heats, dict(xaxis=dict(side="top")), 160 + 40 * n)
     fig.layout.margin.b = 90  # room for the colour bars
     return fig
 
@@ -305,55 +306,60 @@ def hadamard_figure(s: Step) -> go.Figure:
 # -- misconceptions page --------------------------------------------------------------------
 def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> go.Figure:
     """C_t from each sampled draw (crosses, spread sideways in draw order) against the real
-    LSTM's C_t (bars), per unit."""
+    LSTM's C_t (bars), per unit (plain dicts: it is redrawn on every draw)."""
     n = len(real)
-    fig = go.Figure()
-    fig.add_bar(
-        x=list(range(n)),
-        y=real,
-        name="real LSTM: same C<sub>t</sub> every time",
-        marker_color=OKABE_ITO["sky"],
-        width=0.7,
-    )
-    for d, c in enumerate(draws[-12:]):
+    data: list[dict[str, Any]] = [
+        dict(type="bar", x=list(range(n)), y=real, name="real LSTM: same C<sub>t</sub> every time",
+             marker=dict(color=OKABE_ITO["sky"]), width=0.7)
+    ]  # fmt: skip
+    shown = draws[-12:]
+    for d, c in enumerate(shown):
         offset = -0.3 + 0.6 * (d + 0.5) / 12
-        last = d == len(draws[-12:]) - 1
-        fig.add_scatter(
-            x=[r + offset for r in range(n)],
-            y=c,
-            mode="markers",
-            name="sampled C<sub>t</sub>, one cross per draw",
-            showlegend=d == 0,
-            marker=dict(
-                size=13 if last else 10,
-                color=OKABE_ITO["vermillion"],
-                symbol="x",
-                opacity=1.0 if last else 0.45,
-            ),
+        last = d == len(shown) - 1
+        data.append(
+            dict(
+                type="scatter",
+                x=[r + offset for r in range(n)],
+                y=c,
+                mode="markers",
+                name="sampled C<sub>t</sub>, one cross per draw",
+                showlegend=d == 0,
+                marker=dict(
+                    size=13 if last else 10,
+                    color=OKABE_ITO["vermillion"],
+                    symbol="x",
+                    opacity=1.0 if last else 0.45,
+                ),
+            )
         )
-    fig.update_xaxes(tickvals=list(range(n)), ticktext=[f"unit {r}" for r in range(n)])
-    fig.update_yaxes(title_text="C<sub>t</sub>")
-    fig.update_layout(legend=dict(orientation="h", y=1.18))
-    return base(fig, 300)
+    layout = dict(
+        xaxis=dict(tickvals=list(range(n)), ticktext=[f"unit {r}" for r in range(n)]),
+        yaxis=dict(title=dict(text="C<sub>t</sub>")),
+        legend=dict(orientation="h", y=1.18),
+    )
+    return framed_figure(data, layout, 300)
 
 
 def forget_bars(c_prev: np.ndarray, f: np.ndarray) -> go.Figure:
-    """C_{t-1} next to f∘C_{t-1}: f near 1 keeps the bar, f near 0 removes it."""
+    """C_{t-1} next to f∘C_{t-1}: f near 1 keeps the bar, f near 0 removes it (plain
+    dicts: it is redrawn on every move of f)."""
     units = [f"unit {r}" for r in range(len(c_prev))]
     kept = f * c_prev  # the demo's own f, not a Step: the slider sets it directly
-    fig = go.Figure()
-    for values, name, color in (
-        (c_prev, "C<sub>t−1</sub>", OKABE_ITO["grey"]),
-        (kept, "f∘C<sub>t−1</sub> (what is kept)", GATE_COLOR["f"]),
-    ):
-        fig.add_bar(
+    data = [
+        dict(
+            type="bar",
             x=units,
             y=values,
             name=name,
-            marker_color=color,
+            marker=dict(color=color),
             cliponaxis=False,
             text=[fmt(v, 3) for v in values],
             textposition="outside",
         )
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.18))
-    return base(fig, 280)
+        for values, name, color in (
+            (c_prev, "C<sub>t−1</sub>", OKABE_ITO["grey"]),
+            (kept, "f∘C<sub>t−1</sub> (what is kept)", GATE_COLOR["f"]),
+        )
+    ]
+    layout = dict(barmode="group", legend=dict(orientation="h", y=1.18))
+    return framed_figure(data, layout, 280)

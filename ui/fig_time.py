@@ -8,12 +8,11 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from lstm_core.sequences import LogSafe
 
 from .colours import C_RANGE, CELL_SCALE, GATE_SCALE, OKABE_ITO, UNIT_SCALE, scale_for, unit_color
-from .fig_base import PLOT_FLOOR, axis, base, base_layout, fast_figure
+from .fig_base import PLOT_FLOOR, axis, base_layout, fast_figure, framed_figure
 from .fmt import fmt
 
 
@@ -170,42 +169,57 @@ def unit_lines(
 
 
 def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = None) -> go.Figure:
-    """ŷ_t = σ(w·h_t + b) over t; the last point is the model's answer."""
+    """ŷ_t = σ(w·h_t + b) over t; the last point is the model's answer (plain dicts: it is
+    redrawn at every step of the timeline)."""
     p = np.asarray(prob, dtype=float)
     t = np.arange(len(p))
-    fig = go.Figure()
-    fig.add_hrect(y0=0.5, y1=1.0, fillcolor=OKABE_ITO["sky"], opacity=0.12, line_width=0)
-    fig.add_scatter(
-        x=t,
-        y=p,
-        mode="lines+markers",
-        name="ŷ_t if the sequence ended at t",
-        line=dict(color=OKABE_ITO["blue"], width=3),
-    )
-    fig.add_scatter(
-        x=[t[-1]],
-        y=[p[-1]],
-        mode="markers+text",
-        name="the answer ŷ",
-        marker=dict(size=14, color=OKABE_ITO["vermillion"], symbol="diamond"),
-        text=[f"ŷ = {p[-1]:.3f}"],
-        textposition="bottom left" if p[-1] > 0.5 else "top left",
-        textfont=dict(size=15),
+    data: list[dict[str, Any]] = [
+        dict(
+            type="scatter",
+            x=t,
+            y=p,
+            mode="lines+markers",
+            name="ŷ_t if the sequence ended at t",
+            line=dict(color=OKABE_ITO["blue"], width=3),
+        ),
+        dict(
+            type="scatter",
+            x=[t[-1]],
+            y=[p[-1]],
+            mode="markers+text",
+            name="the answer ŷ",
+            marker=dict(size=14, color=OKABE_ITO["vermillion"], symbol="diamond"),
+            text=[f"ŷ = {p[-1]:.3f}"],
+            textposition="bottom left" if p[-1] > 0.5 else "top left",
+            textfont=dict(size=15),
+        ),
+    ]
+    across = dict(x0=0, x1=1, xref="x domain", yref="y")
+    shapes = [
+        dict(type="rect", y0=0.5, y1=1.0, fillcolor=OKABE_ITO["sky"], opacity=0.12,
+             line=dict(width=0), **across),
+    ]  # fmt: skip
+    layout: dict[str, Any] = dict(
+        shapes=shapes,
+        yaxis=dict(title=dict(text="P(first value > 0)"), range=[-0.05, 1.05]),
+        xaxis=dict(title=dict(text="t")),
+        legend=dict(orientation="h", y=-0.28, x=0),
     )
     if target is not None:
-        fig.add_hline(
-            y=target,
-            line=dict(color=OKABE_ITO["green"], dash="dash", width=2),
-            annotation_text=f"target {target:g}",
-            annotation_position="top left",
-            annotation_font_size=14,
-        )
+        line = dict(color=OKABE_ITO["green"], dash="dash", width=2)
+        shapes.append(dict(type="line", y0=target, y1=target, line=line, **across))
+        layout["annotations"] = [
+            dict(text=f"target {target:g}", font=dict(size=14), showarrow=False, x=0,
+                 xanchor="left", xref="x domain", y=target, yanchor="bottom", yref="y")
+        ]  # fmt: skip
     if t_mark is not None:
-        fig.add_vline(x=t_mark, line=dict(color="black", width=2, dash="dot"))
-    fig.update_yaxes(title_text="P(first value > 0)", range=[-0.05, 1.05])
-    fig.update_xaxes(title_text="t")
-    fig.update_layout(legend=dict(orientation="h", y=-0.28, x=0))
-    return base(fig, 300, "The read-out’s answer, step by step")
+        shapes.append(_vline(t_mark, dict(color="black", width=2, dash="dot")))
+    return framed_figure(data, layout, 300, "The read-out’s answer, step by step")
+
+
+def _vline(x: float, line: dict[str, Any]) -> dict[str, Any]:
+    """A vertical line across the plot at ``x``, as ``add_vline`` draws it."""
+    return dict(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="y domain", line=line)
 
 
 MIN_DECADES = 4  # a log axis always spans at least 10^4, so a nearly flat line looks flat
@@ -226,132 +240,140 @@ def gradient_figure(
     """Gradient norms over t on a log axis. ``series``: (name, LogSafe, colour, dash).
 
     Values below the floor (including exact zeros) are drawn at the floor as open
-    triangles, with one legend entry saying so; nothing is NaN or infinite.
+    triangles, with one legend entry saying so; nothing is NaN or infinite. Plain dicts:
+    it is redrawn on every move of the page's sliders.
     """
-    fig = go.Figure()
+    data: list[dict[str, Any]] = []
     marked: set[str] = set()  # each legend entry once
-    floor = ceil = None
     for name, safe, color, dash in series:
-        y, below, above = safe.y, safe.below, safe.above
-        floor, ceil = safe.floor, safe.ceil
+        y, floor, ceil = safe.y, safe.floor, safe.ceil
         t = np.arange(len(y))
-        fig.add_scatter(
-            x=t, y=y, name=name, mode="lines", line=dict(color=color, width=3, dash=dash)
-        )
+        line = dict(color=color, width=3, dash=dash)
+        data.append(dict(type="scatter", x=t, y=y, name=name, mode="lines", line=line))
         for mask, label, symbol in (
-            (below, f"below {floor:.0e} (drawn at {floor:.0e})", "triangle-down-open"),
-            (above, f"above {ceil:.0e}", "triangle-up-open"),
+            (safe.below, f"below {floor:.0e} (drawn at {floor:.0e})", "triangle-down-open"),
+            (safe.above, f"above {ceil:.0e}", "triangle-up-open"),
         ):
             if mask.any():
-                fig.add_scatter(
-                    x=t[mask],
-                    y=y[mask],
-                    mode="markers",
-                    showlegend=label not in marked,
-                    name=label,
-                    marker=dict(symbol=symbol, size=10, color=color),
-                )
+                data.append(
+                    dict(type="scatter", x=t[mask], y=y[mask], mode="markers",
+                         showlegend=label not in marked, name=label,
+                         marker=dict(symbol=symbol, size=10, color=color))
+                )  # fmt: skip
                 marked.add(label)
-    if t_mark is not None:
-        fig.add_vline(x=t_mark, line=dict(color="black", width=1, dash="dot"))
     y_range = log_range([safe.y for _, safe, _, _ in series])
     decades = y_range[1] - y_range[0]
-    fig.update_yaxes(
-        type="log",
-        range=y_range,
-        title_text="norm (log scale, ×10 per gridline)" if decades <= 12 else "norm (log scale)",
-        exponentformat="power",
-        dtick=1 if decades <= 12 else None,
+    y_title = "norm (log scale, ×10 per gridline)" if decades <= 12 else "norm (log scale)"
+    layout = dict(
+        yaxis=dict(
+            title=dict(text=y_title),
+            type="log",
+            range=y_range,
+            exponentformat="power",
+            **({"dtick": 1} if decades <= 12 else {}),
+        ),
+        xaxis=dict(title=dict(text="t (the loss is at the last step)")),
+        legend=dict(orientation="h", y=-0.25, x=0),
     )
-    fig.update_xaxes(title_text="t (the loss is at the last step)")
-    fig.update_layout(legend=dict(orientation="h", y=-0.25, x=0))
-    return base(fig, 400, title)
+    if t_mark is not None:
+        layout["shapes"] = [_vline(t_mark, dict(color="black", width=1, dash="dot"))]
+    return framed_figure(data, layout, 400, title)
+
+
+JACOBIAN_GAP = 0.12  # between the two matrices, a fraction of the width
 
 
 def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
-    """diag(f_t) beside the total ∂C_t/∂C_{t-1}, same colour scale, values written in."""
+    """diag(f_t) beside the total ∂C_t/∂C_{t-1}, same colour scale, values written in
+    (plain dicts, laid out as ``make_subplots(1, 2)`` would: it is redrawn on every move)."""
     n = direct.shape[0]
     lim = max(1.0, float(np.max(np.abs(total))))
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        horizontal_spacing=0.12,
-        subplot_titles=(
-            f"direct path: diag(f<sub>t</sub>), t = {t}",
-            f"total ∂C<sub>t</sub>/∂C<sub>t−1</sub>, t = {t}",
-        ),
+    width = (1 - JACOBIAN_GAP) / 2
+    domains = ([0.0, width], [1 - width, 1.0])
+    titles = (
+        f"direct path: diag(f<sub>t</sub>), t = {t}",
+        f"total ∂C<sub>t</sub>/∂C<sub>t−1</sub>, t = {t}",
     )
     labels_r = [str(r) for r in range(n)][::-1]
     labels_c = [str(k) for k in range(n)]
-    for col, M in ((1, direct), (2, total)):
-        fig.add_heatmap(
-            z=M[::-1],
-            x=labels_c,
-            y=labels_r,
-            zmin=-lim,
-            zmax=lim,
-            colorscale=UNIT_SCALE,
-            text=[[fmt(v, 3 if n <= 4 else 2) for v in row] for row in M[::-1]],
-            texttemplate="%{text}",
-            textfont=dict(size=14 if n <= 4 else 12),
-            xgap=2,
-            ygap=2,
-            showscale=col == 2,
-            colorbar=dict(thickness=10),
-            row=1,
-            col=col,
+    data, notes = [], []
+    layout: dict[str, Any] = {}
+    for col, (M, domain, title) in enumerate(zip((direct, total), domains, titles, strict=True)):
+        x, y = ("x", "y") if col == 0 else ("x2", "y2")
+        data.append(
+            dict(
+                type="heatmap",
+                z=M[::-1],
+                x=labels_c,
+                y=labels_r,
+                zmin=-lim,
+                zmax=lim,
+                colorscale=UNIT_SCALE,
+                text=[[fmt(v, 3 if n <= 4 else 2) for v in row] for row in M[::-1]],
+                texttemplate="%{text}",
+                textfont=dict(size=14 if n <= 4 else 12),
+                xgap=2,
+                ygap=2,
+                showscale=col == 1,
+                colorbar=dict(thickness=10),
+                xaxis=x,
+                yaxis=y,
+            )
         )
-    fig.update_xaxes(title_text="unit of C<sub>t−1</sub>", type="category")
-    fig.update_yaxes(type="category")
-    fig.update_yaxes(title_text="unit of C<sub>t</sub>", row=1, col=1)
-    fig.update_yaxes(showticklabels=False, row=1, col=2)
-    fig.update_annotations(font_size=15)
-    fig = base(fig, 190 + 46 * n)
-    fig.update_layout(margin=dict(t=45))  # room for the subplot titles
+        layout[x.replace("x", "xaxis")] = dict(
+            anchor=y, domain=domain, title=dict(text="unit of C<sub>t−1</sub>"), type="category"
+        )
+        layout[y.replace("y", "yaxis")] = dict(anchor=x, domain=[0.0, 1.0], type="category")
+        notes.append(
+            dict(text=title, font=dict(size=15), showarrow=False, x=sum(domain) / 2,
+                 xanchor="center", xref="paper", y=1.0, yanchor="bottom", yref="paper")
+        )  # fmt: skip
+    layout["yaxis"]["title"] = dict(text="unit of C<sub>t</sub>")
+    layout["yaxis2"]["showticklabels"] = False
+    layout["annotations"] = notes
+    fig = framed_figure(data, layout, 190 + 46 * n)
+    fig.layout.margin.t = 45  # room for the subplot titles
     return fig
 
 
 def cell_path_figure(
     k: np.ndarray, direct: np.ndarray, total: np.ndarray, bound: np.ndarray
 ) -> go.Figure:
-    """Gradient factor k steps back: direct path ∏f per unit, all paths, and 0.25^k."""
-    fig = go.Figure()
+    """Gradient factor k steps back: direct path ∏f per unit, all paths, and 0.25^k (plain
+    dicts: it is redrawn on every move of the number of steps)."""
     n = direct.shape[1]
     # units get a colour, a dash and a marker each; widths shrink so equal lines stay visible
     dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
     symbols = ("circle", "square", "diamond", "triangle-up", "cross", "star", "x", "pentagon")
-    for r in range(n):
-        color = unit_color(r)
-        fig.add_scatter(
+    data = [
+        dict(
+            type="scatter",
             x=k,
             y=np.maximum(direct[:, r], PLOT_FLOOR),
             name=f"∏f, unit {r}",
             mode="lines+markers",
-            line=dict(color=color, width=max(2.0, 8.0 - 2.5 * r), dash=dashes[r % len(dashes)]),
+            line=dict(
+                color=unit_color(r), width=max(2.0, 8.0 - 2.5 * r), dash=dashes[r % len(dashes)]
+            ),
             marker=dict(
-                symbol=symbols[r % len(symbols)], size=max(6.0, 14.0 - 3.0 * r), color=color
+                symbol=symbols[r % len(symbols)], size=max(6.0, 14.0 - 3.0 * r), color=unit_color(r)
             ),
         )
-    fig.add_scatter(
-        x=k,
-        y=np.maximum(total, PLOT_FLOOR),
-        name="all paths (largest entry)",
-        mode="lines",
-        line=dict(color="black", width=2, dash="dash"),
-    )
-    fig.add_scatter(
-        x=k,
-        y=bound,
-        name="0.25<sup>k</sup> (k sigmoid slopes)",
-        mode="lines",
-        line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot"),
-    )
-    fig.update_yaxes(type="log", title_text="factor on the gradient", exponentformat="power")
-    fig.update_xaxes(title_text="steps back")
-    # the legend goes below the plot, clear of the lines at 1
-    fig.update_layout(
+        for r in range(n)
+    ]
+    data += [
+        dict(type="scatter", x=k, y=np.maximum(total, PLOT_FLOOR),
+             name="all paths (largest entry)", mode="lines",
+             line=dict(color="black", width=2, dash="dash")),
+        dict(type="scatter", x=k, y=bound, name="0.25<sup>k</sup> (k sigmoid slopes)",
+             mode="lines", line=dict(color=OKABE_ITO["vermillion"], width=3, dash="dot")),
+    ]  # fmt: skip
+    layout = dict(
+        yaxis=dict(type="log", title=dict(text="factor on the gradient"), exponentformat="power"),
+        xaxis=dict(title=dict(text="steps back")),
+        # the legend goes below the plot, clear of the lines at 1
         legend=dict(
             orientation="h", x=0, y=-0.3, yanchor="top", entrywidth=0.5, entrywidthmode="fraction"
-        )
+        ),
     )
-    return base(fig, 380 + 24 * ((n + 2 + 1) // 2))
+    return framed_figure(data, layout, 380 + 24 * ((n + 2 + 1) // 2))

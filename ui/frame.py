@@ -8,7 +8,10 @@ without this frame, on a fresh server's first deep link and on AppTest reruns
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -38,6 +41,19 @@ SECTIONS = {
 }
 DEFAULT_PAGE = "views/cell_step.py"
 FAVICON = Path(__file__).with_name("favicon.png")
+
+
+def fragment(body: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment`` for the part of a page its controls change: a move reruns only
+    ``body``, not the sidebar, the navigation and the rest of the page. A fragment rerun
+    ends with ``body``, so the URL is rewritten there, as ``run_app`` does after a page."""
+
+    @wraps(body)
+    def run(*args: Any, **kwargs: Any) -> None:
+        body(*args, **kwargs)
+        state.write_url()
+
+    return st.fragment(run)
 
 
 def run_app() -> None:

@@ -14,7 +14,7 @@ from lstm_core.sequences import (
     log_safe,
     shift_forget_bias,
 )
-from ui import classroom, colours, fig_time, sequence, show, state
+from ui import classroom, colours, fig_time, frame, sequence, show, state
 from ui.fmt import sci
 
 NS = "grad"
@@ -163,16 +163,11 @@ def _numbers_table(g: GradientContrast) -> None:
     show.table(table, height=min(38 * (g.T + 1), 420))
 
 
-def render() -> None:
+@frame.fragment
+def _explorer() -> None:
+    """The controls and everything they change: a move reruns only this."""
     shared = state.model().params
     m, n = shared.n_input, shared.n_hidden
-    st.title("Gradient flow through time")
-    st.caption(
-        r"The loss sits at the last step: $L = \sum_k h_{T-1}[k]$. How strongly does each "
-        "earlier $C_t$ and $h_t$ still affect it? Both networks have the same size "
-        rf"(m = {m}, n = {n}) and read the same inputs; the RNN is $h_t = \tanh(W_c v + b_c)$, "
-        "the LSTM's own candidate layer without gates or cell state."
-    )
     p, label = _model(shared)
     data = sequence.current(SEQ_NS, m, n, sequence.default_inputs(m))
     g = gradient_contrast(p, data.xs, data.h0, data.c0)
@@ -188,6 +183,19 @@ def render() -> None:
     st.markdown(EXPLANATION)
     with st.expander("The numbers behind the charts"):
         _numbers_table(g)
+
+
+def render() -> None:
+    shared = state.model().params
+    m, n = shared.n_input, shared.n_hidden
+    st.title("Gradient flow through time")
+    st.caption(
+        r"The loss sits at the last step: $L = \sum_k h_{T-1}[k]$. How strongly does each "
+        "earlier $C_t$ and $h_t$ still affect it? Both networks have the same size "
+        rf"(m = {m}, n = {n}) and read the same inputs; the RNN is $h_t = \tanh(W_c v + b_c)$, "
+        "the LSTM's own candidate layer without gates or cell state."
+    )
+    _explorer()
     st.page_link(
         "views/sequence.py",
         label="Edit the input sequence on the Sequence page",

@@ -17,7 +17,7 @@ from lstm_core.teaching import (
     sample_cell,
     total_params,
 )
-from ui import classroom, fig_slopes, fig_step, fig_time, show, state, teach
+from ui import classroom, fig_slopes, fig_step, fig_time, frame, show, state, teach
 from ui.fmt import fmt, short_vec
 from ui.latex import factor, vec
 
@@ -51,6 +51,7 @@ def _clear() -> None:
     st.session_state[DRAWS] = []
 
 
+@frame.fragment
 def stochastic_demo() -> None:
     s, ex = state.current_step(), state.model()
     stuck = not draws_can_differ(s.f, s.i, s.c_tilde, ex.c_prev)
@@ -83,6 +84,7 @@ def stochastic_demo() -> None:
         )
 
 
+@frame.fragment
 def forget_demo() -> None:
     ex, s = state.model(), state.current_step()
     f = classroom.control(
@@ -166,6 +168,7 @@ def _vector(a: np.ndarray) -> str:
     return r"\begin{bmatrix}" + r" \\ ".join(fmt(v, 3) for v in a) + r"\end{bmatrix}"
 
 
+@frame.fragment
 def output_demo() -> None:
     s = state.current_step()
     n = len(s.h)
@@ -185,6 +188,7 @@ def output_demo() -> None:
     )
 
 
+@frame.fragment
 def path_demo() -> None:
     T = classroom.control(
         st.slider, "Steps in the sequence ($x_t$ held fixed)", 20, key="misc:T", min_value=2,
@@ -203,7 +207,7 @@ def path_demo() -> None:
         st.caption("Every unit has the same ∏f here, so their lines lie on top of each other.")
 
 
-# -- the cards -------------------------------------------------------------------------------
+# -- the cards (a demo with controls of its own is a fragment: it reruns alone) ------------
 CARDS: tuple[tuple[str, str, str, Callable[[], None]], ...] = (
     (
         "Gates flip coins",

@@ -14,7 +14,7 @@ from lstm_core.teaching import (
     scale_gate_weights,
     scaled_preactivations,
 )
-from ui import classroom, fig_slopes, fig_step, show, state, teach
+from ui import classroom, fig_slopes, fig_step, frame, show, state, teach
 from ui.codec import DEFAULT_PRESET
 from ui.fmt import fmt, fmt_gate
 
@@ -43,6 +43,7 @@ def _on_apply() -> None:
     st.session_state["sat:scale"] = 1.0
 
 
+@frame.fragment
 def scale_tab() -> None:
     ex, gate = state.model(), teach.gate_of_focus()
     act = gate.activation
@@ -56,14 +57,14 @@ def scale_tab() -> None:
         value=1.0,
         help="s = 1 is the current model. Pick the gate in the sidebar (Gate in focus).",
     )
-    if not classroom.hidden("editors"):
-        c2.button(
-            "Apply to the model",
-            on_click=_on_apply,
-            width="stretch",
-            disabled=scale == 1.0,
-            key="sat:apply",
-        )
+    if not classroom.hidden("editors") and c2.button(
+        "Apply to the model",
+        on_click=_on_apply,
+        width="stretch",
+        disabled=scale == 1.0,
+        key="sat:apply",
+    ):
+        st.rerun(scope="app")  # the other tabs show the model too
     z = scaled_preactivations(ex, gate.key, [scale])[0]
     slopes = act.grad(z)
     left, right = st.columns(2, gap="medium")
@@ -122,6 +123,7 @@ def rounding_tab() -> None:
     )
 
 
+@frame.fragment
 def chain_tab() -> None:
     c1, c2 = st.columns([3, 2])
     f = classroom.control(

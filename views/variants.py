@@ -13,7 +13,7 @@ from lstm_core.variants import (
     compare,
     gru_convention_gap,
 )
-from ui import classroom, files, show, state, tables, variant, variant_steps
+from ui import classroom, files, frame, show, state, tables, variant, variant_steps
 from ui.fmt import fmt, short_vec
 from ui.latex import vec
 from ui.stages import VARIANT_STAGES
@@ -94,17 +94,11 @@ def gru_card() -> None:
             )
 
 
-def render() -> None:
-    st.title("Variants side by side")
-    if opened := files.just_opened():  # a torch.nn.GRU was uploaded on another page
-        st.success(opened, icon=":material/upload_file:")
+@frame.fragment
+def _compared() -> None:
+    """The picked variant and everything shown of the variants: picking one or editing
+    its numbers reruns only this."""
     model = state.model()
-    p = model.params
-    st.markdown(
-        f"The same $x_t$ and $h_{{t-1}}$ (and $C_{{t-1}}$ for the LSTMs) as the shared model "
-        f"(n = {p.n_hidden}, m = {p.n_input}, $v = {CONCAT_LATEX[p.concat_order]}$) go "
-        "through five cells. Edit the LSTM on *Cell step*; each variant's own numbers below."
-    )
     current = _picker()
     outcomes = compare(model, variant.own(), state.dtype())
     chosen = next(o for o in outcomes if o.variant.key == current)
@@ -133,6 +127,20 @@ def render() -> None:
     equations_table()
     st.subheader("The two GRU conventions")
     gru_card()
+
+
+def render() -> None:
+    st.title("Variants side by side")
+    if opened := files.just_opened():  # a torch.nn.GRU was uploaded on another page
+        st.success(opened, icon=":material/upload_file:")
+    model = state.model()
+    p = model.params
+    st.markdown(
+        f"The same $x_t$ and $h_{{t-1}}$ (and $C_{{t-1}}$ for the LSTMs) as the shared model "
+        f"(n = {p.n_hidden}, m = {p.n_input}, $v = {CONCAT_LATEX[p.concat_order]}$) go "
+        "through five cells. Edit the LSTM on *Cell step*; each variant's own numbers below."
+    )
+    _compared()
     if not classroom.hidden("files"):
         files.section("variants")
 
