@@ -8,18 +8,22 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
+from plotly.basedatatypes import BaseFigure
 
 from . import classroom
+from .fig_base import Plain
 
 PRESENT_FONT = 19  # px of a figure's text in presentation mode (ticks: 18)
 PRESENT_GROWTH = 1.25  # a figure's height in presentation mode, for its larger text
 
 
 def chart(fig: Any, key: str, where: Any = st) -> None:
-    """A figure at full width without Plotly's toolbar (``where``: st or a column); its
-    text larger in presentation mode (on a copy: a figure may be cached and shared)."""
+    """A figure (``go.Figure`` or ``Plain``) at full width without Plotly's toolbar
+    (``where``: st or a column); its text larger in presentation mode (on a copy: a figure
+    may be cached and shared)."""
     if classroom.present():
-        fig = go.Figure(fig)
+        fig = fig.figure() if isinstance(fig, Plain) else go.Figure(fig)
         fig.update_layout(font=dict(size=PRESENT_FONT), legend_font_size=PRESENT_FONT - 1)
         if fig.layout.height:  # taller too, or the larger tick labels crowd each other
             fig.update_layout(height=round(fig.layout.height * PRESENT_GROWTH))
@@ -29,7 +33,7 @@ def chart(fig: Any, key: str, where: Any = st) -> None:
         axes = dict(tickfont=dict(size=PRESENT_FONT - 1), title_font_size=PRESENT_FONT)
         fig.update_xaxes(**axes)
         fig.update_yaxes(**axes)
-    where.plotly_chart(fig, width="stretch", key=key, config={"displayModeBar": False})
+    plotly_chart(where, fig, width="stretch", key=key, config={"displayModeBar": False})
 
 
 def latex(tex: str) -> None:
@@ -67,3 +71,39 @@ def table(
     st.dataframe(
         df, hide_index=hide_index, width="stretch", height=height or "auto", column_config=config
     )
+
+
+def plotly_chart(where: Any, fig: Any, **kwargs: Any) -> None:
+    """``where.plotly_chart``, taking a ``Plain`` figure as well."""
+    where.plotly_chart(_Handed(fig) if isinstance(fig, Plain) else fig, **kwargs)
+
+
+class _Handed(BaseFigure):  # type: ignore[misc]
+    """A ``Plain`` figure as ``st.plotly_chart`` takes it: a Plotly figure, of which it
+    only calls ``to_dict``. Plotly's own state is never built (that is the point)."""
+
+    def __init__(self, fig: Plain) -> None:
+        self._plain = fig
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"data": _sent(self._plain.data), "layout": _sent(self._plain.layout)}
+
+
+def _sent(obj: Any) -> Any:
+    """``obj`` as Plotly's ``to_dict`` returns it: new dicts and lists, NumPy arrays under
+    dict keys as typed arrays (base64), as ``convert_to_base64`` leaves them."""
+    if isinstance(obj, dict):
+        return {k: _sent_value(k, v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_sent(v) for v in obj]
+    return obj
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _sent_value(key: str, v: Any) -> Any:
+    # plain scalars first: Plotly's array test is slow, and most of a figure is scalars
+    if type(v) in _SCALARS or is_skipped_key(key):
+        return v
+    return to_typed_array_spec(v) if is_homogeneous_array(v) else _sent(v)

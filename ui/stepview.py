@@ -240,7 +240,7 @@ def hadamard(s: Step, key: str) -> None:
         r"One row per unit. Colours: gates on [0, 1]; $\tilde C_t$, $\tanh(C_t)$ and $h_t$ on "
         f"[−1, 1]; $C$ on [−{C_RANGE:g}, {C_RANGE:g}] (beyond: end colour)."
     )
-    st.plotly_chart(fig_step.hadamard_figure(s), width="stretch", key=key)
+    show.plotly_chart(st, fig_step.hadamard_figure(s), width="stretch", key=key)
 
 
 def precision_md(s: Step, gate: Gate, dtype: str) -> str:
