@@ -57,10 +57,12 @@ class Plain:
     For the figures only drawn, never changed: a ``go.Figure`` makes an object of every
     trace, shape and annotation and copies its dicts twice (once when built, once when
     Streamlit asks for them), about 1 to 4 ms per chart. ``figure()`` is the same figure
-    as a ``go.Figure``, for a caller that changes it."""
+    as a ``go.Figure``, for a caller that changes it. ``arrays``: False when the dicts
+    hold no NumPy arrays (read from JSON), which Plotly would send as base64."""
 
     data: list[dict[str, Any]]
     layout: dict[str, Any]
+    arrays: bool = True
 
     def figure(self) -> go.Figure:
         return go.Figure(data=self.data, layout=self.layout, _validate=False)
@@ -125,7 +127,7 @@ def figure_from_json(spec_json: str) -> go.Figure:
 def plain_from_json(spec_json: str) -> Plain:
     """A ``Plain`` figure from a figure's JSON (which has its template), in fresh dicts."""
     spec = json.loads(spec_json)
-    return Plain(spec["data"], spec["layout"])
+    return Plain(spec["data"], spec["layout"], arrays=False)
 
 
 def cached_figure(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:

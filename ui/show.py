@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
 from plotly.basedatatypes import BaseFigure
@@ -43,7 +44,7 @@ def latex(tex: str) -> None:
 
 
 def table(
-    df: pd.DataFrame,
+    df: pd.DataFrame | pa.Table,
     *,
     hide_index: bool = True,
     height: int | None = None,
@@ -51,11 +52,19 @@ def table(
 ) -> None:
     """A read-only table: the scrollable grid, or in presentation mode a plain table, whose
     text the projector's CSS enlarges (the grid draws on a canvas that CSS cannot reach).
+    ``df``: a DataFrame, or the Arrow table of one (``pa.Table.from_pandas``), which the
+    grid sends as it is.
 
     ``number_format``: a printf format for the numeric columns ("%.4g"); ``height``: px,
     beyond which the table scrolls.
     """
-    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    if isinstance(df, pa.Table) and (classroom.present() or number_format is not None):
+        df = df.to_pandas()  # the plain table and the number formats work on a DataFrame
+    numeric = (
+        [c for c, t in df.dtypes.items() if pd.api.types.is_numeric_dtype(t)]
+        if number_format is not None
+        else []
+    )
     if classroom.present():
         if number_format is not None:
             df = df.astype({c: object for c in numeric})
@@ -86,7 +95,13 @@ class _Handed(BaseFigure):  # type: ignore[misc]
         self._plain = fig
 
     def to_dict(self) -> dict[str, Any]:
-        return {"data": _sent(self._plain.data), "layout": _sent(self._plain.layout)}
+        if not self._plain.arrays:  # nothing to convert, and Streamlit only reads them
+            return {"data": self._plain.data, "layout": self._plain.layout}
+        layout = dict(self._plain.layout)
+        # the template is Plotly's own plain JSON, which Streamlit only reads: sent as it is
+        template = layout.pop("template", None)
+        sent = _sent(layout) | ({} if template is None else {"template": template})
+        return {"data": _sent(self._plain.data), "layout": sent}
 
 
 def _sent(obj: Any) -> Any:
