@@ -58,13 +58,9 @@ def table(
     ``number_format``: a printf format for the numeric columns ("%.4g"); ``height``: px,
     beyond which the table scrolls.
     """
-    if isinstance(df, pa.Table) and (classroom.present() or number_format is not None):
-        df = df.to_pandas()  # the plain table and the number formats work on a DataFrame
-    numeric = (
-        [c for c, t in df.dtypes.items() if pd.api.types.is_numeric_dtype(t)]
-        if number_format is not None
-        else []
-    )
+    if isinstance(df, pa.Table) and classroom.present():
+        df = df.to_pandas()  # st.table formats a DataFrame
+    numeric = _numeric_columns(df) if number_format is not None else []
     if classroom.present():
         if number_format is not None:
             df = df.astype({c: object for c in numeric})
@@ -80,6 +76,16 @@ def table(
     st.dataframe(
         df, hide_index=hide_index, width="stretch", height=height or "auto", column_config=config
     )
+
+
+def _numeric_columns(df: pd.DataFrame | pa.Table) -> list[Any]:
+    if isinstance(df, pa.Table):  # its columns, not the index stored beside them
+        index = (df.schema.pandas_metadata or {}).get("index_columns", [])
+        kinds = (pa.types.is_integer, pa.types.is_floating, pa.types.is_boolean)
+        return [
+            f.name for f in df.schema if f.name not in index and any(kind(f.type) for kind in kinds)
+        ]
+    return [c for c, t in df.dtypes.items() if pd.api.types.is_numeric_dtype(t)]
 
 
 def plotly_chart(where: Any, fig: Any, **kwargs: Any) -> None:

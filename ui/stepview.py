@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import classroom, fig_step, show, state, tables
+from . import classroom, fig_step, memo, show, state, tables
 from .colours import C_RANGE
 from .diagram import PRESENT_LABELS, STEP_LABELS, cell_diagram
 from .fmt import NEAR_ONE, fmt
@@ -317,12 +318,19 @@ STEP_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def step_numbers(s: Step) -> pd.DataFrame:
-    """One row per unit: the step's values, for the numbers table."""
-    return pd.DataFrame(
-        {label: np.asarray(getattr(s, field), dtype=float) for field, label in STEP_COLUMNS},
-        index=[f"unit {r}" for r in range(len(s.h))],
+def step_numbers(s: Step) -> pa.Table:
+    """One row per unit: the step's values, for the numbers table (``show.table``)."""
+    return _step_numbers(*(np.asarray(getattr(s, field), dtype=float) for field, _ in STEP_COLUMNS))
+
+
+@memo.by_value(maxsize=256)
+def _step_numbers(*columns: np.ndarray) -> pa.Table:
+    # as the Arrow table st.dataframe would make: a step seen before costs no conversion
+    df = pd.DataFrame(
+        {label: a for (_, label), a in zip(STEP_COLUMNS, columns, strict=True)},
+        index=[f"unit {r}" for r in range(len(columns[0]))],
     )
+    return pa.Table.from_pandas(df)
 
 
 def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "float64") -> None:
