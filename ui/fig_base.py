@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any
 
@@ -48,16 +49,40 @@ def base_layout(height: int, title: str | None = None) -> dict[str, Any]:
     )
 
 
-def fast_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
-    """A figure from plain dicts, without Plotly's per-property validation.
+@dataclass(frozen=True)
+class Plain:
+    """A figure as the plain dicts Plotly sends, template included; ``show.chart`` hands
+    them to Streamlit as they are.
 
-    For the figures redrawn on every edit: validating each trace, shape and
-    annotation one call at a time costs more than the rest of a rerun.
-    """
+    For the figures only drawn, never changed: a ``go.Figure`` makes an object of every
+    trace, shape and annotation and copies its dicts twice (once when built, once when
+    Streamlit asks for them), about 1 to 4 ms per chart. ``figure()`` is the same figure
+    as a ``go.Figure``, for a caller that changes it. ``arrays``: False when the dicts
+    hold no NumPy arrays (read from JSON), which Plotly would send as base64."""
+
+    data: list[dict[str, Any]]
+    layout: dict[str, Any]
+    arrays: bool = True
+
+    def figure(self) -> go.Figure:
+        return go.Figure(data=self.data, layout=self.layout, _validate=False)
+
+    def to_json(self) -> str:
+        return str(self.figure().to_json())
+
+
+def plain_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> Plain:
+    """A figure from plain dicts, without Plotly's per-property validation: for the
+    figures redrawn on every edit."""
     # the default template given as a dict: building it from the registry for every
     # figure costs half of the figure (the JSON is the same)
-    layout = {"template": _template(pio.templates.default), **layout}
-    return go.Figure(data=data, layout=layout, _validate=False)
+    return Plain(data, {"template": _template(pio.templates.default), **layout})
+
+
+def fast_figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
+    """``plain_figure`` as a ``go.Figure`` (validating each trace, shape and annotation one
+    call at a time costs more than the rest of a rerun)."""
+    return plain_figure(data, layout).figure()
 
 
 @lru_cache(maxsize=4)
@@ -68,13 +93,13 @@ def _template(name: str) -> dict[str, Any]:
 
 def framed_figure(
     data: list[dict[str, Any]], layout: dict[str, Any], height: int, title: str | None = None
-) -> go.Figure:
-    """``base(fast_figure(data, layout), height, title)`` without its validated update: the
-    frame merged into ``layout`` (the frame wins, as in ``base``), tick text on every axis."""
+) -> Plain:
+    """``base(fast_figure(data, layout), height, title)`` as a ``Plain`` figure: the frame
+    merged into ``layout`` (the frame wins, as in ``base``), tick text on every axis."""
     axes = {k for k in layout if _AXIS.fullmatch(k)} | {"xaxis", "yaxis"}
     text = dict(tickfont=dict(size=14), title=dict(font=dict(size=15)))
     frame = base_layout(height, title) | {a: text for a in sorted(axes)}
-    return fast_figure(data, merged(layout, frame))
+    return plain_figure(data, merged(layout, frame))
 
 
 def merged(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -96,8 +121,13 @@ def _axes_text(fig: go.Figure) -> dict[str, Any]:
 
 def figure_from_json(spec_json: str) -> go.Figure:
     """A fresh figure from a figure's JSON (its caller may change it), not validated again."""
+    return plain_from_json(spec_json).figure()
+
+
+def plain_from_json(spec_json: str) -> Plain:
+    """A ``Plain`` figure from a figure's JSON (which has its template), in fresh dicts."""
     spec = json.loads(spec_json)
-    return fast_figure(spec["data"], spec["layout"])
+    return Plain(spec["data"], spec["layout"], arrays=False)
 
 
 def cached_figure(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:

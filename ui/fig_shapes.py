@@ -16,7 +16,7 @@ from lstm_core import LSTMParams
 from lstm_core.teaching import Block, FrameworkArray
 
 from .colours import GATE_COLOR, INK, OKABE_ITO, PART_COLOR
-from .fig_base import base, figure_from_json
+from .fig_base import Plain, base, plain_from_json
 
 
 @dataclass
@@ -37,10 +37,10 @@ class Layers:
         return json.dumps(spec)
 
 
-def shape_claim_figure(params: LSTMParams) -> go.Figure:
+def shape_claim_figure(params: LSTMParams) -> Plain:
     """The claimed n × n weight matrix next to the real n × (n+m) one, with v's entries
     on top: the n × n matrix has no column for part of v."""
-    return figure_from_json(_shape_claim(params.n_hidden, tuple(params.concat_labels())))
+    return plain_from_json(_shape_claim(params.n_hidden, tuple(params.concat_labels())))
 
 
 @lru_cache(maxsize=64)
@@ -151,9 +151,9 @@ def _block(
 
 def torch_layout_figure(
     arrays: Sequence[FrameworkArray], m: int, n: int, letters: dict[str, str]
-) -> go.Figure:
+) -> Plain:
     """torch's arrays side by side, gates stacked down the rows; widths to scale."""
-    return figure_from_json(_torch_layout(tuple(arrays), m, n, tuple(letters.items())))
+    return plain_from_json(_torch_layout(tuple(arrays), m, n, tuple(letters.items())))
 
 
 @lru_cache(maxsize=64)
@@ -188,9 +188,9 @@ def _torch_layout(
 
 def keras_layout_figure(
     arrays: Sequence[FrameworkArray], m: int, n: int, letters: dict[str, str]
-) -> go.Figure:
+) -> Plain:
     """Keras's arrays one under another, drawn to scale; gates side by side in columns."""
-    return figure_from_json(_keras_layout(tuple(arrays), m, n, tuple(letters.items())))
+    return plain_from_json(_keras_layout(tuple(arrays), m, n, tuple(letters.items())))
 
 
 @lru_cache(maxsize=64)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from lstm_core import Gate, LSTMParams, Step, saturation_of
 from lstm_core.activations import rounds_to_one_z
@@ -23,11 +22,11 @@ from .colours import (
     Scale,
     scale_for,
 )
-from .fig_base import framed_figure
+from .fig_base import Plain, framed_figure
 from .fmt import fmt
 
 
-def block_matrix(params: LSTMParams, key: str) -> go.Figure:
+def block_matrix(params: LSTMParams, key: str) -> Plain:
     """W_key drawn with its columns split into the W^h and W^x blocks, in v's order."""
     W = params.W(key)
     n, labels = params.n_hidden, params.concat_labels()
@@ -92,9 +91,7 @@ def _unit_labels(pos: np.ndarray, shown: np.ndarray, near: float) -> list[str]:
     return labels
 
 
-def saturation_figure(
-    gate: Gate, z: np.ndarray, threshold: float, dtype: str = "float64"
-) -> go.Figure:
+def saturation_figure(gate: Gate, z: np.ndarray, threshold: float, dtype: str = "float64") -> Plain:
     """The activation (top) and its derivative (bottom), saturated tails shaded, units marked.
 
     Units beyond the axis are pinned at the edge as triangles, listed with their true z.
@@ -246,7 +243,7 @@ HADAMARD_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def hadamard_figure(s: Step) -> go.Figure:
+def hadamard_figure(s: Step) -> Plain:
     """One row per unit, one column per quantity, each coloured on its fixed scale."""
     n = len(s.h)
     groups: dict[Scale, list[int]] = {}
@@ -299,12 +296,12 @@ def hadamard_figure(s: Step) -> go.Figure:
             )
         )
     fig = framed_figure(heats, dict(xaxis=dict(side="top")), 160 + 40 * n)
-    fig.layout.margin.b = 90  # room for the colour bars
+    fig.layout["margin"]["b"] = 90  # room for the colour bars
     return fig
 
 
 # -- misconceptions page --------------------------------------------------------------------
-def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> go.Figure:
+def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> Plain:
     """C_t from each sampled draw (crosses, spread sideways in draw order) against the real
     LSTM's C_t (bars), per unit (plain dicts: it is redrawn on every draw)."""
     n = len(real)
@@ -340,7 +337,7 @@ def draws_figure(draws: Sequence[np.ndarray], real: np.ndarray) -> go.Figure:
     return framed_figure(data, layout, 300)
 
 
-def forget_bars(c_prev: np.ndarray, f: np.ndarray) -> go.Figure:
+def forget_bars(c_prev: np.ndarray, f: np.ndarray) -> Plain:
     """C_{t-1} next to f∘C_{t-1}: f near 1 keeps the bar, f near 0 removes it (plain
     dicts: it is redrawn on every move of f)."""
     units = [f"unit {r}" for r in range(len(c_prev))]

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from lstm_core.sequences import LogSafe
 
 from .colours import C_RANGE, CELL_SCALE, GATE_SCALE, OKABE_ITO, UNIT_SCALE, scale_for, unit_color
-from .fig_base import PLOT_FLOOR, axis, base_layout, fast_figure, framed_figure
+from .fig_base import PLOT_FLOOR, Plain, axis, base_layout, framed_figure, plain_figure
 from .fmt import fmt
 
 
@@ -20,7 +20,7 @@ def trace_heatmaps(
     rows: Sequence[tuple[str, str, np.ndarray]],
     t_mark: int | None = None,
     highlight: int | None = None,
-) -> go.Figure:
+) -> Plain:
     """Stacked units × time heatmaps sharing one time axis, each on its quantity's fixed
     scale (``scale_for``). ``rows``: (Step field, title, values (T, n)). A black line marks
     ``t_mark``; ``highlight`` outlines one unit in every row.
@@ -116,7 +116,7 @@ def trace_heatmaps(
             for r in range(k)
         ]
     layout.update(annotations=notes, shapes=shapes)
-    return fast_figure(data, layout)
+    return plain_figure(data, layout)
 
 
 def unit_lines(
@@ -126,7 +126,7 @@ def unit_lines(
     t_mark: int | None = None,
     highlight: int | None = None,
     y_range: tuple[float, float] | None = None,
-) -> go.Figure:
+) -> Plain:
     """One line per unit over t (values (T, n)); ``highlight`` draws one unit thicker."""
     a = np.asarray(values, dtype=float)
     t = np.arange(a.shape[0])
@@ -165,10 +165,10 @@ def unit_lines(
                 yref="y domain",
             )
         ]
-    return fast_figure(data, layout)
+    return plain_figure(data, layout)
 
 
-def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = None) -> go.Figure:
+def readout_figure(prob: np.ndarray, target: float | None, t_mark: int | None = None) -> Plain:
     """ŷ_t = σ(w·h_t + b) over t; the last point is the model's answer (plain dicts: it is
     redrawn at every step of the timeline)."""
     p = np.asarray(prob, dtype=float)
@@ -237,6 +237,13 @@ def log_range(values: Sequence[np.ndarray], min_decades: int = MIN_DECADES) -> l
 def gradient_figure(
     series: Sequence[tuple[str, LogSafe, str, str]], title: str, t_mark: int | None = None
 ) -> go.Figure:
+    """``gradient_plain`` as a ``go.Figure``."""
+    return gradient_plain(series, title, t_mark).figure()
+
+
+def gradient_plain(
+    series: Sequence[tuple[str, LogSafe, str, str]], title: str, t_mark: int | None = None
+) -> Plain:
     """Gradient norms over t on a log axis. ``series``: (name, LogSafe, colour, dash).
 
     Values below the floor (including exact zeros) are drawn at the floor as open
@@ -283,7 +290,7 @@ def gradient_figure(
 JACOBIAN_GAP = 0.12  # between the two matrices, a fraction of the width
 
 
-def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
+def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> Plain:
     """diag(f_t) beside the total ∂C_t/∂C_{t-1}, same colour scale, values written in
     (plain dicts, laid out as ``make_subplots(1, 2)`` would: it is redrawn on every move)."""
     n = direct.shape[0]
@@ -332,13 +339,13 @@ def jacobian_figure(direct: np.ndarray, total: np.ndarray, t: int) -> go.Figure:
     layout["yaxis2"]["showticklabels"] = False
     layout["annotations"] = notes
     fig = framed_figure(data, layout, 190 + 46 * n)
-    fig.layout.margin.t = 45  # room for the subplot titles
+    fig.layout["margin"]["t"] = 45  # room for the subplot titles
     return fig
 
 
 def cell_path_figure(
     k: np.ndarray, direct: np.ndarray, total: np.ndarray, bound: np.ndarray
-) -> go.Figure:
+) -> Plain:
     """Gradient factor k steps back: direct path ∏f per unit, all paths, and 0.25^k (plain
     dicts: it is redrawn on every move of the number of steps)."""
     n = direct.shape[1]

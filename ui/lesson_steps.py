@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, GATES, CellModel, LSTMParams, Step, sigmoid
 from lstm_core.activations import DEFAULT_SATURATION_FRACTION, saturation_of
@@ -27,6 +26,7 @@ from lstm_core.teaching import (
 )
 
 from . import fig_step, fig_time
+from .fig_base import Plain
 from .fmt import fmt, fmt_gate, short_vec
 from .stages import CELL, CONCAT, FORGET, HIDDEN, INPUT, OUTPUT, Ask
 
@@ -81,7 +81,7 @@ class LessonStep:
     region: str  # the part of the diagram that is boxed (diagram.REGIONS)
     try_this: TryThis
     predict: Predict | None = None
-    figure: Callable[[CellModel, Step, str], go.Figure] | None = None  # (model, step, dtype)
+    figure: Callable[[CellModel, Step, str], Plain] | None = None  # (model, step, dtype)
 
 
 # -- the models -------------------------------------------------------------------------

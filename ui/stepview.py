@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATE_BY_KEY, Gate, LSTMParams, Step, sigmoid
 
-from . import classroom, fig_step, show, state, tables
+from . import classroom, fig_step, memo, show, state, tables
 from .colours import C_RANGE
 from .diagram import PRESENT_LABELS, STEP_LABELS, cell_diagram
 from .fmt import NEAR_ONE, fmt
@@ -240,7 +241,7 @@ def hadamard(s: Step, key: str) -> None:
         r"One row per unit. Colours: gates on [0, 1]; $\tilde C_t$, $\tanh(C_t)$ and $h_t$ on "
         f"[−1, 1]; $C$ on [−{C_RANGE:g}, {C_RANGE:g}] (beyond: end colour)."
     )
-    st.plotly_chart(fig_step.hadamard_figure(s), width="stretch", key=key)
+    show.plotly_chart(st, fig_step.hadamard_figure(s), width="stretch", key=key)
 
 
 def precision_md(s: Step, gate: Gate, dtype: str) -> str:
@@ -317,12 +318,19 @@ STEP_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def step_numbers(s: Step) -> pd.DataFrame:
-    """One row per unit: the step's values, for the numbers table."""
-    return pd.DataFrame(
-        {label: np.asarray(getattr(s, field), dtype=float) for field, label in STEP_COLUMNS},
-        index=[f"unit {r}" for r in range(len(s.h))],
+def step_numbers(s: Step) -> pa.Table:
+    """One row per unit: the step's values, for the numbers table (``show.table``)."""
+    return _step_numbers(*(np.asarray(getattr(s, field), dtype=float) for field, _ in STEP_COLUMNS))
+
+
+@memo.by_value(maxsize=256)
+def _step_numbers(*columns: np.ndarray) -> pa.Table:
+    # as the Arrow table st.dataframe would make: a step seen before costs no conversion
+    df = pd.DataFrame(
+        {label: a for (_, label), a in zip(STEP_COLUMNS, columns, strict=True)},
+        index=[f"unit {r}" for r in range(len(columns[0]))],
     )
+    return pa.Table.from_pandas(df)
 
 
 def step_detail(ns: str, s: Step, params: LSTMParams, t: int, dtype: str = "float64") -> None:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from html import escape
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 from lstm_core import Gate, LSTMParams, Step, matvec_terms
 
@@ -57,6 +59,15 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], nowrap: int
     )
     table = '<table style="border-collapse:collapse; margin:2px 0 10px">'
     return f"{table}<tr>{head}</tr>{body}</table>"
+
+
+@by_value(maxsize=64)
+def numbers_frame(a: np.ndarray) -> pa.Table:
+    """The entries of ``a`` as text, one row per row (a vector: one column), for
+    ``show.table``: as the Arrow table ``st.dataframe`` would make of the DataFrame, so an
+    array seen before costs no conversion."""
+    a2 = a.reshape(-1, 1) if a.ndim == 1 else a
+    return pa.Table.from_pandas(pd.DataFrame([[fmt(v) for v in row] for row in a2]))
 
 
 def _cell(value: float, scale: Scale, lo: float, hi: float, extra: str = "") -> str:

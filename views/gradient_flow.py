@@ -90,7 +90,7 @@ def _figures(g: GradientContrast) -> None:
     dc, dh = log_safe(g.lstm_dc), log_safe(g.lstm_dh)
     left, right = st.columns(2, gap="medium")
     show.chart(
-        fig_time.gradient_figure(
+        fig_time.gradient_plain(
             [
                 ("exact ‖∂L/∂C<sub>t</sub>‖ (backprop)", dc, C["blue"], "solid"),
                 (
@@ -112,7 +112,7 @@ def _figures(g: GradientContrast) -> None:
         left,
     )
     show.chart(
-        fig_time.gradient_figure(
+        fig_time.gradient_plain(
             [
                 ("LSTM ‖∂L/∂C<sub>t</sub>‖", dc, C["blue"], "solid"),
                 ("LSTM ‖∂L/∂h<sub>t</sub>‖", dh, C["purple"], "dash"),

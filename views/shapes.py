@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from lstm_core import CONCAT_LATEX, GATES, W_BLOCKS_LATEX, block_products
@@ -23,7 +22,7 @@ from lstm_core.teaching import (
 )
 from lstm_core.torch_layout import to_keras_weights, to_torch_state
 from ui import fig_shapes, fig_step, show, state, tables, teach, widgets
-from ui.fmt import fmt, short_vec
+from ui.fmt import short_vec
 from ui.latex import vec
 
 
@@ -159,11 +158,6 @@ def same_size_tab() -> None:
     )
 
 
-def _numbers_table(a: np.ndarray) -> pd.DataFrame:
-    a2 = a.reshape(-1, 1) if a.ndim == 1 else a
-    return pd.DataFrame([[fmt(v) for v in row] for row in a2])
-
-
 # (framework, heading, figure helper, export, note under the figure)
 FRAMEWORKS: tuple[tuple[Framework, str, Any, Any, str], ...] = (
     (
@@ -201,7 +195,7 @@ def frameworks_tab() -> None:
             ):
                 for array_name, a in export(p).items():
                     st.markdown(f"`{array_name}` {' × '.join(str(d) for d in a.shape)}")
-                    show.table(_numbers_table(a), hide_index=False)
+                    show.table(tables.numbers_frame(a), hide_index=False)
 
 
 TABS: tuple[tuple[str, Callable[[int, int], None]], ...] = (
