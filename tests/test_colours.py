@@ -57,3 +57,38 @@ def test_cached_figures_are_the_same_figure_and_a_fresh_copy_each_time() -> None
     extra = marked.data[len(fig_slopes.activation_panels().data) :]
     assert len(extra) == 1 and list(extra[0].x) == [0.0, 8.0]  # beyond ±8: at the edge
     assert list(extra[0].y) == pytest.approx([0.25, 0.0], abs=1e-16)
+
+
+def _sent_spec(fig: object) -> object:
+    """The JSON spec st.plotly_chart would send for ``fig`` (its own two calls)."""
+    import plotly.io as pio
+    import plotly.tools
+
+    figure = plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True)
+    return json.loads(pio.to_json(figure, validate=False))
+
+
+def test_a_plain_figure_reaches_streamlit_as_the_same_figure() -> None:
+    """``show.plotly_chart`` hands a ``Plain`` figure over without building a go.Figure;
+    Streamlit must still send exactly what it sends for the go.Figure of those dicts
+    (arrays as base64 included)."""
+    from ui import fig_shapes, show
+
+    model = load_preset("random")
+    values = np.linspace(-1, 1, 12)[:, None] * np.ones(model.params.n_hidden)  # (T, n)
+    figures = [
+        fig_time.readout_figure(np.linspace(0.1, 0.9, 12), 1.0, t_mark=3),
+        fig_time.jacobian_figure(0.5 * np.eye(3), np.full((3, 3), 0.25), 4),
+        fig_shapes.shape_claim_figure(model.params),
+        fig_time.trace_heatmaps([("f", "f_t", values), ("c", "C_t", 3 * values)], 4, 1),
+    ]
+    handed: list[object] = []
+
+    class Where:  # stands in for st or a column
+        @staticmethod
+        def plotly_chart(fig: object, **_: object) -> None:
+            handed.append(fig)
+
+    for plain in figures:
+        show.plotly_chart(Where, plain)
+        assert _sent_spec(handed[-1]) == _sent_spec(plain.figure())
