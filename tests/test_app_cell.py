@@ -31,7 +31,12 @@ def unit_rows(at: Any) -> list[list[str]]:
         table = body[body.index("row by row</b>") :]
         for row in re.findall(r"<tr>(.*?)</tr>", table):
             cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-            rows.append([re.sub(r"<[^>]+>", "", c).replace("&#8201;", "") for c in cells])
+            rows.append(
+                [
+                    re.sub(r"<[^>]+>", "", c).replace("&#8201;", "").replace("&#160;", " ")
+                    for c in cells
+                ]
+            )
     return rows
 
 

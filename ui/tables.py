@@ -219,7 +219,7 @@ def row_table(params: LSTMParams, s: Step, gate: Gate) -> str:
     cell = f'<td style="{_ROW} {_MATH}">'
     rows = []
     for r in range(params.n_hidden):
-        products = " + ".join(
+        products = "&#160;+ ".join(  # a wrapped line ends with "+", never starts with one
             f'<span style="white-space:nowrap">{_factor(w)}&#8201;·&#8201;{_factor(x)}</span>'
             for w, x in zip(W[r], v, strict=True)
         )
