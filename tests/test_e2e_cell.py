@@ -161,6 +161,12 @@ SELECTED_CELL_IS = """([i, col, row]) => {
 }"""
 
 
+FOCUS_IN_GRID = """(i) => {
+  const grid = document.querySelectorAll('[data-testid="stDataFrame"]')[i];
+  return !!grid && grid.contains(document.activeElement);
+}"""
+
+
 def _type_in_grid(
     app: AppPage, grid_index: int, row: int, col: int, text: str, dynamic: bool = False
 ) -> None:
@@ -181,6 +187,12 @@ def _type_in_grid(
         app.page.mouse.click(
             box["x"] + (70 if dynamic else 8), box["y"] + row_h * (row + 1) + row_h / 2
         )
+        try:  # arrows pressed outside the grid would step the page's stage (ui/keys.py)
+            app.page.wait_for_function(FOCUS_IN_GRID, arg=grid_index, timeout=5_000)
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            continue  # the click was lost (the grid redrawn under it): click again
         for _ in range(col if dynamic else col + 1):
             app.page.keyboard.press("ArrowRight")
         try:  # the grid's accessibility table names the selected cell (column 0: the index)
