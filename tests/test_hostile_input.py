@@ -41,13 +41,15 @@ NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|\binfinity\b", re.I)
 
 
 def shown_texts(at: Any) -> list[str]:
-    """Every text element's source: Markdown, captions, alerts, formulas and tables."""
+    """Every text element's source: Markdown, captions, alerts, formulas, HTML and tables."""
     texts = [
         el.value
         for kind in ("markdown", "caption", "error", "warning", "info", "success")
         for el in getattr(at, kind)
     ]
     texts += [el.body for el in at.latex]
+    # the tables of numbers, row by row (not the app's own fixed <script> elements)
+    texts += [h.proto.body for h in at.get("html") if not h.proto.body.startswith("<script>")]
     for df in at.dataframe:
         value = df.value
         texts.append(value.to_string() if isinstance(value, pd.DataFrame) else str(value))
