@@ -264,3 +264,16 @@ def test_switch_page_and_reruns_keep_the_entry_frame_in_our_app(app_test) -> Non
     at.switch_page("views/cell_step.py").run()
     assert_clean(at)
     np.testing.assert_array_equal(shown_z(at), [93, 182, 139])
+
+
+def test_what_changed_lists_the_last_edit_once_opened(app_test) -> None:
+    at = app_test({"preset": "seed-question"})
+    at.slider(key="sl:x:0").set_value(2.0).run()
+    box = next(e for e in at.expander if e.label == "What changed with the last edit")
+    assert not box.markdown  # closed, it is not drawn (a rerun costs it nothing)
+    at.session_state["ctl:changes"] = True  # the student opens it
+    at.run()
+    assert_clean(at)
+    box = next(e for e in at.expander if e.label == "What changed with the last edit")
+    listed = "\n".join(str(m.value) for m in box.markdown)
+    assert "x<sub>t</sub>[0]" in listed and ">1</td>" in listed and ">2</td>" in listed, listed

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from app_support import every_tab
 
 from lstm_core import CONCAT_LATEX, W_BLOCKS_LATEX
 from lstm_core.train import load_trained
@@ -24,8 +25,11 @@ KINDS = ("title", "header", "subheader", "markdown", "caption", "latex", "info",
 
 
 def page_text(at: Any) -> str:
-    parts = [str(e.value) for kind in KINDS for e in getattr(at, kind)]
-    parts += [str(t.label) for t in at.tabs] + [str(e.label) for e in at.expander]
+    """The text of the page, every tab of it."""
+    parts = []
+    for shown in every_tab(at):
+        parts += [str(e.value) for kind in KINDS for e in getattr(shown, kind)]
+        parts += [str(t.label) for t in shown.tabs] + [str(e.label) for e in shown.expander]
     return "\n".join(parts)
 
 

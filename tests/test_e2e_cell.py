@@ -73,6 +73,11 @@ def test_seed_question_shows_the_thread_numbers(app_page: AppPage) -> None:
     app_page.open(SEED)
     app_page.assert_no_traceback()
     assert_seed_numbers(app_page)
+    # the diagram is drawn (a sanitizer that drops SVG would leave an empty box)
+    svg = app_page.page.locator(".cell-diagram svg")
+    assert svg.count() == 1, "no diagram"
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 150, box
     app_page.shot("cell-seed-question", tall=True)
 
 

@@ -31,6 +31,12 @@ def tab(app: AppPage, name: str) -> None:
     app.wait_idle()
 
 
+def lazy_tab(app: AppPage, name: str) -> None:
+    """Open a tab that is drawn only when open (Shapes): a rerun draws it."""
+    app.click_for_rerun(app.page.get_by_role("tab", name=name, exact=True))
+    assert name in app.page.get_by_role("tab", selected=True).inner_text()
+
+
 def chart_text(app: AppPage) -> str:
     """Every text Plotly drew (SVG text has no innerText, so textContent)."""
     return str(
@@ -44,8 +50,8 @@ def chart_text(app: AppPage) -> str:
 def test_shapes_page(app_page: AppPage) -> None:
     visit(app_page, "Shapes & dimensions")
     assert "84 parameters: 4·3·6 + 4·3 = 84" in app_page.main_text()
+    lazy_tab(app_page, "3 × 3 or 3 × 6?")  # drawn when opened
     assert "claimed: W_f is 3 × 3" in chart_text(app_page)
-    tab(app_page, "3 × 3 or 3 × 6?")
     assert "must be 3 × 6 (it fits)" in app_page.main_text()
     app_page.shot("teaching-shapes-claim")
     box = app_page.page.get_by_label("n: cell units")
@@ -53,7 +59,7 @@ def test_shapes_page(app_page: AppPage) -> None:
     app_page.assert_no_traceback()
     assert "128 parameters: 4·4·7 + 4·4 = 128" in app_page.main_text()
     assert app_page.query()["n"] == "4"
-    tab(app_page, "torch & Keras")
+    lazy_tab(app_page, "torch & Keras")
     drawn = chart_text(app_page)
     for label in (
         "weight_ih_l0",
@@ -66,8 +72,11 @@ def test_shapes_page(app_page: AppPage) -> None:
         "4 × 16",
     ):
         assert label in drawn, (label, drawn)
+    arrays = app_page.page.get_by_text("torch arrays with the current numbers")
+    app_page.click_for_rerun(arrays)  # drawn when opened
+    assert app_page.page.locator('[data-testid="stDataFrame"]').count() == 4
     app_page.shot("teaching-shapes-frameworks")
-    tab(app_page, "Concatenation order")
+    lazy_tab(app_page, "Concatenation order")
     app_page.shot("teaching-shapes-concat")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from app_support import every_tab
 from test_quote import HOSTILE, assert_shown_as_text, split_spans
 
 from lstm_core.model import resize_note
@@ -180,8 +181,9 @@ def test_no_nan_or_inf_is_shown_for_the_largest_values(
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.warning, [w.value for w in at.warning]  # the link was read as it is
-    shown = [t for t in shown_texts(at) if NOT_A_NUMBER.search(t)]
-    assert shown == [], [t[:300] for t in shown]
+    for tab in every_tab(at):
+        shown = [t for t in shown_texts(tab) if NOT_A_NUMBER.search(t)]
+        assert shown == [], [t[:300] for t in shown]
 
 
 # -- sizes ----------------------------------------------------------------------------------

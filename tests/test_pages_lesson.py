@@ -45,10 +45,7 @@ def open_step(query: dict[str, str]) -> Any:
 
 
 def prose(at: Any) -> str:
-    """The page's Markdown and HTML (the diagram is HTML)."""
-    return "\n".join(
-        [str(m.value) for m in at.markdown] + [str(h.proto.body) for h in at.get("html")]
-    )
+    return "\n".join(str(m.value) for m in at.markdown)
 
 
 def header(at: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from app_support import open_tab
 
 from lstm_core import sigmoid_grad
 from lstm_core.presets import SEED_W_F, SEED_W_I
@@ -125,12 +126,14 @@ def test_shapes_counts_84_parameters_for_m_3_n_3(app_test: AppTestFactory) -> No
     text = texts(at)
     assert r"4n(n+m) + 4n = 4\cdot 3\cdot 6 + 4\cdot 3 = 84" in text
     assert "4·3·6 + 4·3 = 84" in text
+    assert not annotations(at)  # the other tabs are drawn when opened
+    open_tab(at, "3 × 3 or 3 × 6?")
     assert "claimed: W_f is 3 × 3" in annotations(at)
     assert "needed: W_f is 3 × 6" in annotations(at)
 
 
 def test_shapes_concat_order_with_the_seed_w_f(app_test: AppTestFactory) -> None:
-    at = open_page(app_test, SHAPES)
+    at = open_tab(open_page(app_test, SHAPES), "Concatenation order")
     table = frame_with(at, "z_f = W_f v + b_f")
     assert table["v is"].tolist()[:2] == ["[x_t, h_{t−1}]", "[h_{t−1}, x_t]"]
     assert table["v"].tolist() == ["[1, 2, 3, 4, 5, 6]", "[4, 5, 6, 1, 2, 3]", "[4, 5, 6, 1, 2, 3]"]
@@ -151,7 +154,7 @@ def test_shapes_size_pickers_change_the_shared_model(app_test: AppTestFactory) -
     assert at.sidebar.selectbox(key="ctl:n").value == 4
     assert at.query_params["m"] == "2" and at.query_params["n"] == "4"  # and the URL
     assert frame_with(at, "weights")["total"].iloc[-1] == str(4 * 4 * 6 + 4 * 4) == "112"
-    notes = annotations(at)
+    notes = annotations(open_tab(at, "torch & Keras"))
     for label in (
         "weight_ih_l0</b><br>16 × 2",
         "weight_hh_l0</b><br>16 × 4",
@@ -163,6 +166,30 @@ def test_shapes_size_pickers_change_the_shared_model(app_test: AppTestFactory) -
     # the textbook blocks inside: W^x is n × m, transposed for Keras
     assert any("W<sub>g</sub><sup>x</sup><br>4×2" in a for a in notes)
     assert any("(W<sub>c</sub><sup>h</sup>)ᵀ<br>4×4" in a for a in notes)
+
+
+def test_shapes_draws_only_the_open_tab_and_keeps_it_open(app_test: AppTestFactory) -> None:
+    at = open_page(app_test, SHAPES)
+    assert [len(t.children) > 0 for t in at.tabs] == [True] + [False] * 5
+    open_tab(at, "$W = ")
+    assert [len(t.children) > 0 for t in at.tabs] == [False, True] + [False] * 4
+    at.sidebar.radio(key="ctl:order").set_value("h_first").run()  # the tab's label changes
+    assert not at.exception
+    assert at.tabs[1].label.startswith("$W = [W^h") and len(at.tabs[1].children) > 0
+    at.selectbox(key="shapes:n").set_value(4).run()
+    assert len(at.tabs[1].children) > 0  # still open after a resize
+
+
+def test_shapes_framework_arrays_are_drawn_when_opened(app_test: AppTestFactory) -> None:
+    at = open_tab(open_page(app_test, SHAPES), "torch & Keras")
+    assert not at.dataframe  # both lists of arrays are closed
+    at.session_state["shapes:arrays:torch"] = True
+    at.run()
+    assert not at.exception
+    names = [str(m.value) for m in at.expander[0].markdown]
+    assert names == ["`weight_ih_l0` 12 × 3", "`weight_hh_l0` 12 × 3", "`bias_ih_l0` 12",
+                     "`bias_hh_l0` 12"]  # fmt: skip
+    assert len(at.dataframe) == 4 and at.dataframe[0].value.shape == (12, 3)
 
 
 # -- Saturation & derivatives --------------------------------------------------------------

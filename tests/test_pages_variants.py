@@ -182,7 +182,7 @@ def test_every_stage_of_every_variant_shows_its_numbers(app_test: AppTestFactory
         radio.set_value(k).run()
         assert not at.exception
         assert f"{k + 1}. {stage.title}" in texts(at)
-        svg = [str(e.proto.body) for e in at.get("html") if "var-diagram" in str(e.proto.body)]
+        svg = [str(e.proto.body) for e in at.markdown if "var-diagram" in str(e.proto.body)]
         assert len(svg) == 1 and f"diagram, stage {k + 1}" in svg[0]
         for gate in stage.gates:  # each gate's values, as the core computed them
             assert vec(o.step.gate(gate)) in texts(at), (key, gate)  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,20 @@ def chart(fig: Any, key: str, where: Any = st) -> None:
         fig.update_xaxes(**axes)
         fig.update_yaxes(**axes)
     plotly_chart(where, fig, width="stretch", key=key, config={"displayModeBar": False})
+
+
+def tabs(labels: Sequence[str], key: str) -> list[Any]:
+    """``st.tabs`` whose tabs know whether they are open (``tab.open``), so that a page
+    draws the open one only: a rerun then costs one tab, not all of them, and switching
+    tabs reruns the page. The open tab is kept by its place, so it stays open when its
+    label changes (a label may name the concatenation order)."""
+    ss, place = st.session_state, f"{key}:place"
+    k = ss.get(place, 0)
+    shown = st.tabs(
+        list(labels), key=key, default=labels[min(k, len(labels) - 1)], on_change="rerun"
+    )
+    ss[place] = next((j for j, tab in enumerate(shown) if tab.open), 0)
+    return list(shown)
 
 
 def latex(tex: str) -> None:

@@ -184,10 +184,12 @@ def diagram(s: Step, stage: int, key: str, highlight: str | None = None) -> None
     if classroom.hidden("diagram"):
         return
     labels = PRESENT_LABELS if classroom.present() else STEP_LABELS
-    # our own SVG built from numbers; no user text can reach it. st.html sets it as it is,
-    # where Markdown would parse it into hundreds of React nodes again on every rerun
+    # our own SVG built from numbers; no user text can reach it
     svg = cell_diagram(s, stage, labels=labels, highlight=highlight)
-    st.html(f'<div class="cell-diagram {key}">{svg}</div>')
+    st.markdown(
+        f'<div class="cell-diagram {key}">{svg}</div>',
+        unsafe_allow_html=True,
+    )
 
 
 def beside(

@@ -122,9 +122,9 @@ def walkthrough(variant: str, o: Outcome) -> None:
     key = f"var:stage:{'gru' if gru else 'lstm'}"
     k = min(state.view().vstage, len(stages) - 1)
     stepview.stage_controls(k, lambda j: state.set_view(vstage=j), key, keys=False, stages=stages)
-    # our own SVG built from numbers; no user text can reach it (st.html: see stepview.diagram)
+    # our own SVG built from numbers; no user text can reach it
     svg = diagram_svg(variant, o, k)
-    st.html(f'<div class="var-diagram">{svg}</div>')
+    st.markdown(f'<div class="var-diagram">{svg}</div>', unsafe_allow_html=True)
     p = o.params
     text = stages[k].text.format(
         n=p.n_hidden,

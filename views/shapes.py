@@ -190,14 +190,19 @@ def frameworks_tab() -> None:
             fig = figure(framework_layout(name, m, n), m, n, FRAMEWORK_GATE_LETTER[name])
             show.chart(fig, f"shapes:{name}")
             st.caption(note)
-            with st.expander(
-                f"{'torch' if name == 'torch' else 'Keras'} arrays with the current numbers"
-            ):
-                for array_name, a in export(p).items():
-                    st.markdown(f"`{array_name}` {' × '.join(str(d) for d in a.shape)}")
-                    show.table(tables.numbers_frame(a), hide_index=False)
+            arrays = st.expander(
+                f"{'torch' if name == 'torch' else 'Keras'} arrays with the current numbers",
+                key=f"shapes:arrays:{name}",
+                on_change="rerun",  # drawn only while open
+            )
+            if arrays.open:
+                with arrays:
+                    for array_name, a in export(p).items():
+                        st.markdown(f"`{array_name}` {' × '.join(str(d) for d in a.shape)}")
+                        show.table(tables.numbers_frame(a), hide_index=False)
 
 
+TAB_KEY = "shapes:tab"
 TABS: tuple[tuple[str, Callable[[int, int], None]], ...] = (
     ("Every array", lambda m, n: every_array(m, n)),
     ("$W = {W_BLOCKS}$", lambda m, n: block_matrix_tab()),
@@ -219,9 +224,10 @@ def render() -> None:
     )
     size_pickers(m, n)
     labels = [t.replace("{W_BLOCKS}", W_BLOCKS_LATEX[p.concat_order]) for t, _ in TABS]
-    for tab, (_, body) in zip(st.tabs(labels), TABS, strict=True):
-        with tab:
-            body(m, n)
+    for tab, (_, body) in zip(show.tabs(labels, TAB_KEY), TABS, strict=True):
+        if tab.open:
+            with tab:
+                body(m, n)
 
 
 render()
