@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from app_support import every_tab  # noqa: E402
+
 from ui.frame import SECTIONS  # noqa: E402
 
 PAGES = [f for items in SECTIONS.values() for f, _, _ in items]
