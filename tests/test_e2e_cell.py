@@ -100,6 +100,20 @@ def test_keyboard_on_a_slider_changes_h_t(app_page: AppPage) -> None:
     app_page.shot("cell-after-slider-keys", tall=True)
 
 
+def test_what_changed_opens_on_the_last_edit_and_follows_the_next(app_page: AppPage) -> None:
+    app_page.open(SEED)
+    app_page.press_slider(X0, "ArrowRight")  # x_t[0]: 1 → 1.1
+    box = app_page.page.get_by_test_id("stExpander").filter(has_text="What changed")
+    app_page.click_for_rerun(box.get_by_text("What changed with the last edit"))  # drawn now
+    listed = box.locator("table").first
+    assert "1.1" in listed.inner_text() and "+0.1" in listed.inner_text()
+    app_page.press_slider(X0, "ArrowRight")  # 1.1 → 1.2, with the list open
+    assert "1.2" in listed.inner_text() and "+0.1" in listed.inner_text()
+    app_page.assert_no_traceback()
+    box.scroll_into_view_if_needed()
+    app_page.shot("cell-what-changed-open")
+
+
 def test_copied_url_shows_the_same_view_in_a_fresh_browser(app_page: AppPage, new_app_page) -> None:
     app_page.open(SEED)
     app_page.press_slider(X0, "ArrowRight", times=2)
