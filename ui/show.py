@@ -52,6 +52,12 @@ def tabs(labels: Sequence[str], key: str) -> list[Any]:
     return list(shown)
 
 
+def expander(label: str, key: str, icon: str | None = None) -> Any:
+    """``st.expander`` that knows whether it is open (``.open``), so that a page draws its
+    contents only while it is: closed, it costs a rerun nothing; opening it reruns."""
+    return st.expander(label, icon=icon, key=key, on_change="rerun")
+
+
 def latex(tex: str) -> None:
     """A display equation, unless the link hides equations (``?hide=equations``)."""
     if not classroom.hidden("equations"):

@@ -149,12 +149,8 @@ def _story(s: Step, p: LSTMParams, prev: Step, asking: bool) -> None:
     # our own text and numbers (no user text reaches it)
     st.markdown(stepview.explanation_md(s, p, state.view().stage), unsafe_allow_html=True)
     if not classroom.hidden("changes"):
-        # drawn only while open: closed, it costs a rerun nothing
-        changes = st.expander(
-            "What changed with the last edit",
-            icon=":material/difference:",
-            key="ctl:changes",
-            on_change="rerun",
+        changes = show.expander(
+            "What changed with the last edit", "ctl:changes", icon=":material/difference:"
         )
         if changes.open:
             with changes, st.container(height=CHANGES_HEIGHT, border=False):

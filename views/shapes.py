@@ -190,10 +190,9 @@ def frameworks_tab() -> None:
             fig = figure(framework_layout(name, m, n), m, n, FRAMEWORK_GATE_LETTER[name])
             show.chart(fig, f"shapes:{name}")
             st.caption(note)
-            arrays = st.expander(
+            arrays = show.expander(
                 f"{'torch' if name == 'torch' else 'Keras'} arrays with the current numbers",
-                key=f"shapes:arrays:{name}",
-                on_change="rerun",  # drawn only while open
+                f"shapes:arrays:{name}",
             )
             if arrays.open:
                 with arrays:
