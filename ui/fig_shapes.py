@@ -163,16 +163,21 @@ def _torch_layout(
     letters, out = dict(letter_items), Layers()
     x0 = 0.0
     gap = max(2.5, 0.5 * max(m, n))
+    label_height = 0.35 * 4 * n / 3  # two lines of 14 px text, in y units (4n rows)
+    raised = False  # two one-column arrays side by side: the second's label goes higher
+    previous_cols = 0
     for arr in arrays:
         cols = 1 if len(arr.shape) == 1 else arr.shape[1]
         for blk in arr.blocks:
             text = _block_label(blk, letters[blk.gate], m, n, transposed=False)
             _block(out, blk, (x0, x0 + cols), (-blk.start, -blk.stop), text)
         dims = " × ".join(str(d) for d in arr.shape)
+        lift = cols == 1 and previous_cols == 1
+        raised |= lift
         out.notes.append(
             dict(
                 x=x0 + cols / 2,
-                y=0.2,
+                y=0.2 + (label_height if lift else 0.0),
                 yanchor="bottom",
                 showarrow=False,
                 text=f"<b>{arr.name}</b><br>{dims}",
@@ -180,9 +185,11 @@ def _torch_layout(
             )
         )
         x0 += cols + gap
+        previous_cols = cols
     fig = go.Figure()
     fig.update_xaxes(visible=False, range=[-gap / 2, x0 - gap / 2])
-    fig.update_yaxes(visible=False, range=[-4 * n - 0.2, 0.35 * 4 * n / 3 + 0.4])
+    top = label_height * (2 if raised else 1) + 0.4
+    fig.update_yaxes(visible=False, range=[-4 * n - 0.2, top])
     return out.json(base(fig, 420))
 
 
