@@ -27,6 +27,10 @@ is reported. The websocket messages of each run give the number of elements and
 bytes. ``--profile`` adds a CPU profile of the page (Chrome) and of the script
 (cProfile through AppTest), to see what dominates.
 
+A third page is Cell step with its diagram, story and tables cut to one line each
+(``run_one_line.py``): the same 16 deltas, the same layout and widgets. Its times are
+the floor that Streamlit's frontend sets for the page's structure, whatever the content.
+
 Not a test: nothing is asserted. Goals (issue 13), as ratios of Cell step's median to the
 reference's: key press → settled ≤ 1.0; key press → end of rerun (``script_finished``) ≤ 1.5.
 
@@ -61,6 +65,7 @@ from e2e_support import (  # noqa: E402
 )
 
 GOAL_SETTLED, GOAL_FINISHED = 1.0, 1.5
+ONE_LINE = "one-line"  # Cell step with its content cut to one line each (run_one_line.py)
 QUIET_MS = 400
 
 # Installed before the app's own scripts. Wraps the WebSocket to timestamp, in page time,
@@ -339,7 +344,10 @@ def main() -> None:
 
     app_srv = StreamlitServer(args.app_script, args.port_app, name="bench-app")
     ref_srv = StreamlitServer("benchmarks/ref_app.py", args.port_ref, name="bench-ref")
-    with app_srv, ref_srv, sync_playwright() as pw:
+    line_srv = StreamlitServer(
+        "app.py", None, name="bench-one-line", launcher="benchmarks/run_one_line.py"
+    )
+    with app_srv, ref_srv, line_srv, sync_playwright() as pw:
         exe = find_chromium(bundled=pw.chromium.executable_path)
         if exe is None:
             sys.exit(NO_CHROMIUM)
@@ -348,6 +356,7 @@ def main() -> None:
         for name, srv, path, slider in (
             ("reference", ref_srv, "/", "a"),
             ("cell step", app_srv, f"/?preset={args.preset}", "key=sl:x:0"),
+            (ONE_LINE, line_srv, f"/?preset={args.preset}", "key=sl:x:0"),
         ):
             context = browser.new_context(viewport=VIEWPORT)
             page = context.new_page()
@@ -371,6 +380,7 @@ def main() -> None:
     )
     ref = summary("reference", results["reference"])
     ours = summary("cell step", results["cell step"])
+    floor = summary(ONE_LINE, results[ONE_LINE])
     ratio = ours["median"] / ref["median"]
     for name, ms in cpu.items():  # CPU time, so less swayed by other tenants than latency
         print(
@@ -380,9 +390,8 @@ def main() -> None:
         )
     busy = cpu["cell step"]["TaskDuration"] / cpu["reference"]["TaskDuration"]
     print(f"ratio of browser main-thread time per press: {busy:.2f}×")
-    finished = statistics.median(p.done - p.key for p in results["cell step"]) / statistics.median(
-        p.done - p.key for p in results["reference"]
-    )
+    to_end = {k: statistics.median(p.done - p.key for p in v) for k, v in results.items()}
+    finished = to_end["cell step"] / to_end["reference"]
     for what, value, goal in (
         ("key press → settled", ratio, GOAL_SETTLED),
         ("key press → end of rerun", finished, GOAL_FINISHED),
@@ -390,6 +399,12 @@ def main() -> None:
         verdict = "met" if value <= goal else "NOT met"
         print(f"ratio cell step / reference, {what}: {value:.2f}× (goal ≤ {goal}×: {verdict})")
     print(f"  (settled p95 ratio {ours['p95'] / ref['p95']:.2f}×)")
+    print(
+        f"the floor, {ONE_LINE} / reference: settled {floor['median'] / ref['median']:.2f}×, "
+        f"end of rerun {to_end[ONE_LINE] / to_end['reference']:.2f}×; what our content adds, "
+        f"cell step / {ONE_LINE}: settled {ours['median'] / floor['median']:.2f}×, "
+        f"end of rerun {to_end['cell step'] / to_end[ONE_LINE]:.2f}×"
+    )
     if args.profile:
         profile(10)
 

@@ -106,8 +106,11 @@ class StreamlitServer:
         name: str = "streamlit-server",
         extra_args: tuple[str, ...] = (),
         log_path: Path | None = None,
+        launcher: str | None = None,
     ) -> None:
+        """``launcher``: a script that starts app.py itself (as scripts/run_app.py does)."""
         self.script, self.port = script, port or free_port()
+        self.launcher = launcher
         self.extra_args = extra_args
         self.log_path = log_path or ARTIFACTS / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -120,7 +123,7 @@ class StreamlitServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         # the app as `make run` starts it: its modules imported before the server is up
         launch = (
-            ["scripts/run_app.py"]
+            [self.launcher or "scripts/run_app.py"]
             if self.script == "app.py"
             else ["-m", "streamlit", "run", self.script]
         )
