@@ -1,18 +1,25 @@
-"""AppTest helpers for pages whose tabs are drawn only when open (``ui.show.tabs``)."""
+"""AppTest helpers for pages with tabs (``ui.show.tabs``): their open tab is the view's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
-LAZY_TABS = ("shapes:tab",)  # the keys of the app's lazy tabs, one page each
+from ui.view import PAGE_TABS
+
+TAB_KEYS = {"shapes:tab": "shapes", "saturation:tab": "saturation"}  # widget key → page
+LAZY_TABS = ("shapes:tab",)  # the keys of the tabs drawn only when open
 
 
 def open_tab(at: Any, start: str) -> Any:
-    """``at`` rerun with the tab whose label starts with ``start`` open."""
-    label = next(str(t.label) for t in at.tabs if str(t.label).startswith(start))
-    key = next(k for k in LAZY_TABS if k in at.session_state)
-    at.session_state[key] = label
+    """``at`` rerun with the tab whose label starts with ``start`` open, as a click leaves
+    it: the view's tab set (AppTest cannot click a tab; the browser tests do)."""
+    j = next(j for j, t in enumerate(at.tabs) if str(t.label).startswith(start))
+    page = next(page for key, page in TAB_KEYS.items() if key in at.session_state)
+    at.session_state["view"] = replace(
+        at.session_state["view"], tab=PAGE_TABS[page][j] if j else ""
+    )
     at.run()
     assert not at.exception, at.exception
     return at

@@ -32,6 +32,7 @@ from ui.view import (
     LESSON_STEPS,
     MAX_ANSWER_CHARS,
     SHOW_PANELS,
+    TAB_NAMES,
     View,
     hide_parts,
     with_stage,
@@ -121,6 +122,7 @@ def models(draw: Callable[..., Any]) -> tuple[CellModel, View]:
         seq0=draw(
             st.sampled_from(["", encode_array(draw(arrays(np.float64, (2, n), elements=elements)))])
         ),
+        tab=draw(st.sampled_from(("", *TAB_NAMES))),
         quiz=draw(st.booleans()),
         step=draw(st.integers(1, LESSON_STEPS)),
         answers=tuple(

@@ -27,13 +27,16 @@ def visit(app: AppPage, title: str) -> None:
 
 
 def tab(app: AppPage, name: str) -> None:
-    app.page.get_by_role("tab", name=name, exact=True).click()
-    app.wait_idle()
-
-
-def lazy_tab(app: AppPage, name: str) -> None:
-    """Open a tab that is drawn only when open (Shapes): a rerun draws it."""
+    """Open a tab: switching tabs reruns the page (which writes the tab into the link, and
+    on Shapes draws it)."""
     app.click_for_rerun(app.page.get_by_role("tab", name=name, exact=True))
+    assert name in app.page.get_by_role("tab", selected=True).inner_text()
+
+
+def reload_keeps_tab(app: AppPage, name: str, link_name: str) -> None:
+    """The link names the open tab, and opening the link (a new session) opens it again."""
+    assert app.query()["tab"] == link_name
+    app.open(app.page.url.removeprefix(app.base_url))
     assert name in app.page.get_by_role("tab", selected=True).inner_text()
 
 
@@ -50,7 +53,7 @@ def chart_text(app: AppPage) -> str:
 def test_shapes_page(app_page: AppPage) -> None:
     visit(app_page, "Shapes & dimensions")
     assert "84 parameters: 4·3·6 + 4·3 = 84" in app_page.main_text()
-    lazy_tab(app_page, "3 × 3 or 3 × 6?")  # drawn when opened
+    tab(app_page, "3 × 3 or 3 × 6?")  # drawn when opened
     assert "claimed: W_f is 3 × 3" in chart_text(app_page)
     assert "must be 3 × 6 (it fits)" in app_page.main_text()
     app_page.shot("teaching-shapes-claim")
@@ -59,7 +62,7 @@ def test_shapes_page(app_page: AppPage) -> None:
     app_page.assert_no_traceback()
     assert "128 parameters: 4·4·7 + 4·4 = 128" in app_page.main_text()
     assert app_page.query()["n"] == "4"
-    lazy_tab(app_page, "torch & Keras")
+    tab(app_page, "torch & Keras")
     drawn = chart_text(app_page)
     for label in (
         "weight_ih_l0",
@@ -76,8 +79,12 @@ def test_shapes_page(app_page: AppPage) -> None:
     app_page.click_for_rerun(arrays)  # drawn when opened
     assert app_page.page.locator('[data-testid="stDataFrame"]').count() == 4
     app_page.shot("teaching-shapes-frameworks")
-    lazy_tab(app_page, "Concatenation order")
+    reload_keeps_tab(app_page, "torch & Keras", "frameworks")
+    tab(app_page, "Concatenation order")
     app_page.shot("teaching-shapes-concat")
+    tab(app_page, "Why h and C match")  # two tabs in a row, no other rerun between
+    tab(app_page, "Every array")
+    assert "tab" not in app_page.query()  # the first tab is the default
 
 
 def test_saturation_page(app_page: AppPage) -> None:
@@ -96,6 +103,7 @@ def test_saturation_page(app_page: AppPage) -> None:
     drawn = chart_text(app_page)
     assert "16.64" in drawn and "36.74" in drawn, drawn
     app_page.shot("teaching-saturation-rounding")
+    reload_keeps_tab(app_page, "Rounding to 1", "rounding")
     tab(app_page, "Chains of slopes")
     app_page.shot("teaching-saturation-chain")
 

@@ -180,6 +180,38 @@ def test_shapes_draws_only_the_open_tab_and_keeps_it_open(app_test: AppTestFacto
     assert len(at.tabs[1].children) > 0  # still open after a resize
 
 
+def test_the_open_tab_is_in_the_link_and_a_link_opens_it(app_test: AppTestFactory) -> None:
+    at = open_tab(open_page(app_test, SHAPES), "torch & Keras")
+    assert at.query_params["tab"] == "frameworks"
+    shared = app_test(dict(at.query_params))  # the link, opened in a new session
+    shared.switch_page(SHAPES).run()
+    assert not shared.exception
+    assert [len(t.children) > 0 for t in shared.tabs] == [False] * 5 + [True]
+    assert dict(shared.query_params) == dict(at.query_params)  # no drift
+    assert "tab" not in open_tab(shared, "Every array").query_params  # the first: default
+
+
+def test_saturation_keeps_its_open_tab_in_the_link(app_test: AppTestFactory) -> None:
+    at = open_page(app_test, SATURATION, {"preset": "seed-question", "tab": "rounding"})
+    assert at.session_state["saturation:tab"] == "Rounding to 1"
+    assert at.query_params["tab"] == "rounding"
+    assert all(len(t.children) > 0 for t in at.tabs)  # every tab is drawn, as before
+    # another page's tab in the link opens the first tab, and leaves the link
+    other = open_page(app_test, SATURATION, {"preset": "seed-question", "tab": "frameworks"})
+    assert other.session_state["saturation:tab"] == "σ and tanh"
+    assert "tab" not in other.query_params
+
+
+def test_an_unknown_tab_in_the_link_is_named_and_the_first_opens(
+    app_test: AppTestFactory,
+) -> None:
+    at = app_test({"preset": "seed-question", "tab": "<b>x</b>"})
+    assert any("tab `<b>x</b>` is unknown" in str(w.value) for w in at.warning), at.warning
+    at.switch_page(SHAPES).run()
+    assert [len(t.children) > 0 for t in at.tabs] == [True] + [False] * 5
+    assert "tab" not in at.query_params
+
+
 def test_shapes_framework_arrays_are_drawn_when_opened(app_test: AppTestFactory) -> None:
     at = open_tab(open_page(app_test, SHAPES), "torch & Keras")
     assert not at.dataframe  # both lists of arrays are closed

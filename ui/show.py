@@ -13,7 +13,7 @@ import streamlit as st
 from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
 from plotly.basedatatypes import BaseFigure
 
-from . import classroom
+from . import classroom, state
 from .fig_base import Plain
 
 PRESENT_FONT = 19  # px of a figure's text in presentation mode (ticks: 18)
@@ -38,18 +38,27 @@ def chart(fig: Any, key: str, where: Any = st) -> None:
     plotly_chart(where, fig, width="stretch", key=key, config={"displayModeBar": False})
 
 
-def tabs(labels: Sequence[str], key: str) -> list[Any]:
+def tabs(labels: Sequence[str], names: Sequence[str], key: str) -> list[Any]:
     """``st.tabs`` whose tabs know whether they are open (``tab.open``), so that a page
-    draws the open one only: a rerun then costs one tab, not all of them, and switching
-    tabs reruns the page. The open tab is kept by its place, so it stays open when its
+    may draw the open one only: a rerun then costs one tab, not all of them. Switching
+    tabs reruns the page. The open tab is part of the view (``View.tab``, by its link
+    name in ``names``), so a shared link or a reload opens it, and it stays open when its
     label changes (a label may name the concatenation order)."""
-    ss, place = st.session_state, f"{key}:place"
-    k = ss.get(place, 0)
-    shown = st.tabs(
-        list(labels), key=key, default=labels[min(k, len(labels) - 1)], on_change="rerun"
-    )
-    ss[place] = next((j for j, tab in enumerate(shown) if tab.open), 0)
-    return list(shown)
+    ss, v, labels = st.session_state, state.view(), list(labels)
+
+    def clicked() -> None:
+        j = labels.index(ss[key]) if ss.get(key) in labels else 0
+        state.set_view(tab=names[j] if j else "")  # the first tab is the default: no tab=
+
+    # The view says which tab is open; the tabs' own state follows it. (Their default is
+    # left alone: it is part of the widget's identity, and a new identity would drop the
+    # next click.)
+    if v.tab not in ("", *names):  # another page's tab
+        state.set_view(tab="")
+    wanted = labels[names.index(v.tab)] if v.tab in names else labels[0]
+    if ss.get(key) != wanted:
+        ss[key] = wanted
+    return list(st.tabs(labels, key=key, on_change=clicked))
 
 
 def expander(label: str, key: str, icon: str | None = None) -> Any:

@@ -31,7 +31,14 @@ from .stages import LAST_STAGE, STAGE_OF_GATE, STAGES, VARIANT_STAGES
 DTYPES = ("float64", "float32")
 EDIT_PANELS = ("x", "states", "biases", "W", "exact")  # link names of the Edit choices
 SHOW_PANELS = ("numbers", "hadamard", "saturation")  # … and of the Show-below choices
-PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0"}
+PANEL_KEYS = {"pin", "edit", "show", "seq", "seq0", "tab"}
+# link names of the tabs of the pages that have them, in the pages' order; one name per tab
+# across the app, so that a link's tab= names one tab of one page
+PAGE_TABS = {
+    "shapes": ("arrays", "blocks", "claim", "order", "same-size", "frameworks"),
+    "saturation": ("curves", "scale", "rounding", "chains"),
+}
+TAB_NAMES = tuple(name for names in PAGE_TABS.values() for name in names)
 LESSON_KEYS = {"step"}
 LESSON_STEPS = len(LESSON)
 # -- classroom (issue 11): the parts a teacher's link may hide, in the order they are written
@@ -60,6 +67,7 @@ class View:
     show: str = "numbers"  # the Cell step page's Show-below panel (SHOW_PANELS)
     seq: str = ""  # the Sequence page's inputs x_0 … x_{T-1}, as link text ("" = default)
     seq0: str = ""  # … and its h_0 and C_0, two rows
+    tab: str = ""  # the open tab's link name (TAB_NAMES) on a page with tabs; "" = its first
     # -- classroom (issue 11) --
     present: bool = False  # presentation mode: larger text, sidebar collapsed
     hide: tuple[str, ...] = ()  # parts not drawn (HIDE_PARTS, in that order)
@@ -124,7 +132,7 @@ def _encode_panels(view: View) -> dict[str, str]:
         q["edit"] = view.edit
     if view.show != default.show:
         q["show"] = view.show
-    for key in ("seq", "seq0"):
+    for key in ("seq", "seq0", "tab"):
         if getattr(view, key):
             q[key] = getattr(view, key)
     return q
@@ -237,7 +245,8 @@ def _read_flag(
 
 
 def _read_panels(q: dict[str, str], warnings: list[str], view: View) -> View:
-    """``view`` with the link's pin, edit and show; an unknown value is named and ignored."""
+    """``view`` with the link's pin, edit, show, sequences and tab; an unknown value is
+    named and ignored."""
     changes: dict[str, Any] = {}
     _read_flag(q, "pin", changes, warnings, "the focus is not pinned")
     for key, allowed in (("edit", EDIT_PANELS), ("show", SHOW_PANELS)):
@@ -252,6 +261,11 @@ def _read_panels(q: dict[str, str], warnings: list[str], view: View) -> View:
     for key, rows in (("seq", (MIN_STEPS, MAX_STEPS)), ("seq0", (2, 2))):
         if key in q:
             changes[key] = _read_sequence(q, key, rows, warnings, view.dtype)
+    if "tab" in q:
+        if q["tab"] in TAB_NAMES:
+            changes["tab"] = q["tab"]
+        else:
+            warnings.append(f"tab {quote(q['tab'])} is unknown; showing the page's first tab.")
     return replace(view, **changes)
 
 

@@ -24,6 +24,7 @@ from lstm_core.torch_layout import to_keras_weights, to_torch_state
 from ui import fig_shapes, fig_step, show, state, tables, teach, widgets
 from ui.fmt import short_vec
 from ui.latex import vec
+from ui.view import PAGE_TABS
 
 
 def _dims_text(dims: tuple[str, ...]) -> str:
@@ -223,7 +224,7 @@ def render() -> None:
     )
     size_pickers(m, n)
     labels = [t.replace("{W_BLOCKS}", W_BLOCKS_LATEX[p.concat_order]) for t, _ in TABS]
-    for tab, (_, body) in zip(show.tabs(labels, TAB_KEY), TABS, strict=True):
+    for tab, (_, body) in zip(show.tabs(labels, PAGE_TABS["shapes"], TAB_KEY), TABS, strict=True):
         if tab.open:
             with tab:
                 body(m, n)
