@@ -29,6 +29,7 @@ CASES = {
     },
     "focus-katex": {"preset": "zeros", "focus": r"$\href{https://evil.example}{x}$"},
     "stage-javascript": {"preset": "zeros", "stage": "javascript:alert(1)"},
+    "tab-image": {"preset": "zeros", "tab": "![t](https://evil.example/t.png)"},
     "order-rtl": MODEL | {"order": "\u202eevil\n\n# big"},
     "long-number": MODEL | {"b_f": "9" * 7000 + ",1,1"},
 }
