@@ -8,15 +8,14 @@ from typing import Any
 
 from ui.view import PAGE_TABS
 
-TAB_KEYS = {"shapes:tab": "shapes", "saturation:tab": "saturation"}  # widget key → page
-LAZY_TABS = ("shapes:tab",)  # the keys of the tabs drawn only when open
+LAZY_TABS = ("shapes:tab",)  # the keys of the tabs drawn only when open (show.tabs)
 
 
 def open_tab(at: Any, start: str) -> Any:
     """``at`` rerun with the tab whose label starts with ``start`` open, as a click leaves
     it: the view's tab set (AppTest cannot click a tab; the browser tests do)."""
     j = next(j for j, t in enumerate(at.tabs) if str(t.label).startswith(start))
-    page = next(page for key, page in TAB_KEYS.items() if key in at.session_state)
+    page = next(page for page in PAGE_TABS if f"{page}:tab" in at.session_state)
     at.session_state["view"] = replace(
         at.session_state["view"], tab=PAGE_TABS[page][j] if j else ""
     )

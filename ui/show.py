@@ -15,6 +15,7 @@ from plotly.basedatatypes import BaseFigure
 
 from . import classroom, state
 from .fig_base import Plain
+from .view import PAGE_TABS
 
 PRESENT_FONT = 19  # px of a figure's text in presentation mode (ticks: 18)
 PRESENT_GROWTH = 1.25  # a figure's height in presentation mode, for its larger text
@@ -38,13 +39,15 @@ def chart(fig: Any, key: str, where: Any = st) -> None:
     plotly_chart(where, fig, width="stretch", key=key, config={"displayModeBar": False})
 
 
-def tabs(labels: Sequence[str], names: Sequence[str], key: str) -> list[Any]:
-    """``st.tabs`` whose tabs know whether they are open (``tab.open``), so that a page
-    may draw the open one only: a rerun then costs one tab, not all of them. Switching
-    tabs reruns the page. The open tab is part of the view (``View.tab``, by its link
-    name in ``names``), so a shared link or a reload opens it, and it stays open when its
-    label changes (a label may name the concatenation order)."""
+def tabs(labels: Sequence[str], page: str) -> list[Any]:
+    """``st.tabs`` (key ``"<page>:tab"``) whose tabs know whether they are open
+    (``tab.open``), so that a page may draw the open one only: a rerun then costs one tab,
+    not all of them. Switching tabs reruns the page. The open tab is part of the view
+    (``View.tab``, by its link name in ``PAGE_TABS[page]``), so a shared link or a reload
+    opens it, and it stays open when its label changes (a label may name the
+    concatenation order)."""
     ss, v, labels = st.session_state, state.view(), list(labels)
+    names, key = PAGE_TABS[page], f"{page}:tab"
 
     def clicked() -> None:
         j = labels.index(ss[key]) if ss.get(key) in labels else 0

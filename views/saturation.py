@@ -17,7 +17,6 @@ from lstm_core.teaching import (
 from ui import classroom, fig_slopes, fig_step, frame, show, state, teach
 from ui.codec import DEFAULT_PRESET
 from ui.fmt import fmt, fmt_gate
-from ui.view import PAGE_TABS
 
 SCALES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 K_MAX = 40
@@ -160,7 +159,6 @@ def chain_tab() -> None:
     )
 
 
-TAB_KEY = "saturation:tab"
 TABS = (
     ("σ and tanh", shapes_tab),
     ("Scale the weights", scale_tab),
@@ -178,9 +176,7 @@ def render() -> None:
     )
     # every tab is drawn (each is cheap); the open one is kept in the link
     labels = [t for t, _ in TABS]
-    for tab, (_, body) in zip(
-        show.tabs(labels, PAGE_TABS["saturation"], TAB_KEY), TABS, strict=True
-    ):
+    for tab, (_, body) in zip(show.tabs(labels, "saturation"), TABS, strict=True):
         with tab:
             body()
 

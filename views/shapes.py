@@ -24,7 +24,6 @@ from lstm_core.torch_layout import to_keras_weights, to_torch_state
 from ui import fig_shapes, fig_step, show, state, tables, teach, widgets
 from ui.fmt import short_vec
 from ui.latex import vec
-from ui.view import PAGE_TABS
 
 
 def _dims_text(dims: tuple[str, ...]) -> str:
@@ -202,7 +201,6 @@ def frameworks_tab() -> None:
                         show.table(tables.numbers_frame(a), hide_index=False)
 
 
-TAB_KEY = "shapes:tab"
 TABS: tuple[tuple[str, Callable[[int, int], None]], ...] = (
     ("Every array", lambda m, n: every_array(m, n)),
     ("$W = {W_BLOCKS}$", lambda m, n: block_matrix_tab()),
@@ -224,7 +222,7 @@ def render() -> None:
     )
     size_pickers(m, n)
     labels = [t.replace("{W_BLOCKS}", W_BLOCKS_LATEX[p.concat_order]) for t, _ in TABS]
-    for tab, (_, body) in zip(show.tabs(labels, PAGE_TABS["shapes"], TAB_KEY), TABS, strict=True):
+    for tab, (_, body) in zip(show.tabs(labels, "shapes"), TABS, strict=True):
         if tab.open:
             with tab:
                 body(m, n)
